@@ -1,0 +1,1 @@
+"""User accounts: the user model, API tokens, two-factor policy per role."""

@@ -1,0 +1,79 @@
+"""API authentication: bearer tokens issued for username + password (+ TOTP code)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allauth.core import ratelimit
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from congdoan.common.api_schemas import ErrorOut
+
+from .models import ApiToken
+from .services import revoke_token as revoke_token_for
+from .services import user_has_totp, verify_totp
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    hint: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_active(obj) -> bool:
+        return obj.is_active
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+def issue_token(request, payload: TokenIn):
+    """Exchange username (or e-mail) and password, plus ``otp`` when two-factor is on, for a token."""
+    key = payload.username.lower()
+    if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+        return 429, {"detail": _("Too many failed attempts. Try again later.")}
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        ratelimit.consume(request, action="login_failed", key=key)
+        return 401, {"detail": _("Wrong username or password.")}
+    if user_has_totp(user):
+        if not payload.otp:
+            return 401, {"detail": _("This account uses two-factor authentication: send the 6-digit code as otp.")}
+        if not verify_totp(user, payload.otp):
+            ratelimit.consume(request, action="login_failed", key=key)
+            return 401, {"detail": _("Wrong two-factor code.")}
+    token, raw = ApiToken.issue(user, name=payload.name)
+    return 200, {"token": raw, "expires_at": token.expires_at}
+
+
+@router.get("/tokens", response=list[TokenInfo])
+def list_tokens(request):
+    """The caller's own tokens (their secret is never shown again)."""
+    return ApiToken.objects.filter(user=request.user)
+
+
+@router.delete("/tokens/{token_id}", response={204: None})
+def revoke_token(request, token_id: int):
+    get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    revoke_token_for(request.user, token_id)
+    return 204, None

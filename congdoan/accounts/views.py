@@ -1,0 +1,39 @@
+"""The user's own API tokens: create (shown once), list, revoke."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .models import ApiToken
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.issue_token(request.user, form.cleaned_data["name"])
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    return render(request, "accounts/tokens.html", {
+        "form": form, "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def revoke(request, token_id: int):
+    get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    if services.revoke_token(request.user, token_id):
+        messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")

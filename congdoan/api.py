@@ -1,0 +1,82 @@
+"""The JSON API under ``/api/v1/``: one NinjaAPI, a router per app, the same scoping as the UI.
+
+Requests authenticate with ``Authorization: Bearer <token>`` (see ``accounts.api``) or with
+the browser session. Each app exposes ``router`` in its ``api.py``; they are mounted here
+under the app's prefix, so adding an app's API touches no shared file.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        from congdoan.accounts.models import ApiToken
+
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Công Đoàn Số API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": None, "message": m} for m in exc.messages]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+# Routers, mounted in app order: /api/v1/<prefix>/...
+ROUTER_PREFIXES = {"accounts": "auth", "org": "units"}
+
+
+def _mount_routers() -> None:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("congdoan."):
+            continue
+        try:
+            module = import_module(f"{config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.api":
+                raise
+            continue
+        router = getattr(module, "router", None)
+        if router is not None:
+            prefix = getattr(module, "PREFIX", ROUTER_PREFIXES.get(config.label, config.label))
+            api.add_router(f"/{prefix}", router)
+
+
+_mount_routers()

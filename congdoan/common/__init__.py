@@ -1,0 +1,1 @@
+"""Shared ground: Vietnamese text handling, citizen identity checks, base models, health check."""

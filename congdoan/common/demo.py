@@ -1,0 +1,50 @@
+"""The demo province, assembled from each app's ``demo.py``.
+
+Each app may define ``build(ctx: DemoContext)`` in its ``demo.py``; ``congdoan demo`` runs
+them in app order (org first), each idempotent: running the command twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+
+DEMO_PASSWORD = "demo-2026"
+
+# Printed by `make run` and listed in the README.
+DEMO_LOGINS = [
+    ("federation_admin", "Administrator of the whole provincial federation"),
+    ("grassroots_officer", "Officer of one grassroots union"),
+    ("trainer", "Trainer of the industrial-zone union"),
+    ("member", "A union member (worker)"),
+]
+
+
+@dataclass
+class DemoContext:
+    options: dict[str, Any]
+    stdout: Any
+    rng: random.Random = field(default_factory=lambda: random.Random(2026))
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def log(self, message: str) -> None:
+        self.stdout.write(message)
+
+
+def builders():
+    for config in apps.get_app_configs():
+        if not config.name.startswith("congdoan."):
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        build = getattr(module, "build", None)
+        if build is not None:
+            yield config.label, build

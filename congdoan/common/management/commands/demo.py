@@ -1,0 +1,47 @@
+"""``congdoan demo``: build (or complete) the demo province. Idempotent."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from congdoan.common.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoContext, builders
+
+
+class Command(BaseCommand):
+    help = "Build the demo Quảng Ninh federation (units, users, and what later apps add)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=150, help="number of grassroots unions (default 150)")
+        parser.add_argument("--members", type=int, default=None, help="number of members (members app)")
+        parser.add_argument("--force", action="store_true", help="run even if the database holds non-demo data")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing unless the database is empty")
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args, **options):
+        if options["logins"]:
+            self.print_logins()
+            return
+        from congdoan.org.demo import database_is_empty, non_demo_data_present
+
+        if options["if_empty"] and not database_is_empty():
+            self.stdout.write("Database already holds data: demo not loaded.")
+            return
+        if non_demo_data_present() and not options["force"]:
+            raise CommandError(
+                "The database holds data that the demo did not make; refusing to add demo data. "
+                "Use --force to add it anyway."
+            )
+        ctx = DemoContext(options=options, stdout=self.stdout)
+        for label, build in builders():
+            with transaction.atomic():
+                build(ctx)
+            self.stdout.write(f"demo: {label} ready")
+        self.stdout.write(self.style.SUCCESS("Demo province ready."))
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password: %s) at http://127.0.0.1:8000/" % DEMO_PASSWORD)
+        for username, what in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<20} {what}")
+        self.stdout.write("")

@@ -1,0 +1,1 @@
+"""Paperless office: official documents, workflow, routing, PAdES signatures, verification."""

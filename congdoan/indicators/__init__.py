@@ -1,0 +1,1 @@
+"""Indicators: definitions, targets, rollups, snapshots and dashboards."""

@@ -1,0 +1,1 @@
+"""Member registry: records, lifecycle, import and export, completeness."""

@@ -1,0 +1,1 @@
+"""Organisation tree: units, tree operations, roles scoped to subtrees, scoping querysets."""

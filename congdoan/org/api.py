@@ -1,0 +1,147 @@
+"""Units over the API: list, read, and the tree services as POST actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from congdoan.common.api_schemas import ErrorOut, Page
+
+from . import queries, services
+from .models import Unit
+
+router = Router(tags=["units"])
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    abbreviation: str
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    status: str
+    depth: int
+    parent: str | None
+    children_count: int = Field(alias="numchild")
+    province_code: int | None
+    commune_code: int | None
+    employer_name: str
+    employer_tax_code: str
+    ownership: str
+    worker_count: int | None
+    merged_into: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        if obj.depth <= 1:
+            return None
+        parent_path = obj.path[: -Unit.steplen]
+        return Unit.objects.filter(path=parent_path).values_list("code", flat=True).first()
+
+    @staticmethod
+    def resolve_merged_into(obj) -> str | None:
+        return obj.merged_into.code if obj.merged_into_id else None
+
+
+class UnitCreateIn(Schema):
+    parent: str
+    code: str
+    name: str
+    kind: str
+    abbreviation: str = ""
+    province_code: int | None = None
+    commune_code: int | None = None
+    address: str = ""
+    employer_name: str = ""
+    employer_tax_code: str = ""
+    ownership: str = ""
+    worker_count: int | None = None
+
+
+class UnitUpdateIn(Schema):
+    name: str | None = None
+    abbreviation: str | None = None
+    province_code: int | None = None
+    commune_code: int | None = None
+    address: str | None = None
+    employer_name: str | None = None
+    employer_tax_code: str | None = None
+    ownership: str | None = None
+    worker_count: int | None = None
+
+
+class TargetIn(Schema):
+    target: str
+    reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+def _unit(request, code: str) -> Unit:
+    try:
+        return queries.visible_unit(request.user, code)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@router.get("", response=list[UnitOut])
+@paginate(Page)
+def list_units(request, parent: str | None = None, q: str | None = None, kind: str | None = None,
+               status: str | None = None):
+    """Units in the caller's scope: children of ``parent``, or a search by name (accents optional)."""
+    qs = Unit.objects.visible_to(request.user).select_related("merged_into")
+    if parent:
+        p = _unit(request, parent)
+        qs = qs.filter(path__startswith=p.path, depth=p.depth + 1)
+    if q:
+        qs = qs.search(q)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("path")
+
+
+@router.get("/{code}", response=UnitOut)
+def get_unit(request, code: str):
+    return _unit(request, code)
+
+
+@router.post("", response={201: UnitOut, 403: ErrorOut, 422: ErrorOut})
+def create_unit(request, payload: UnitCreateIn):
+    data = payload.dict()
+    parent = _unit(request, data.pop("parent"))
+    unit = services.create_unit(request.user, parent=parent, code=data.pop("code"), kind=data.pop("kind"), **data)
+    return 201, unit
+
+
+@router.patch("/{code}", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+def update_unit(request, code: str, payload: UnitUpdateIn):
+    unit = _unit(request, code)
+    changes = payload.dict(exclude_unset=True)
+    return 200, services.update_unit(request.user, unit, **changes)
+
+
+@router.post("/{code}/move", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+def move_unit(request, code: str, payload: TargetIn):
+    unit, target = _unit(request, code), _unit(request, payload.target)
+    return 200, services.move_unit(request.user, unit, target)
+
+
+@router.post("/{code}/merge", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+def merge_unit(request, code: str, payload: TargetIn):
+    """Merge the unit into ``target``; answers the target."""
+    unit, target = _unit(request, code), _unit(request, payload.target)
+    return 200, services.merge_units(request.user, unit, target, reason=payload.reason)
+
+
+@router.post("/{code}/dissolve", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+def dissolve_unit(request, code: str, payload: ReasonIn):
+    unit = _unit(request, code)
+    return 200, services.dissolve_unit(request.user, unit, payload.reason)

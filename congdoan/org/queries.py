@@ -1,0 +1,87 @@
+"""Reading the tree: children with counts, breadcrumbs, search, all inside the user's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from . import hooks
+from .choices import UnitStatus
+from .models import Unit
+from .scoping import scope_paths
+
+
+def top_units(user):
+    """The highest units the user can see: the roots of their scope."""
+    paths = scope_paths(user)
+    qs = Unit.objects.all()
+    if paths is None:
+        return qs.filter(depth=1)
+    return qs.filter(path__in=paths)
+
+
+def visible_unit(user, code: str) -> Unit:
+    """The unit with ``code`` if the user can see it; raises ``Unit.DoesNotExist`` otherwise."""
+    return Unit.objects.visible_to(user).get(code=code.upper())
+
+
+def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Unit]:
+    """Children of ``unit`` ordered by name, each with ``descendant_count`` (active units below it).
+
+    Two queries whatever the number of children: the children, then one grouped count.
+    """
+    children = list(
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        .exclude(status__in=[] if include_inactive else [UnitStatus.MERGED, UnitStatus.DISSOLVED])
+        .order_by("name")
+    )
+    if not children:
+        return children
+    prefix_len = len(unit.path) + Unit.steplen
+    counts = dict(
+        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1, status=UnitStatus.ACTIVE)
+        .annotate(branch=Substr("path", 1, prefix_len))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .values_list("branch", "n")
+    )
+    for child in children:
+        child.descendant_count = counts.get(child.path, 0)
+    return children
+
+
+def subtree_count(unit: Unit, active_only: bool = True) -> int:
+    """Units below ``unit`` (not counting itself)."""
+    qs = Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    if active_only:
+        qs = qs.filter(status=UnitStatus.ACTIVE)
+    return qs.count()
+
+
+def kind_breakdown(unit: Unit) -> list[tuple[str, int]]:
+    rows = (
+        Unit.objects.filter(path__startswith=unit.path, status=UnitStatus.ACTIVE)
+        .exclude(pk=unit.pk)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+    )
+    labels = dict(Unit._meta.get_field("kind").choices)
+    return [(labels.get(r["kind"], r["kind"]), r["n"]) for r in rows]
+
+
+def breadcrumbs(user, unit: Unit) -> list[Unit]:
+    """Ancestors of ``unit`` that the user can see, from the top down."""
+    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    return list(Unit.objects.visible_to(user).filter(path__in=ancestor_paths).order_by("depth"))
+
+
+def search_units(user, text: str, limit: int = 50):
+    return Unit.objects.visible_to(user).search(text).order_by("depth", "name")[:limit]
+
+
+def extra_counts(unit: Unit) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for counter in hooks.unit_counters:
+        counts.update(counter(unit))
+    return counts

@@ -1,0 +1,92 @@
+"""The one scoping door: which part of the tree a user may see or act on.
+
+A role assignment (user, unit, role) grants the role on the unit and its whole subtree, so
+a user's scope is a set of materialised-path prefixes. Every queryset that reaches a user is
+filtered through :func:`scope_q`; out-of-scope objects are answered 404 by the callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+_CACHE_ATTR = "_congdoan_scope_cache"
+
+
+def _assignments(user) -> list[tuple[str, str]]:
+    """(unit path, role) of the user's active assignments, cached on the user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        from .models import RoleAssignment
+
+        cached = list(
+            RoleAssignment.objects.filter(user=user, unit__status="active").values_list(
+                "unit__path", "role"
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's roles changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_paths(user, roles: Iterable[str] | None = None) -> list[str] | None:
+    """Minimal list of path prefixes the user reaches with any of ``roles``.
+
+    ``None`` means everything (superuser); an empty list means nothing.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    wanted = set(roles) if roles is not None else None
+    paths = sorted({p for p, r in _assignments(user) if wanted is None or r in wanted})
+    minimal: list[str] = []
+    for path in paths:  # sorted, so an ancestor always comes before its descendants
+        if not minimal or not path.startswith(minimal[-1]):
+            minimal.append(path)
+    return minimal
+
+
+def scope_q(user, path_field: str = "path", roles: Iterable[str] | None = None) -> Q:
+    """A ``Q`` selecting rows whose ``path_field`` lies in the user's scope."""
+    paths = scope_paths(user, roles)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q
+
+
+def has_role_on(user, unit, roles: Iterable[str] | None = None) -> bool:
+    """True when the user holds one of ``roles`` on ``unit`` or one of its ancestors."""
+    paths = scope_paths(user, roles)
+    if paths is None:
+        return True
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def best_rank_on(user, unit) -> int:
+    """The highest role rank the user holds over ``unit`` (0 for none)."""
+    from .choices import ROLE_RANK
+
+    if user.is_superuser:
+        return max(ROLE_RANK.values()) + 1
+    ranks = [ROLE_RANK[r] for p, r in _assignments(user) if unit.path.startswith(p)]
+    return max(ranks, default=0)
+
+
+def roles_held(user) -> set[str]:
+    if user.is_superuser:
+        from .choices import Role
+
+        return set(Role.values)
+    return {r for _, r in _assignments(user)}

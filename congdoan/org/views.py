@@ -1,0 +1,259 @@
+"""Pages of the organisation tree. Thin: read through ``queries``, write through ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import divisions, queries, services
+from .choices import KIND_RULES, ROLE_MANAGERS, TREE_MANAGERS, UNIT_EDITORS, can_contain
+from .forms import DissolveForm, GrantRoleForm, RolePolicyForm, TargetUnitForm, UnitForm
+from .models import RoleAssignment, Unit
+from .scoping import has_role_on
+
+
+def unit_or_404(user, code: str) -> Unit:
+    try:
+        return queries.visible_unit(user, code)
+    except Unit.DoesNotExist as exc:
+        raise Http404(_("No such unit in your scope.")) from exc
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def home(request):
+    assignments = (
+        RoleAssignment.objects.filter(user=request.user, unit__status="active")
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    return render(request, "org/home.html", {"assignments": assignments, "tops": queries.top_units(request.user)})
+
+
+@login_required
+@require_GET
+def tree(request):
+    tops = list(queries.top_units(request.user))
+    for unit in tops:
+        unit.descendant_count = queries.subtree_count(unit)
+    return render(request, "org/tree.html", {"tops": tops})
+
+
+@login_required
+@require_GET
+def children(request, code):
+    unit = unit_or_404(request.user, code)
+    kids = queries.children_with_counts(unit, include_inactive=request.GET.get("all") == "1")
+    return render(request, "org/_children.html", {"unit": unit, "children": kids})
+
+
+@login_required
+@require_GET
+def search(request):
+    q = request.GET.get("q", "").strip()
+    results = list(queries.search_units(request.user, q)) if q else []
+    template = "org/_search_results.html" if request.htmx else "org/search.html"
+    return render(request, template, {"q": q, "results": results})
+
+
+@login_required
+@require_GET
+def communes(request):
+    try:
+        province = int(request.GET.get("province_code") or 0)
+    except ValueError:
+        province = 0
+    options = divisions.communes_of(province) if province else []
+    html = '<option value="">—</option>' + "".join(
+        f'<option value="{code}">{name}</option>' for code, name in options
+    )
+    return HttpResponse(html)
+
+
+@login_required
+@require_GET
+def detail(request, code):
+    unit = unit_or_404(request.user, code)
+    user = request.user
+    context = {
+        "unit": unit,
+        "crumbs": queries.breadcrumbs(user, unit),
+        "children": queries.children_with_counts(unit, include_inactive=True),
+        "subtree_count": queries.subtree_count(unit),
+        "kinds": queries.kind_breakdown(unit),
+        "extra_counts": queries.extra_counts(unit),
+        "history": unit.history.select_related("history_user").order_by("-history_date")[:20],
+        "can_manage_tree": has_role_on(user, unit, TREE_MANAGERS),
+        "can_edit": has_role_on(user, unit, UNIT_EDITORS),
+        "can_manage_roles": has_role_on(user, unit, ROLE_MANAGERS),
+        "merged_into_visible": unit.merged_into_id
+        and Unit.objects.visible_to(user).filter(pk=unit.merged_into_id).first(),
+    }
+    return render(request, "org/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request, code):
+    parent = unit_or_404(request.user, code)
+    allowed = [k for k in KIND_RULES if can_contain(parent.kind, k)]
+    form = UnitForm(request.POST or None, allowed_kinds=allowed,
+                    initial={"province_code": parent.province_code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(
+                request.user, parent=parent, code=form.cleaned_data["code"],
+                kind=form.cleaned_data["kind"], **form.service_fields(),
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
+            return redirect("org:detail", code=unit.code)
+    return render(request, "org/form.html", {
+        "form": form, "parent": parent, "title": _("New unit under %(name)s") % {"name": parent.name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, code):
+    unit = unit_or_404(request.user, code)
+    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk),
+                    allowed_kinds=[unit.kind])
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.service_fields().items() if getattr(unit, k) != v}
+        try:
+            if changes:
+                services.update_unit(request.user, unit, **changes)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("org:detail", code=unit.code)
+    return render(request, "org/form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}})
+
+
+def _target_action(request, code, action: str):
+    unit = unit_or_404(request.user, code)
+    if not has_role_on(request.user, unit, TREE_MANAGERS):
+        raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+    form = TargetUnitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        try:
+            if action == "move":
+                services.move_unit(request.user, unit, target)
+                messages.success(request, _("%(unit)s moved under %(target)s.") % {"unit": unit.name, "target": target.name})
+                return redirect("org:detail", code=unit.code)
+            services.merge_units(request.user, unit, target, reason=form.cleaned_data["reason"])
+            messages.success(request, _("%(unit)s merged into %(target)s.") % {"unit": unit.name, "target": target.name})
+            return redirect("org:detail", code=target.code)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+    return render(request, f"org/{action}.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move(request, code):
+    return _target_action(request, code, "move")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge(request, code):
+    return _target_action(request, code, "merge")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dissolve(request, code):
+    unit = unit_or_404(request.user, code)
+    if not has_role_on(request.user, unit, TREE_MANAGERS):
+        raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dissolve_unit(request.user, unit, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("%(unit)s dissolved.") % {"unit": unit.name})
+            return redirect("org:detail", code=unit.code)
+    return render(request, "org/dissolve.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roles(request, code):
+    unit = unit_or_404(request.user, code)
+    can_manage = has_role_on(request.user, unit, ROLE_MANAGERS)
+    form = GrantRoleForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+        if form.is_valid():
+            try:
+                services.grant_role(request.user, form.cleaned_data["username"], unit, form.cleaned_data["role"])
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            except services.NotAllowed as exc:
+                form.add_error("role", str(exc))
+            else:
+                messages.success(request, _("Role granted."))
+                return redirect("org:roles", code=unit.code)
+    assignments = (
+        RoleAssignment.objects.filter(unit__path__startswith=unit.path)
+        .select_related("user", "unit").order_by("unit__path", "role")[:500]
+    )
+    history = RoleAssignment.history.filter(unit_id=unit.pk).select_related("history_user", "user").order_by("-history_date")[:30]
+    return render(request, "org/roles.html", {
+        "unit": unit, "form": form, "assignments": assignments, "can_manage": can_manage,
+        "role_history": history,
+    })
+
+
+@login_required
+@require_POST
+def revoke_role(request, code, assignment_id):
+    unit = unit_or_404(request.user, code)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("unit", "user"), pk=assignment_id, unit__path__startswith=unit.path
+    )
+    try:
+        services.revoke_role(request.user, assignment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect("org:roles", code=unit.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policies(request):
+    if not services.can_set_policies(request.user):
+        raise Http404()
+    current = services.roles_requiring_mfa()
+    form = RolePolicyForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        for role, required in form.cleaned_data.items():
+            if required != (role in current):
+                services.set_role_policy(request.user, role, require_mfa=required)
+        messages.success(request, _("Security policy saved."))
+        return redirect("org:policies")
+    return render(request, "org/policies.html", {"form": form})
+

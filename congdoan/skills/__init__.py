@@ -1,0 +1,1 @@
+"""Digital skills movement: competence framework, courses, sessions, assessments, certificates."""
