@@ -64,7 +64,7 @@ def _child(parent: Unit, code: str, name: str, kind: str, **fields) -> Unit:
         return existing
     parent = Unit.objects.get(pk=parent.pk)  # fresh numchild/path after earlier inserts
     unit = Unit(code=code, name=name, kind=kind, province_code=PROVINCE, **fields)
-    return parent.add_child(instance=unit)
+    return Unit.objects.add_child(parent, instance=unit)
 
 
 def _worker_count(rng) -> int:
@@ -87,7 +87,7 @@ def build(ctx: DemoContext) -> None:
     rng = ctx.rng
     root = Unit.objects.filter(code=ROOT_CODE).first()
     if root is None:
-        root = Unit.add_root(instance=Unit(
+        root = Unit.objects.add_root(instance=Unit(
             code=ROOT_CODE, name="Liên đoàn Lao động tỉnh Quảng Ninh", abbreviation="LĐLĐ",
             kind=UnitKind.PROVINCIAL_FEDERATION, province_code=PROVINCE,
             address="Số 2 đường Nguyễn Văn Cừ, phường Hạ Long, tỉnh Quảng Ninh",

@@ -85,9 +85,9 @@ def create_unit(actor, *, parent: Unit | None, code: str, name: str, kind: str, 
     unit.full_clean(exclude=["path", "depth", "numchild"])
     _history_note(unit, actor, "created")
     if parent is None:
-        unit = Unit.add_root(instance=unit)
+        unit = Unit.objects.add_root(instance=unit)
     else:
-        unit = parent.add_child(instance=unit)
+        unit = Unit.objects.add_child(parent, instance=unit)
     return unit
 
 
@@ -136,9 +136,9 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
             _("A %(child)s cannot be placed under a %(parent)s.")
             % {"child": unit.get_kind_display(), "parent": new_parent.get_kind_display()}
         )
-    if unit.get_parent().pk == new_parent.pk:
+    if Unit.objects.get_parent(unit).pk == new_parent.pk:
         return unit
-    unit.move(new_parent, pos="last-child")
+    Unit.objects.move(unit, new_parent, pos="last-child")
     unit = Unit.objects.get(pk=unit.pk)
     _history_note(unit, actor, f"moved under {new_parent.code}")
     unit.save()
@@ -164,13 +164,13 @@ def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
         raise ValidationError(_("A unit cannot be merged into one of its own sub-units."))
     if KIND_RULES[source.kind][0] != KIND_RULES[target.kind][0]:
         raise ValidationError(_("Units of different organisations cannot be merged."))
-    for child in list(source.get_children()):
+    for child in list(Unit.objects.get_children(source)):
         if not can_contain(target.kind, child.kind):
             raise ValidationError(
                 _("%(child)s cannot be placed under %(target)s.")
                 % {"child": child.name, "target": target.name}
             )
-        child.move(Unit.objects.get(pk=target.pk), pos="last-child")
+        Unit.objects.move(child, Unit.objects.get(pk=target.pk), pos="last-child")
     source = Unit.objects.get(pk=source.pk)
     target = Unit.objects.get(pk=target.pk)
     for handler in hooks.merge_handlers:

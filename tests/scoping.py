@@ -1,0 +1,26 @@
+"""The scoping test helper that every app's ``test_scoping.py`` uses.
+
+Each app's ``tests/<app>/test_scoping.py`` declares ``ROUTES``: for each URL name of the app
+that shows or changes one object, a function building ``(url, method)`` from the shared
+``tree`` fixture (and whatever objects it needs inside ZONE). The generic test then checks
+that ``officer_b`` (an officer of the sibling subtree WARD) gets 404 on every one, and
+``tests/test_route_coverage.py`` fails when a route with URL arguments has no entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScopedRoute:
+    name: str
+    build: Callable  # build(tree, users) -> url
+    method: str = "get"
+    data: dict | None = None
+
+
+def assert_hidden(client, url: str, method: str = "get", data: dict | None = None) -> None:
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}, expected 404"
