@@ -1,0 +1,56 @@
+"""Reading members: search keys, likely duplicates, counts per unit.
+
+Search folds the query the way names are stored (``congdoan.common.text.fold``: no case, no
+diacritics, đ → d, either tone-mark placement), so a prefix of the folded name is an index
+range scan on ``name_folded`` (PostgreSQL: ``varchar_pattern_ops`` + trigram, see migrations).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Q
+
+from congdoan.common import cccd
+from congdoan.common.phone import normalize_phone
+from congdoan.common.text import fold
+
+_NUMBERISH = re.compile(r"^[\d\s.+\-()]+$")
+
+
+def search_q(text: str | None) -> Q | None:
+    """The filter for a search box: a name, a citizen identity, card or phone number."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if _NUMBERISH.match(text):
+        digits = re.sub(r"\D", "", text)
+        q = Q(card_number=text.upper()) | Q(card_number__endswith=digits) if len(digits) >= 4 else Q(card_number=text)
+        number = cccd.restore(digits)
+        if len(number) == 12:
+            q |= Q(cccd=number)
+        phone = normalize_phone(text)
+        if phone:
+            q |= Q(phone=phone)
+        return q
+    key = fold(text)
+    if not key:
+        return Q(pk__in=[])
+    # The folded name starts with the query, or one of its words does ("an" finds "Lê Văn An").
+    q = Q(name_folded__startswith=key) | Q(name_folded__contains=" " + key)
+    upper = text.strip().upper()
+    if any(ch.isdigit() for ch in upper):
+        q |= Q(card_number=upper)
+    return q
+
+
+def unit_counts(units) -> dict[int, dict[str, int]]:
+    """Active and complete members per unit id (the indicators use the same numbers)."""
+    from .models import Member
+
+    rows = (
+        Member.objects.filter(unit__in=units, status="active")
+        .values("unit_id")
+        .annotate(active=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
+    )
+    return {r["unit_id"]: {"active": r["active"], "complete": r["complete"]} for r in rows}
