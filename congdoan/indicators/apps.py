@@ -1,6 +1,13 @@
+"""Indicators: definitions, targets, rollups, snapshots and dashboards."""
 from django.apps import AppConfig
 
 
 class IndicatorsConfig(AppConfig):
     name = "congdoan.indicators"
     label = "indicators"
+
+    def ready(self) -> None:
+        # The admin pattern: every app's indicators.py registers its definitions.
+        from .registry import discover
+
+        discover()

@@ -1,0 +1,69 @@
+"""Indicators the ``indicators`` app defines itself: they need nothing but the tree.
+
+``org.active_grassroots_unions`` is also the worked example of the registry (see
+``docs/indicators.md``): a count whose own rows are the grassroots unions themselves, each
+attached to its own unit, with a drill-down list and history (from the units' simple-history
+table) so that past dates can be backfilled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.org.choices import UnitKind, UnitStatus
+from congdoan.org.models import Unit
+
+from .registry import Column, Indicator, Kind, Period, register
+
+
+def _end_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def active_grassroots_unions(period: Period):
+    """One row per active grassroots union, attached to itself, as at ``period.end``."""
+    if period.end >= timezone.localdate():
+        qs = Unit.objects.filter(kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
+        ids = qs.order_by().values_list("id", flat=True)
+    else:
+        ids = (
+            Unit.history.as_of(_end_of_day(period.end))
+            .filter(kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
+            .values_list("id", flat=True)
+        )
+    return ((unit_id, 1, 0) for unit_id in ids)
+
+
+def grassroots_records(user, unit, period: Period, part: str):
+    return (
+        Unit.objects.visible_to(user)
+        .filter(path__startswith=unit.path, kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
+        .order_by("name")
+    )
+
+
+ACTIVE_GRASSROOTS_UNIONS = register(
+    Indicator(
+        code="org.active_grassroots_unions",
+        name=_("Active grassroots unions"),
+        description=_("Grassroots unions (CĐCS) in the subtree that are active on the date."),
+        kind=Kind.COUNT,
+        measure=_("unions"),
+        numerator_label=_("active grassroots unions"),
+        compute=active_grassroots_unions,
+        history=True,
+        records=grassroots_records,
+        columns=(
+            Column(_("Code"), "code"),
+            Column(_("Name"), "name"),
+            Column(_("Employer"), "employer_name"),
+            Column(_("Workers"), "worker_count"),
+        ),
+        record_url=lambda u: reverse("org:detail", args=[u.code]),
+        order=900,
+    )
+)

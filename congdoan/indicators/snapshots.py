@@ -1,0 +1,184 @@
+"""Computing figures: own rows from each indicator, summed up the tree, stored as intervals.
+
+``refresh()`` is the whole pipeline for one date (today by default): ask every indicator for
+its own rows, roll them up by path prefix, and write only the figures that changed. The same
+function is the once-a-minute "live" refresh (date = today), the daily snapshot (a day's last
+refresh stays as that day's figure) and the backfill of past dates (date in the past, for
+indicators whose ``compute`` honours history).
+
+Rollup: every own row is added to its unit and to each ancestor (the prefixes of its path),
+so a parent's figure is exactly its own rows plus its children's figures, at every level.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from congdoan.org.models import Unit
+
+from . import registry
+from .models import Figure, RefreshState
+from .registry import Indicator, Period
+
+Values = tuple[int, int, int, int]  # numerator, denominator, own numerator, own denominator
+STEP = Unit.steplen
+BATCH = 2000
+
+
+def period_for(indicator: Indicator, as_of: date) -> Period:
+    return Period.year_to_date(as_of) if indicator.flow else Period(as_of, as_of)
+
+
+def unit_paths() -> dict[int, str]:
+    return dict(Unit.objects.order_by().values_list("id", "path"))
+
+
+def roll_up(rows: Iterable[tuple[int, int, int]], paths: dict[int, str]) -> dict[int, Values]:
+    """Subtree and own figures of every unit touched by ``rows`` (unit_id, num, den)."""
+    own: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, num, den in rows:
+        if unit_id in paths and (num or den):
+            acc = own[unit_id]
+            acc[0] += int(num or 0)
+            acc[1] += int(den or 0)
+    by_path: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, (num, den) in own.items():
+        path = paths[unit_id]
+        for end in range(STEP, len(path) + 1, STEP):
+            acc = by_path[path[:end]]
+            acc[0] += num
+            acc[1] += den
+    id_of = {path: unit_id for unit_id, path in paths.items()}
+    result: dict[int, Values] = {}
+    for path, (num, den) in by_path.items():
+        unit_id = id_of.get(path)
+        if unit_id is None:  # an ancestor path that no longer exists (tree edited meanwhile)
+            continue
+        o = own.get(unit_id, (0, 0))
+        result[unit_id] = (num, den, o[0], o[1])
+    return result
+
+
+def apply(code: str, day: date, values: dict[int, Values]) -> int:
+    """Make the stored figures of ``code`` on ``day`` equal ``values``; returns rows written.
+
+    A changed figure closes the row valid on ``day`` and opens one from ``day`` up to the next
+    stored change (none, when ``day`` is today), so past and future rows stay untouched.
+    """
+    current = {
+        unit_id: (pk, start, end, (n, d, on, od))
+        for pk, unit_id, start, end, n, d, on, od in Figure.objects.filter(indicator=code)
+        .on(day)
+        .values_list("id", "unit_id", "valid_from", "valid_to", "numerator", "denominator",
+                     "own_numerator", "own_denominator")
+    }
+    next_start: dict[int, date] = {}
+    if Figure.objects.filter(indicator=code, valid_from__gt=day).exists():
+        from django.db.models import Min
+
+        next_start = dict(
+            Figure.objects.filter(indicator=code, valid_from__gt=day)
+            .values("unit_id").annotate(first=Min("valid_from")).values_list("unit_id", "first")
+        )
+    to_close: list[int] = []
+    to_delete: list[int] = []
+    to_update: list[Figure] = []
+    to_create: list[Figure] = []
+    for unit_id in set(current) | set(values):
+        new = values.get(unit_id)
+        old = current.get(unit_id)
+        if old is not None and old[3] == new:
+            continue
+        if old is not None:
+            pk, start, end, _vals = old
+            if start == day:
+                if new is None:
+                    to_delete.append(pk)
+                else:
+                    to_update.append(Figure(pk=pk, numerator=new[0], denominator=new[1],
+                                            own_numerator=new[2], own_denominator=new[3]))
+                continue
+            to_close.append(pk)
+            if new is not None:
+                to_create.append(_figure(code, unit_id, day, end, new))
+        elif new is not None:
+            to_create.append(_figure(code, unit_id, day, next_start.get(unit_id), new))
+    for i in range(0, len(to_close), BATCH):
+        Figure.objects.filter(pk__in=to_close[i:i + BATCH]).update(valid_to=day)
+    for i in range(0, len(to_delete), BATCH):
+        Figure.objects.filter(pk__in=to_delete[i:i + BATCH]).delete()
+    if to_update:
+        Figure.objects.bulk_update(
+            to_update, ["numerator", "denominator", "own_numerator", "own_denominator"], batch_size=BATCH
+        )
+    Figure.objects.bulk_create(to_create, batch_size=BATCH)
+    return len(to_close) + len(to_delete) + len(to_update) + len(to_create)
+
+
+def _figure(code, unit_id, start, end, vals: Values) -> Figure:
+    return Figure(indicator=code, unit_id=unit_id, valid_from=start, valid_to=end,
+                  numerator=vals[0], denominator=vals[1], own_numerator=vals[2], own_denominator=vals[3])
+
+
+def compute(indicator: Indicator, day: date, paths: dict[int, str] | None = None) -> dict[int, Values]:
+    """The figures of ``indicator`` on ``day`` for every unit, straight from the data."""
+    paths = paths if paths is not None else unit_paths()
+    return roll_up(indicator.compute(period_for(indicator, day)), paths)
+
+
+def refresh(day: date | None = None, codes: Iterable[str] | None = None) -> dict[str, int]:
+    """Compute and store the figures of ``codes`` (all indicators by default) on ``day``.
+
+    Returns rows written per indicator. Each indicator is written in its own transaction,
+    serialised on its :class:`RefreshState` row so two refreshes never interleave.
+    """
+    today = timezone.localdate()
+    day = day or today
+    indicators = [registry.get(c) for c in codes] if codes else registry.all_indicators()
+    if day < today:
+        missing = [i.code for i in indicators if not i.history]
+        if missing:
+            raise ValueError(f"no history for {', '.join(missing)}: cannot compute a past date")
+    paths = unit_paths()
+    written: dict[str, int] = {}
+    for indicator in indicators:
+        started = _time.monotonic()
+        with transaction.atomic():
+            state, _created = RefreshState.objects.select_for_update().get_or_create(indicator=indicator.code)
+            values = compute(indicator, day, paths)
+            written[indicator.code] = apply(indicator.code, day, values)
+            if day >= (state.as_of or day):
+                state.as_of = day
+                state.refreshed_at = timezone.now()
+            state.duration_ms = int((_time.monotonic() - started) * 1000)
+            state.rows_written = written[indicator.code]
+            state.save()
+    return written
+
+
+def backfill(start: date, end: date, step_days: int = 1, codes: Iterable[str] | None = None) -> int:
+    """Recompute ``start … end`` (inclusive) every ``step_days`` days; returns dates computed."""
+    indicators = [registry.get(c) for c in codes] if codes else [i for i in registry.all_indicators() if i.history]
+    codes = [i.code for i in indicators]
+    count = 0
+    day = start
+    while day <= end:
+        refresh(day, codes)
+        count += 1
+        day += timedelta(days=step_days)
+    return count
+
+
+def last_refreshed():
+    """The oldest "last refresh" time over all indicators (None if one never ran)."""
+    codes = [i.code for i in registry.all_indicators()]
+    states = dict(RefreshState.objects.filter(indicator__in=codes).values_list("indicator", "refreshed_at"))
+    if len(states) < len(codes) or None in states.values():
+        return None
+    return min(states.values())
