@@ -173,12 +173,3 @@ def backfill(start: date, end: date, step_days: int = 1, codes: Iterable[str] | 
         count += 1
         day += timedelta(days=step_days)
     return count
-
-
-def last_refreshed():
-    """The oldest "last refresh" time over all indicators (None if one never ran)."""
-    codes = [i.code for i in registry.all_indicators()]
-    states = dict(RefreshState.objects.filter(indicator__in=codes).values_list("indicator", "refreshed_at"))
-    if len(states) < len(codes) or None in states.values():
-        return None
-    return min(states.values())

@@ -1,0 +1,247 @@
+"""Reading figures: a unit's cards, series, children ranked, targets and their status.
+
+Everything here reads the stored :class:`~.models.Figure` intervals, never the domain data,
+so a dashboard costs a handful of indexed queries whatever the size of the subtree. Callers
+pass units they have already checked with ``Unit.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from congdoan.org.choices import UnitStatus
+from congdoan.org.models import Unit
+
+from . import registry
+from .models import Figure, RefreshState, Target
+from .projection import Projection, project
+from .registry import Indicator, Kind
+
+TREND_DAYS = 365
+SPARK_POINTS = 40
+
+
+@dataclass
+class Point:
+    day: date
+    numerator: int
+    denominator: int
+    value: float | None
+
+
+@dataclass
+class TargetView:
+    target: Target
+    inherited_from: Unit | None
+    projection: Projection
+
+    @property
+    def value(self) -> float:
+        return float(self.target.value)
+
+    @property
+    def deadline(self) -> date:
+        return self.target.deadline
+
+    @property
+    def status(self) -> str:
+        return self.projection.status
+
+
+@dataclass
+class Card:
+    indicator: Indicator
+    numerator: int
+    denominator: int
+    value: float | None
+    targets: list[TargetView] = field(default_factory=list)
+    series: list[Point] = field(default_factory=list)
+
+    @property
+    def next_target(self) -> TargetView | None:
+        """The first target not yet reached, else the last one."""
+        for t in self.targets:
+            if t.status != "reached":
+                return t
+        return self.targets[-1] if self.targets else None
+
+    @property
+    def sparkline(self) -> str:
+        """SVG polyline points (100 × 30 box) of the series, for a print-friendly sparkline."""
+        values = [p.value for p in self.series if p.value is not None]
+        if len(values) < 2:
+            return ""
+        step = max(1, len(values) // SPARK_POINTS)
+        values = values[::step] + ([values[-1]] if (len(values) - 1) % step else [])
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        n = len(values) - 1
+        return " ".join(f"{100 * i / n:.1f},{28 - 26 * (v - low) / span:.1f}" for i, v in enumerate(values))
+
+
+@dataclass
+class ChildRow:
+    unit: Unit
+    numerator: int
+    denominator: int
+    value: float | None
+
+
+def expand(rows: list[tuple[date, date | None, int, int]], start: date, end: date,
+           indicator: Indicator) -> list[Point]:
+    """Daily points over ``start … end`` from interval rows (missing day = zero).
+
+    Days before the unit's first stored row are left out: there is no figure for them yet.
+    """
+    if not rows:
+        return []
+    rows = sorted(rows)
+    first = max(start, rows[0][0])
+    by_day: dict[date, tuple[int, int]] = {}
+    for valid_from, valid_to, num, den in rows:
+        day = max(valid_from, first)
+        stop = min(valid_to - timedelta(days=1) if valid_to else end, end)
+        while day <= stop:
+            by_day[day] = (num, den)
+            day += timedelta(days=1)
+    points = []
+    day = first
+    while day <= end:
+        num, den = by_day.get(day, (0, 0))
+        points.append(Point(day, num, den, indicator.value(num, den)))
+        day += timedelta(days=1)
+    return points
+
+
+def ancestor_paths(unit: Unit) -> list[str]:
+    """The unit's own path and its ancestors', top first."""
+    return [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+
+
+def effective_targets(unit: Unit, codes: list[str]) -> dict[str, tuple[list[Target], Unit | None]]:
+    """Per indicator: the targets that apply to ``unit`` and the ancestor they come from.
+
+    A unit's own set wins; otherwise the nearest ancestor's set (ratios only: a count target
+    belongs to the unit it was set on). One query.
+    """
+    rows = list(
+        Target.objects.filter(indicator__in=codes, unit__path__in=ancestor_paths(unit))
+        .select_related("unit").order_by("indicator", "-unit__depth", "deadline")
+    )
+    result: dict[str, tuple[list[Target], Unit | None]] = {}
+    for target in rows:
+        indicator = _safe_get(target.indicator)
+        if indicator is None:
+            continue
+        if target.unit_id != unit.pk and indicator.kind == Kind.COUNT:
+            continue
+        chosen = result.get(target.indicator)
+        if chosen is None:
+            source = None if target.unit_id == unit.pk else target.unit
+            result[target.indicator] = ([target], source)
+        elif chosen[0][0].unit_id == target.unit_id:
+            chosen[0].append(target)
+    return result
+
+
+def _safe_get(code: str) -> Indicator | None:
+    try:
+        return registry.get(code)
+    except KeyError:
+        return None
+
+
+def target_views(indicator: Indicator, targets: list[Target], source: Unit | None,
+                 current: float | None, series: list[Point], day: date) -> list[TargetView]:
+    trend_points = [(p.day, p.value) for p in series if p.value is not None and p.day > day - timedelta(days=TREND_DAYS)]
+    return [
+        TargetView(t, source, project(current, float(t.value), t.deadline, trend_points, day))
+        for t in sorted(targets, key=lambda t: t.deadline)
+    ]
+
+
+def unit_cards(unit: Unit, day: date, start: date, indicators: list[Indicator] | None = None) -> list[Card]:
+    """One card per indicator for ``unit`` on ``day``, with the series from ``start``. Two queries."""
+    indicators = indicators if indicators is not None else registry.all_indicators()
+    codes = [i.code for i in indicators]
+    trend_start = min(start, day - timedelta(days=TREND_DAYS))
+    rows: dict[str, list] = defaultdict(list)
+    for code, valid_from, valid_to, num, den in (
+        Figure.objects.filter(unit=unit, indicator__in=codes).overlapping(trend_start, day)
+        .values_list("indicator", "valid_from", "valid_to", "numerator", "denominator")
+    ):
+        rows[code].append((valid_from, valid_to, num, den))
+    targets = effective_targets(unit, codes)
+    cards = []
+    for indicator in indicators:
+        full = expand(rows.get(indicator.code, []), trend_start, day, indicator)
+        current = _on(rows.get(indicator.code, []), day)
+        value = indicator.value(*current)
+        own_targets, source = targets.get(indicator.code, ([], None))
+        cards.append(Card(
+            indicator=indicator, numerator=current[0], denominator=current[1], value=value,
+            targets=target_views(indicator, own_targets, source, value, full, day),
+            series=[p for p in full if p.day >= start],
+        ))
+    return cards
+
+
+def _on(rows, day: date) -> tuple[int, int]:
+    for valid_from, valid_to, num, den in rows:
+        if valid_from <= day and (valid_to is None or valid_to > day):
+            return num, den
+    return 0, 0
+
+
+def card(unit: Unit, indicator: Indicator, day: date, start: date) -> Card:
+    return unit_cards(unit, day, start, [indicator])[0]
+
+
+def children_ranked(unit: Unit, indicator: Indicator, day: date, include_inactive: bool = False) -> list[ChildRow]:
+    """The unit's children with their figure on ``day``, best first (no figure last). Two queries."""
+    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+    if not include_inactive:
+        children = children.filter(status=UnitStatus.ACTIVE)
+    children = list(children)
+    figures = {
+        unit_id: (num, den)
+        for unit_id, num, den in Figure.objects.filter(
+            indicator=indicator.code, unit__in=[c.pk for c in children]
+        ).on(day).values_list("unit_id", "numerator", "denominator")
+    }
+    rows = []
+    for child in children:
+        num, den = figures.get(child.pk, (0, 0))
+        rows.append(ChildRow(child, num, den, indicator.value(num, den)))
+    rows.sort(key=lambda r: (r.value is None, -(r.value or 0), -r.denominator, r.unit.name))
+    return rows
+
+
+def subtree_figure(unit: Unit, indicator: Indicator, day: date) -> tuple[int, int]:
+    row = (
+        Figure.objects.filter(indicator=indicator.code, unit=unit).on(day)
+        .values_list("numerator", "denominator").first()
+    )
+    return row or (0, 0)
+
+
+def series(unit: Unit, indicator: Indicator, start: date, end: date) -> list[Point]:
+    rows = list(
+        Figure.objects.filter(indicator=indicator.code, unit=unit).overlapping(start, end)
+        .values_list("valid_from", "valid_to", "numerator", "denominator")
+    )
+    return expand(rows, start, end, indicator)
+
+
+def refreshed_at():
+    """When the figures were last computed (the oldest indicator's last refresh)."""
+    codes = [i.code for i in registry.all_indicators()]
+    times = [t for t in RefreshState.objects.filter(indicator__in=codes).values_list("refreshed_at", flat=True) if t]
+    return min(times) if times and len(times) == len(codes) else None
+
+
+def as_decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))

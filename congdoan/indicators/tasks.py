@@ -1,0 +1,22 @@
+"""Background jobs: the once-a-minute refresh of today's figures (also the daily snapshot)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from congdoan.celery import app
+
+
+@shared_task(name="indicators.refresh")
+def refresh_indicators(day: str | None = None) -> dict[str, int]:
+    from datetime import date
+
+    from .snapshots import refresh
+
+    return refresh(date.fromisoformat(day) if day else None)
+
+
+@app.on_after_finalize.connect
+def _schedule(sender, **kwargs) -> None:
+    # Beat runs the refresh every minute: figures are at most a minute behind the data.
+    sender.add_periodic_task(60.0, refresh_indicators.s(), name="indicators: refresh figures")
