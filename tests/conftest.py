@@ -116,3 +116,13 @@ def api_client_for(db):
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The local-memory cache outlives a test's database transaction: clear it around each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

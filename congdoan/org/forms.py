@@ -47,6 +47,9 @@ class UnitForm(forms.ModelForm):
             {"hx-get": "/units/communes/", "hx-target": "#id_commune_code", "hx-trigger": "change"}
         )
 
+    def clean_code(self):
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("code", None)

@@ -58,7 +58,10 @@ class Unit(MP_Node):
 
     steplen = 4
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[validate_unit_code])
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, validators=[validate_unit_code],
+        help_text=_("Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals."),
+    )
     name = models.CharField(_("name"), max_length=255)
     name_folded = models.CharField(max_length=255, db_index=True, editable=False)
     abbreviation = models.CharField(

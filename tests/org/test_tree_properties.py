@@ -16,33 +16,36 @@ from congdoan.org.choices import Role
 KINDS = [UnitKind.COMMUNE_UNION, UnitKind.GRASSROOTS_UNION, UnitKind.UNION_GROUP]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 class TestTreeOperations:
     def test_random_operations(self):
         run_state_machine()
 
 
 class TreeMachine(RuleBasedStateMachine):
+    examples = 0
+
     @initialize()
     def setup(self):
-        Unit.objects.update(merged_into=None)
-        Unit.objects.all().delete()
-        from django.contrib.auth import get_user_model
-
-        get_user_model().objects.all().delete()
-        self.root = make_unit(None, "ROOT", "Liên đoàn", UnitKind.PROVINCIAL_FEDERATION)
-        self.actor = make_user("admin_h", self.root, Role.ADMINISTRATOR)
+        # Each example grows its own root, so nothing needs deleting between examples.
+        TreeMachine.examples += 1
+        self.prefix = f"E{TreeMachine.examples}-"
+        self.root = make_unit(None, f"{self.prefix}ROOT", "Liên đoàn", UnitKind.PROVINCIAL_FEDERATION)
+        self.actor = make_user(f"admin_{self.prefix}", self.root, Role.ADMINISTRATOR)
         self.counter = 0
-        self.expected_codes = {"ROOT"}
+        self.expected_codes = {self.root.code}
 
     def _units(self):
-        return list(Unit.objects.filter(status=UnitStatus.ACTIVE).order_by("path"))
+        return list(Unit.objects.filter(path__startswith=self.root.path, status=UnitStatus.ACTIVE).order_by("path"))
+
+    def _all(self):
+        return Unit.objects.filter(path__startswith=self.root.path)
 
     @rule(data=st.data(), kind=st.sampled_from(KINDS))
     def create(self, data, kind):
         parent = data.draw(st.sampled_from(self._units()))
         self.counter += 1
-        code = f"U{self.counter}"
+        code = f"{self.prefix}U{self.counter}"
         try:
             services.create_unit(self.actor, parent=parent, code=code, name=f"Đơn vị {self.counter}", kind=kind)
         except ValidationError:
@@ -88,8 +91,8 @@ class TreeMachine(RuleBasedStateMachine):
         if not hasattr(self, "root"):
             return
         assert Unit.objects.find_problems() == ([], [], [], [], [])
-        assert set(Unit.objects.values_list("code", flat=True)) == self.expected_codes
-        for unit in Unit.objects.all():
+        assert set(self._all().values_list("code", flat=True)) == self.expected_codes
+        for unit in self._all():
             assert unit.numchild == Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).count()
             if unit.status == UnitStatus.MERGED:
                 assert unit.merged_into is not None and unit.numchild == 0
