@@ -61,7 +61,7 @@ def restore(value) -> str:
     elif isinstance(value, float):
         text = str(int(value)) if value.is_integer() and value >= 0 else repr(value)
     else:
-        text = _SEPARATORS.sub("", str(value)).strip()
+        text = str(value).strip()
         if re.fullmatch(r"\d+\.0+", text):
             text = text.split(".", 1)[0]
         elif re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
@@ -71,6 +71,7 @@ def restore(value) -> str:
                 number = None
             if number is not None and number == number.to_integral_value():
                 text = str(int(number))
+        text = _SEPARATORS.sub("", text)
     if text.isdigit() and 10 <= len(text) < 12:
         text = text.zfill(12)
     return text

@@ -54,3 +54,36 @@ def unit_counts(units) -> dict[int, dict[str, int]]:
         .annotate(active=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
     )
     return {r["unit_id"]: {"active": r["active"], "complete": r["complete"]} for r in rows}
+
+
+def likely_duplicates(members, limit: int = 200) -> list[tuple]:
+    """Pairs ``(older, newer, reason)`` among ``members`` (already scoped) that are probably one
+    person: same folded name and date of birth, or same phone. Identical identity numbers
+    cannot occur inside one tree (a unique constraint)."""
+    from django.utils.translation import gettext as _
+
+    from .choices import OPEN_STATUSES
+
+    members = members.filter(status__in=OPEN_STATUSES)
+    by_name = (
+        members.exclude(date_of_birth=None).values("name_folded", "date_of_birth")
+        .annotate(n=Count("id")).filter(n__gt=1).order_by()[:limit]
+    )
+    by_phone = members.exclude(phone="").values("phone").annotate(n=Count("id")).filter(n__gt=1).order_by()[:limit]
+    groups: list[tuple[Q, str]] = [
+        (Q(name_folded=row["name_folded"], date_of_birth=row["date_of_birth"]),
+         _("same name and date of birth")) for row in by_name
+    ] + [(Q(phone=row["phone"]), _("same phone number")) for row in by_phone]
+    pairs: dict[tuple[int, int], tuple] = {}
+    for q, reason in groups:
+        found = list(members.filter(q).select_related("unit").order_by("id")[:10])
+        for i, older in enumerate(found):
+            for newer in found[i + 1:]:
+                key = (older.pk, newer.pk)
+                if key in pairs:
+                    pairs[key] = (older, newer, pairs[key][2] + "; " + reason)
+                else:
+                    pairs[key] = (older, newer, reason)
+        if len(pairs) >= limit:
+            break
+    return list(pairs.values())[:limit]
