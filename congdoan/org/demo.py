@@ -104,8 +104,9 @@ def build(ctx: DemoContext) -> None:
         ))
 
     target = ctx.options.get("units") or 150
-    existing = Unit.objects.filter(code__startswith="QN-CDCS-").count()
-    grassroots: list[Unit] = list(Unit.objects.filter(code__startswith="QN-CDCS-").order_by("code"))
+    made = Unit.objects.filter(code__startswith="QN-CDCS-", kind=UnitKind.GRASSROOTS_UNION)
+    existing = made.count()
+    grassroots: list[Unit] = list(made.order_by("code"))
     for n in range(existing + 1, target + 1):
         foreign = n % 3 == 0
         parent = zone if foreign else uppers[n % len(uppers)]

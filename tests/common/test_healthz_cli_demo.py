@@ -1,0 +1,55 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+
+from congdoan.cli import main
+from congdoan.org.models import RoleAssignment, Unit
+
+
+def test_healthz_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"database": "ok"}
+
+
+def test_healthz_503_when_database_fails(client, db, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(self, *args, **kwargs):
+        raise DatabaseError("down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CursorWrapper, "execute", broken)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "unreachable"}
+
+
+def test_cli_maps_hyphenated_commands(monkeypatch):
+    seen = {}
+    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.setdefault("argv", argv))
+    main(["congdoan", "import-members", "file.xlsx"])
+    assert seen["argv"][:2] == ["congdoan", "import_members"]
+
+
+@pytest.mark.django_db
+def test_demo_is_idempotent_and_builds_the_province():
+    call_command("demo", units=12, members=0, stdout=io.StringIO())
+    first = Unit.objects.count()
+    call_command("demo", units=12, members=0, stdout=io.StringIO())
+    assert Unit.objects.count() == first
+    root = Unit.objects.get(code="LDLD-QN")
+    assert root.name == "Liên đoàn Lao động tỉnh Quảng Ninh"
+    assert Unit.objects.filter(kind="grassroots_union").count() == 12
+    assert RoleAssignment.objects.filter(user__username="federation_admin", unit=root, role="administrator").exists()
+    grassroots = Unit.objects.filter(kind="grassroots_union")
+    assert all(50 <= u.worker_count <= 5000 for u in grassroots)
+    assert {u.ownership for u in grassroots} >= {"private", "foreign_invested"}
+
+
+@pytest.mark.django_db
+def test_demo_refuses_database_with_other_data(tree):
+    with pytest.raises(CommandError):
+        call_command("demo", units=3, members=0, stdout=io.StringIO())
