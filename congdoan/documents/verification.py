@@ -1,0 +1,175 @@
+"""Verification of signed PDFs: every signature, its chain, time, integrity and trust.
+
+Used by the public page ``/verify/document``, ``POST /api/v1/documents/verify`` and
+``congdoan verify-pdf FILE``. Trust anchors are the rows of :class:`TrustAnchor` (the
+internal CA, and any imported root such as the national root CA).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import ModificationLevel
+from pyhanko_certvalidator import ValidationContext
+
+ACCEPTED_LEVELS = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
+KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+
+
+@dataclass
+class CertificateInfo:
+    subject: str
+    issuer: str
+    serial: str
+    not_before: datetime
+    not_after: datetime
+    fingerprint: str
+
+
+@dataclass
+class SignatureReport:
+    field_name: str
+    signer: str
+    signer_subject: str
+    signing_time: datetime | None
+    chain: list[CertificateInfo]
+    intact: bool
+    valid: bool
+    trusted: bool
+    trust_anchor: str
+    modified_after_signing: bool
+    covers_whole_file: bool
+    later_revisions: bool
+    timestamped: bool
+    revoked: bool = False
+    revocation_note: str = ""
+    ok: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PdfReport:
+    signatures: list[SignatureReport]
+    error: str = ""
+
+    @property
+    def all_ok(self) -> bool:
+        return bool(self.signatures) and all(s.ok for s in self.signatures)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["all_ok"] = self.all_ok
+        return data
+
+
+def _cert_info(cert: asn1_x509.Certificate) -> CertificateInfo:
+    return CertificateInfo(
+        subject=cert.subject.human_friendly,
+        issuer=cert.issuer.human_friendly,
+        serial=format(cert.serial_number, "x"),
+        not_before=cert["tbs_certificate"]["validity"]["not_before"].native,
+        not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
+        fingerprint=cert.sha256.hex(),
+    )
+
+
+def _common_name(cert: asn1_x509.Certificate) -> str:
+    native = cert.subject.native
+    return native.get("common_name") or cert.subject.human_friendly
+
+
+def trust_roots() -> list[asn1_x509.Certificate]:
+    from .models import TrustAnchor
+
+    return [asn1_x509.Certificate.load(bytes(der)) for der in TrustAnchor.objects.values_list("certificate_der", flat=True)]
+
+
+def _revocations(fingerprints: list[str]) -> dict[str, tuple[datetime, str]]:
+    from .models import SigningCertificate
+
+    rows = SigningCertificate.objects.filter(fingerprint__in=fingerprints, revoked_at__isnull=False)
+    return {r.fingerprint: (r.revoked_at, r.revocation_reason) for r in rows}
+
+
+def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) -> PdfReport:
+    """Validate every signature of ``data``; never raises on a bad file (``error`` says why)."""
+    from django.utils.translation import gettext as _
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        return PdfReport([], error=_("This is not a PDF file."))
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception:  # noqa: BLE001 - any parse failure is reported, not raised
+        return PdfReport([], error=_("The PDF file could not be read."))
+    if not embedded:
+        return PdfReport([], error=_("The file has no digital signature."))
+    roots = trust_roots() if roots is None else roots
+    reports: list[SignatureReport] = []
+    total = len(embedded)
+    for index, sig in enumerate(embedded):
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, other_certs=[])
+        problems: list[str] = []
+        try:
+            status = validate_pdf_signature(sig, context, key_usage_settings=KEY_USAGE)
+        except Exception as exc:  # noqa: BLE001 - a malformed signature is reported as invalid
+            reports.append(SignatureReport(
+                field_name=sig.field_name or "", signer="", signer_subject="", signing_time=None, chain=[],
+                intact=False, valid=False, trusted=False, trust_anchor="", modified_after_signing=True,
+                covers_whole_file=False, later_revisions=index < total - 1, timestamped=False,
+                problems=[_("The signature could not be validated: %(error)s") % {"error": exc.__class__.__name__}],
+            ))
+            continue
+        cert = status.signing_cert
+        path = list(status.validation_path.iter_certs(include_root=True)) if status.validation_path else []
+        chain = [_cert_info(c) for c in path] if path else [_cert_info(cert)]
+        anchor = ""
+        if status.trusted and status.validation_path:
+            anchor_name = status.validation_path.trust_anchor.authority.name
+            anchor = anchor_name.native.get("common_name") or anchor_name.human_friendly
+        level = status.modification_level
+        modified = (not status.intact) or (level is not None and level not in ACCEPTED_LEVELS) or status.docmdp_ok is False
+        if not status.intact:
+            problems.append(_("The signed content does not match the signature: the file was altered."))
+        elif modified:
+            problems.append(_("The document was changed after this signature."))
+        if not status.valid:
+            problems.append(_("The cryptographic signature is invalid."))
+        if not status.trusted:
+            problems.append(_("The certificate does not chain to a trusted root."))
+        signing_time = status.signer_reported_dt
+        if status.timestamp_validity is not None:
+            signing_time = status.timestamp_validity.timestamp
+        reports.append(SignatureReport(
+            field_name=sig.field_name or "",
+            signer=_common_name(cert),
+            signer_subject=cert.subject.human_friendly,
+            signing_time=signing_time,
+            chain=chain,
+            intact=bool(status.intact),
+            valid=bool(status.valid),
+            trusted=bool(status.trusted),
+            trust_anchor=anchor,
+            modified_after_signing=bool(modified),
+            covers_whole_file=str(status.coverage.name) == "ENTIRE_FILE" if status.coverage else False,
+            later_revisions=index < total - 1,
+            timestamped=status.timestamp_validity is not None,
+            problems=problems,
+        ))
+    revoked = _revocations([r.chain[-1].fingerprint for r in reports if r.chain])
+    for report in reports:
+        if report.chain and report.chain[-1].fingerprint in revoked:
+            revoked_at, reason = revoked[report.chain[-1].fingerprint]
+            if report.signing_time is None or report.signing_time >= revoked_at:
+                report.revoked = True
+                report.problems.append(_("The certificate was revoked before this signature."))
+            report.revocation_note = _("Certificate revoked on %(date)s. %(reason)s") % {
+                "date": revoked_at.date().isoformat(), "reason": reason}
+        report.ok = report.intact and report.valid and report.trusted and not report.modified_after_signing and not report.revoked
+    return PdfReport(reports)
