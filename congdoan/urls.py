@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("congdoan.org.urls")),
+    path("", include("congdoan.indicators.urls")),
 ]
