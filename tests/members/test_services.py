@@ -106,7 +106,7 @@ def test_salary_is_finance_only(tree, members, officer_a):
     with pytest.raises(NotAllowed):
         services.update_member(officer_a, members.a1, monthly_salary=9_000_000)
     finance = make_user("fin", tree.zone, Role.FINANCE_OFFICER)
-    make_user  # finance officers cannot manage members, administrators can set the salary
+    # finance officers cannot manage members; administrators can set the salary
     admin = make_user("zadmin", tree.zone, Role.ADMINISTRATOR)
     member = services.update_member(admin, members.a1, monthly_salary=9_000_000)
     assert member.monthly_salary == 9_000_000

@@ -1,0 +1,221 @@
+"""Reading the spreadsheets officers send (.xlsx, .xls, .ods, .csv) and writing .xlsx/.csv.
+
+Rows come with the spreadsheet's own row numbers (1-based, blank and title rows counted), so
+that every message can point at the row the officer sees. Cell values are given as the
+reader found them: ``str``, ``float``/``int``, ``datetime.date``/``datetime``, ``bool``, or
+``""`` for an empty cell; helpers below turn them into text, dates and numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+CALAMINE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+SUPPORTED_SUFFIXES = CALAMINE_SUFFIXES | CSV_SUFFIXES
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's 1900 date system (with its 1900 leap-year bug)
+
+
+class UnreadableFile(ValueError):
+    """The file is not a spreadsheet this module can read; the message says why."""
+
+
+def read_rows(source, filename: str) -> Iterator[tuple[int, list]]:
+    """``(row number, cells)`` of the first sheet of ``source`` (a path or a binary file)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in CALAMINE_SUFFIXES:
+        yield from _calamine_rows(source)
+    elif suffix in CSV_SUFFIXES:
+        yield from _csv_rows(source)
+    else:
+        raise UnreadableFile(_("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
+                             % {"suffix": suffix or "?"})
+
+
+def row_count(source, filename: str) -> int:
+    """Rows of the first sheet (cheap: for progress bars), blank ones included."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in CALAMINE_SUFFIXES:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            if isinstance(source, str | Path):
+                workbook = CalamineWorkbook.from_path(str(source))
+            else:
+                workbook = CalamineWorkbook.from_filelike(source)
+            sheet = workbook.get_sheet_by_index(0)
+        except Exception as exc:
+            raise UnreadableFile(_("The spreadsheet could not be read (%(error)s).") % {"error": exc}) from exc
+        return sheet.start[0] + sheet.height if sheet.height else 0
+    return sum(1 for _row in read_rows(source, filename))
+
+
+def _calamine_rows(source) -> Iterator[tuple[int, list]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        if isinstance(source, str | Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except (CalamineError, ValueError, OSError) as exc:
+        raise UnreadableFile(_("The spreadsheet could not be read (%(error)s).") % {"error": exc}) from exc
+    except Exception as exc:  # calamine raises its own zip/xml errors
+        raise UnreadableFile(_("The spreadsheet could not be read (%(error)s).") % {"error": exc}) from exc
+    # iter_rows starts at the sheet's first row (leading empty rows included).
+    for index, row in enumerate(rows, start=1):
+        yield index, list(row)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    # UTF-16 without BOM: every other byte of ASCII text is zero.
+    if len(data) >= 4 and data[1:40:2].count(0) > 10:
+        return data.decode("utf-16-le")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(_(
+            "The CSV file is not in UTF-8 or UTF-16. Save it again as \"CSV UTF-8\"."
+        )) from exc
+
+
+def _csv_rows(source) -> Iterator[tuple[int, list]]:
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    text = _decode(data)
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    # Rows are counted as lines the way a spreadsheet shows them (quoted newlines stay in one row).
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    yield from enumerate(reader, start=1)
+
+
+# --- cell values ---------------------------------------------------------------------------------
+def cell_text(value) -> str:
+    """A cell as NFC text, trimmed; whole numbers lose their ``.0``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ].*)?$"),
+    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$"),
+)
+
+
+def cell_date(value) -> datetime.date | None:
+    """A date from a date cell, an Excel serial number, ``dd/mm/yyyy``, ``dd-mm-yyyy`` or ISO.
+
+    Raises ``ValueError`` for text that is not a date; ``None`` for an empty cell.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return excel_serial_date(value)
+    text = cell_text(value)
+    if not text:
+        return None
+    if re.fullmatch(r"\d{1,5}(\.\d+)?", text):
+        return excel_serial_date(float(text))
+    if re.fullmatch(r"\d{4}", text):  # only a year of birth: 1 January of it
+        return datetime.date(int(text), 1, 1)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    raise ValueError(text)
+
+
+def excel_serial_date(number: float) -> datetime.date:
+    if not 1 <= number < 2958466:
+        raise ValueError(number)
+    return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+# --- writing -------------------------------------------------------------------------------------
+class Echo:
+    """A file-like object whose ``write`` returns what it was given (for streamed CSV)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """CSV text for a streaming response: a UTF-8 BOM first so Excel reads Vietnamese right."""
+    writer = csv.writer(Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(["" if v is None else v for v in row])
+
+
+def write_xlsx(target, sheets: list[tuple[str, list[str], Iterable[Iterable]]], *, constant_memory: bool = True,
+               title_rows: dict[str, list[str]] | None = None, widths: dict[str, list[int]] | None = None) -> None:
+    """Write ``(sheet name, header, rows)`` to ``target`` (a path or a binary file).
+
+    ``constant_memory`` keeps one row in memory at a time (rows must come in order), so a
+    million rows export in bounded memory.
+    """
+    import xlsxwriter
+
+    options = {"constant_memory": constant_memory, "in_memory": False, "strings_to_numbers": False,
+               "strings_to_formulas": False, "strings_to_urls": False}
+    workbook = xlsxwriter.Workbook(target, options)
+    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    title = workbook.add_format({"bold": True, "font_size": 13})
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    for name, header, rows in sheets:
+        sheet = workbook.add_worksheet(name[:31])
+        row_index = 0
+        for line in (title_rows or {}).get(name, []):
+            sheet.write_string(row_index, 0, line, title)
+            row_index += 1
+        if title_rows and title_rows.get(name):
+            row_index += 1
+        for col, width in enumerate((widths or {}).get(name, [])):
+            sheet.set_column(col, col, width)
+        for col, label in enumerate(header):
+            sheet.write_string(row_index, col, label, bold)
+        sheet.freeze_panes(row_index + 1, 0)
+        for row in rows:
+            row_index += 1
+            for col, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, datetime.date):
+                    sheet.write_datetime(row_index, col, datetime.datetime.combine(value, datetime.time()), date_format)
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    sheet.write_number(row_index, col, value)
+                else:
+                    sheet.write_string(row_index, col, str(value))
+    workbook.close()

@@ -1,0 +1,726 @@
+"""Spreadsheet import of members: header detection, column mapping, row validation, matching,
+dry run and commit in all-or-nothing batches, rejected rows back as a spreadsheet.
+
+Flow: ``detect`` finds the header row below any title rows and maps columns by Vietnamese or
+English headers with or without accents; ``run`` reads every row, normalises and validates
+it, matches it to an existing member (citizen identity number first, then card number) and,
+unless it is a dry run, writes new and changed members batch by batch, each batch in one
+transaction with its history rows. Re-running an import (after an interruption, or the same
+file twice) finds the rows already written and reports them unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from congdoan.common import cccd as cccd_rules
+from congdoan.common.phone import normalize_phone
+from congdoan.common.spreadsheets import UnreadableFile, cell_date, cell_text, read_rows, row_count
+from congdoan.common.text import fold
+from congdoan.org import divisions
+from congdoan.org.choices import MEMBER_MANAGERS, UnitKind
+from congdoan.org.models import Unit
+from congdoan.org.services import require_role
+
+from . import services
+from .choices import (
+    OPEN_STATUSES,
+    EducationLevel,
+    Ethnicity,
+    Gender,
+    ImportStatus,
+    MemberStatus,
+    Qualification,
+    Religion,
+)
+from .models import TREE_KEY_LENGTH, ImportJob, Member
+
+BATCH_SIZE = 2000
+HEADER_SCAN_ROWS = 30
+
+# Importable fields with their labels and the headers (folded) that name them.
+FIELDS: dict[str, tuple] = {
+    "full_name": (gettext_lazy("Full name"), [
+        "ho va ten", "ho ten", "ho va ten doan vien", "ho ten doan vien", "full name", "name", "ten doan vien",
+        "ho va ten khai sinh"]),
+    "gender": (gettext_lazy("Gender"), ["gioi tinh", "gender", "sex", "nam nu", "phai"]),
+    "date_of_birth": (gettext_lazy("Date of birth"), [
+        "ngay sinh", "ngay thang nam sinh", "ngay thang sinh", "date of birth", "dob", "birth date", "birthday",
+        "nam sinh", "sinh ngay"]),
+    "cccd": (gettext_lazy("Citizen identity number"), [
+        "so cccd", "cccd", "so can cuoc", "so can cuoc cong dan", "can cuoc cong dan", "so dinh danh",
+        "so dinh danh ca nhan", "ma dinh danh", "can cuoc", "citizen id", "id number", "identity number",
+        "national id", "so cmnd cccd", "cmnd cccd", "cccd cmnd", "so cccd cmnd"]),
+    "phone": (gettext_lazy("Phone"), [
+        "so dien thoai", "dien thoai", "sdt", "dt", "phone", "phone number", "mobile", "di dong", "dien thoai di dong"]),
+    "email": (gettext_lazy("Email"), ["email", "e mail", "thu dien tu", "dia chi email"]),
+    "ethnicity": (gettext_lazy("Ethnicity"), ["dan toc", "ethnicity", "ethnic group"]),
+    "religion": (gettext_lazy("Religion"), ["ton giao", "religion"]),
+    "education_level": (gettext_lazy("General education"), [
+        "trinh do van hoa", "van hoa", "hoc van", "trinh do hoc van", "education", "education level",
+        "trinh do giao duc pho thong", "giao duc pho thong"]),
+    "qualification": (gettext_lazy("Professional qualification"), [
+        "trinh do chuyen mon", "chuyen mon", "trinh do chuyen mon nghiep vu", "qualification", "trinh do dao tao"]),
+    "job_title": (gettext_lazy("Job title"), [
+        "chuc vu", "chuc danh", "nghe nghiep", "vi tri", "vi tri viec lam", "cong viec", "job title", "position",
+        "job", "chuc vu nghe nghiep"]),
+    "joined_on": (gettext_lazy("Joined the union on"), [
+        "ngay vao cong doan", "ngay ket nap", "ngay gia nhap", "ngay ket nap cong doan", "ngay vao cd",
+        "joined on", "date joined", "join date", "ngay gia nhap cong doan"]),
+    "card_number": (gettext_lazy("Union card number"), [
+        "so the", "so the doan vien", "so the cong doan", "ma the", "ma doan vien", "card number",
+        "union card number", "card no"]),
+    "group": (gettext_lazy("Union group"), ["to cong doan", "to", "union group", "group"]),
+    "permanent_province": (gettext_lazy("Permanent address: province"), [
+        "tinh thuong tru", "thuong tru tinh", "tinh thanh pho thuong tru", "permanent province"]),
+    "permanent_commune": (gettext_lazy("Permanent address: commune or ward"), [
+        "xa thuong tru", "xa phuong thuong tru", "phuong xa thuong tru", "thuong tru xa", "permanent commune"]),
+    "permanent_street": (gettext_lazy("Permanent address: street"), [
+        "dia chi thuong tru", "thuong tru", "noi thuong tru", "ho khau thuong tru", "permanent address"]),
+    "current_province": (gettext_lazy("Current address: province"), [
+        "tinh hien nay", "tinh noi o", "tinh noi o hien nay", "current province"]),
+    "current_commune": (gettext_lazy("Current address: commune or ward"), [
+        "xa hien nay", "xa noi o", "xa phuong noi o", "phuong xa noi o", "current commune"]),
+    "current_street": (gettext_lazy("Current address: street"), [
+        "dia chi hien nay", "noi o hien nay", "cho o hien nay", "noi o", "tam tru", "dia chi", "current address",
+        "address"]),
+}
+REQUIRED_COLUMNS = ("full_name",)
+
+
+def field_label(name: str) -> str:
+    return str(FIELDS[name][0]) if name in FIELDS else name
+
+
+# --- header detection -----------------------------------------------------------------------------
+def _match_field(header: str) -> tuple[str | None, int]:
+    key = fold(header)
+    if not key:
+        return None, 0
+    best, score = None, 0
+    for name, (_label, aliases) in FIELDS.items():
+        for alias in aliases:
+            if key == alias:
+                s = 1000 + len(alias)
+            elif len(alias) >= 3 and f" {alias} " in f" {key} ":
+                s = len(alias)
+            else:
+                continue
+            if s > score:
+                best, score = name, s
+    return best, score
+
+
+def map_headers(cells: list) -> dict[str, int]:
+    """{field: column index} for one header row; each field and column used once, best match first."""
+    candidates = []
+    for index, cell in enumerate(cells):
+        name, score = _match_field(cell_text(cell))
+        if name:
+            candidates.append((score, index, name))
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    for _score, index, name in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        if name not in mapping and index not in used:
+            mapping[name] = index
+            used.add(index)
+    return mapping
+
+
+@dataclass
+class Detected:
+    header_row: int
+    headers: list[str]
+    mapping: dict[str, int]
+
+
+def detect(source, filename: str) -> Detected:
+    """The header row (the best-matching of the first rows) and its column mapping."""
+    best: Detected | None = None
+    for row_no, cells in read_rows(source, filename):
+        if row_no > HEADER_SCAN_ROWS:
+            break
+        mapping = map_headers(cells)
+        if len(mapping) >= 2 and (best is None or len(mapping) > len(best.mapping)):
+            best = Detected(row_no, [cell_text(c) for c in cells], mapping)
+    if best is None:
+        raise UnreadableFile(_(
+            "No header row found in the first %(n)d rows: the file needs a row of column titles "
+            "such as \"Họ và tên\", \"Ngày sinh\", \"Số CCCD\"."
+        ) % {"n": HEADER_SCAN_ROWS})
+    return best
+
+
+# --- values ---------------------------------------------------------------------------------------
+_GENDERS = {"nam": Gender.MALE, "male": Gender.MALE, "m": Gender.MALE, "trai": Gender.MALE,
+            "nu": Gender.FEMALE, "female": Gender.FEMALE, "f": Gender.FEMALE, "gai": Gender.FEMALE}
+_ETHNICITIES = {fold(label): value for value, label in Ethnicity.choices}
+_ETHNICITIES.update({"hmong": "08", "h mong": "08", "meo": "08", "kho me": "05", "khome": "05",
+                     "viet": "01", "ede": "12", "e de": "12", "bana": "13", "jrai": "10", "giarai": "10",
+                     "gia lai": "10", "van kieu": "23", "bru": "23", "hoa han": "04", "nguoi hoa": "04"})
+_RELIGIONS = {
+    "khong": Religion.NONE, "none": Religion.NONE, "khong co": Religion.NONE, "no": Religion.NONE,
+    "phat giao": Religion.BUDDHISM, "dao phat": Religion.BUDDHISM, "phat": Religion.BUDDHISM,
+    "buddhism": Religion.BUDDHISM, "cong giao": Religion.CATHOLICISM, "thien chua giao": Religion.CATHOLICISM,
+    "thien chua": Religion.CATHOLICISM, "catholic": Religion.CATHOLICISM, "catholicism": Religion.CATHOLICISM,
+    "tin lanh": Religion.PROTESTANTISM, "dao tin lanh": Religion.PROTESTANTISM, "protestant": Religion.PROTESTANTISM,
+    "cao dai": Religion.CAODAISM, "dao cao dai": Religion.CAODAISM, "hoa hao": Religion.HOA_HAO,
+    "phat giao hoa hao": Religion.HOA_HAO, "hoi giao": Religion.ISLAM, "islam": Religion.ISLAM,
+}
+_QUALIFICATIONS = [
+    ("tien si", Qualification.DOCTORATE), ("doctor", Qualification.DOCTORATE), ("phd", Qualification.DOCTORATE),
+    ("thac si", Qualification.MASTER), ("master", Qualification.MASTER),
+    ("dai hoc", Qualification.UNIVERSITY), ("cu nhan", Qualification.UNIVERSITY), ("ky su", Qualification.UNIVERSITY),
+    ("university", Qualification.UNIVERSITY), ("bachelor", Qualification.UNIVERSITY),
+    ("cao dang", Qualification.COLLEGE), ("college", Qualification.COLLEGE),
+    ("trung cap", Qualification.INTERMEDIATE), ("intermediate", Qualification.INTERMEDIATE),
+    ("so cap", Qualification.ELEMENTARY), ("elementary", Qualification.ELEMENTARY),
+    ("khong", Qualification.NONE), ("chua qua dao tao", Qualification.NONE), ("lao dong pho thong", Qualification.NONE),
+    ("none", Qualification.NONE), ("lđpt", Qualification.NONE), ("ldpt", Qualification.NONE),
+]
+
+
+def _choice_by_value(choices, text: str):
+    return text if text in choices.values else None
+
+
+def parse_gender(value) -> str | None:
+    key = fold(cell_text(value))
+    return _GENDERS.get(key) or _choice_by_value(Gender, key)
+
+
+def parse_ethnicity(value) -> str | None:
+    text = cell_text(value)
+    if text.isdigit() and len(text) <= 2:
+        return _choice_by_value(Ethnicity, text.zfill(2))
+    key = fold(text)
+    key = key[len("dan toc "):] if key.startswith("dan toc ") else key
+    return _ETHNICITIES.get(key) or _ETHNICITIES.get(key.replace(" ", ""))
+
+
+def parse_religion(value) -> str | None:
+    key = fold(cell_text(value))
+    return _RELIGIONS.get(key) or _choice_by_value(Religion, key) or (Religion.OTHER if key else None)
+
+
+def parse_education(value) -> str | None:
+    text = cell_text(value).replace(" ", "")
+    key = fold(cell_text(value))
+    if "/" in text:
+        done, _slash, system = text.partition("/")
+        if done.isdigit() and system in ("10", "12"):
+            done_n, top = int(done), int(system)
+            if done_n >= top:
+                return EducationLevel.UPPER_SECONDARY
+            if done_n >= (9 if top == 12 else 7):
+                return EducationLevel.LOWER_SECONDARY
+            return EducationLevel.PRIMARY
+    if key in ("thpt", "trung hoc pho thong", "pho thong trung hoc", "upper secondary", "ptth", "cap 3", "12"):
+        return EducationLevel.UPPER_SECONDARY
+    if key in ("thcs", "trung hoc co so", "lower secondary", "cap 2", "9"):
+        return EducationLevel.LOWER_SECONDARY
+    if key in ("tieu hoc", "primary", "cap 1", "5"):
+        return EducationLevel.PRIMARY
+    return _choice_by_value(EducationLevel, key)
+
+
+def parse_qualification(value) -> str | None:
+    key = fold(cell_text(value))
+    if key in Qualification.values:
+        return key
+    for needle, choice in _QUALIFICATIONS:
+        if key.startswith(needle) or f" {needle}" in f" {key}":
+            return choice
+    return None
+
+
+def _province_index() -> dict[str, int]:
+    index = {}
+    for code, name in divisions.provinces():
+        key = fold(name)
+        index[key] = code
+        for prefix in ("tinh ", "thanh pho ", "tp "):
+            if key.startswith(prefix):
+                index[key[len(prefix):]] = code
+    return index
+
+
+def parse_province(value, cache: dict) -> int | None:
+    text = cell_text(value)
+    if text.isdigit():
+        code = int(text)
+        return code if divisions.province_name(code) else None
+    index = cache.setdefault("provinces", _province_index())
+    key = fold(text)
+    for prefix in ("tinh ", "thanh pho ", "tp "):
+        if key.startswith(prefix) and key[len(prefix):] in index:
+            return index[key[len(prefix):]]
+    return index.get(key)
+
+
+def parse_commune(value, province: int | None, cache: dict) -> int | None:
+    text = cell_text(value)
+    if text.isdigit():
+        return int(text)
+    if not province:
+        return None
+    index = cache.setdefault(("communes", province), None)
+    if index is None:
+        index = {}
+        for code, name in divisions.communes_of(province):
+            key = fold(name)
+            index[key] = code
+            for prefix in ("xa ", "phuong ", "dac khu ", "thi tran "):
+                if key.startswith(prefix):
+                    index.setdefault(key[len(prefix):], code)
+        cache[("communes", province)] = index
+    return index.get(fold(text))
+
+
+# --- rows -----------------------------------------------------------------------------------------
+@dataclass
+class RowResult:
+    row: int
+    values: dict = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    outcome: str = ""  # new / updated / unchanged / rejected
+    member: Member | None = None
+
+
+def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) -> RowResult:
+    """Typed values of one row (``values`` holds only cells that are present) and its problems."""
+    result = RowResult(row_no)
+    values = result.values
+
+    def raw(name):
+        index = mapping.get(name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index]
+
+    def error(name, message):
+        result.errors.append((name, message))
+
+    for name in ("full_name", "job_title", "permanent_street", "current_street", "email"):
+        text = cell_text(raw(name))
+        if text:
+            values[name] = text
+    for name, parser, message in (
+        ("gender", parse_gender, _("Write Nam or Nữ.")),
+        ("ethnicity", parse_ethnicity, _("Unknown ethnic group: write one of the 54 official names, e.g. Kinh, Tày.")),
+        ("religion", parse_religion, _("Unknown religion.")),
+        ("education_level", parse_education, _("Write the general education as 9/12, 12/12, THCS or THPT.")),
+        ("qualification", parse_qualification,
+         _("Unknown qualification: write Đại học, Cao đẳng, Trung cấp, Sơ cấp, Thạc sĩ, Tiến sĩ or Không.")),
+    ):
+        if cell_text(raw(name)):
+            parsed = parser(raw(name))
+            if parsed:
+                values[name] = parsed
+            else:
+                error(name, message)
+    for name in ("date_of_birth", "joined_on"):
+        if cell_text(raw(name)):
+            try:
+                values[name] = cell_date(raw(name))
+            except (ValueError, OverflowError):
+                error(name, _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": cell_text(raw(name))})
+    if cell_text(raw("cccd")):
+        values["cccd"] = cccd_rules.restore(raw("cccd"))
+    if cell_text(raw("phone")):
+        phone = normalize_phone(raw("phone"))
+        if phone:
+            values["phone"] = phone
+        else:
+            error("phone", _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123)."))
+    if cell_text(raw("card_number")):
+        values["card_number"] = cell_text(raw("card_number")).upper()
+    for kind in ("permanent", "current"):
+        province_text = cell_text(raw(f"{kind}_province"))
+        if province_text:
+            province = parse_province(province_text, cache)
+            if province:
+                values[f"{kind}_province"] = province
+            else:
+                error(f"{kind}_province", _("Unknown province: %(value)s (use a name after the 2025 merger).")
+                      % {"value": province_text})
+        commune_text = cell_text(raw(f"{kind}_commune"))
+        if commune_text:
+            commune = parse_commune(commune_text, values.get(f"{kind}_province"), cache)
+            if commune:
+                values[f"{kind}_commune"] = commune
+            else:
+                error(f"{kind}_commune", _("Unknown commune or ward in that province: %(value)s") % {"value": commune_text})
+    group_text = cell_text(raw("group"))
+    if group_text:
+        groups = cache.get("groups", {})
+        group = groups.get(group_text.upper()) or groups.get(fold(group_text))
+        if group:
+            values["group"] = group
+        else:
+            error("group", _("No union group %(value)s in this grassroots union.") % {"value": group_text})
+    if "full_name" not in values and not result.errors:
+        error("full_name", _("The full name is missing."))
+    return result
+
+
+def rows_of(source, filename: str, header_row: int) -> Iterator[tuple[int, list]]:
+    for row_no, cells in read_rows(source, filename):
+        if row_no <= header_row:
+            continue
+        if all(cell_text(c) == "" for c in cells):
+            continue
+        yield row_no, cells
+
+
+# --- the run ----------------------------------------------------------------------------------
+@dataclass
+class Summary:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def add(self, result: RowResult) -> None:
+        self.total += 1
+        counter = "created" if result.outcome == "new" else result.outcome
+        setattr(self, counter, getattr(self, counter) + 1)
+        for name, message in result.errors:
+            self.errors.append({"row": result.row, "field": name, "column": field_label(name), "message": message})
+
+
+COMPARED_FIELDS = [f for f in services.EDITABLE_FIELDS if f not in services.FINANCE_FIELDS]
+
+
+class Importer:
+    """One import run of one file into one grassroots unit."""
+
+    def __init__(self, actor, unit: Unit, *, dry_run: bool, mapping: dict[str, int] | None = None,
+                 header_row: int | None = None, progress: Callable[[int], None] | None = None):
+        require_role(actor, unit, MEMBER_MANAGERS)
+        unit, default_group = services.resolve_unit(unit)
+        services.check_unit(unit)
+        self.actor, self.unit, self.default_group = actor, unit, default_group
+        self.tree = unit.path[:TREE_KEY_LENGTH]
+        self.dry_run = dry_run
+        self.mapping = mapping
+        self.header_row = header_row
+        self.progress = progress or (lambda n: None)
+        self.cache: dict = {"groups": self._groups()}
+        self.summary = Summary()
+
+    def _groups(self) -> dict:
+        groups = {}
+        for group in Unit.objects.filter(path__startswith=self.unit.path, kind=UnitKind.UNION_GROUP,
+                                         status="active"):
+            groups[group.code.upper()] = group
+            groups[fold(group.name)] = group
+        return groups
+
+    def run(self, source, filename: str) -> Summary:
+        if self.mapping is None or self.header_row is None:
+            detected = detect(source, filename)
+            self.header_row, self.mapping = detected.header_row, detected.mapping
+            if hasattr(source, "seek"):
+                source.seek(0)
+        missing = [field_label(f) for f in REQUIRED_COLUMNS if f not in self.mapping]
+        if missing:
+            raise UnreadableFile(_("No column for: %(fields)s. Correct the column mapping.")
+                                 % {"fields": ", ".join(missing)})
+        seen_cccd: dict[str, int] = {}
+        seen_card: dict[str, int] = {}
+        batch: list[RowResult] = []
+        done = 0
+        for row_no, cells in rows_of(source, filename, self.header_row):
+            result = parse_row(row_no, cells, self.mapping, self.cache)
+            number = result.values.get("cccd")
+            if number:
+                if number in seen_cccd:
+                    result.errors.append(("cccd", _(
+                        "The same citizen identity number is already in row %(row)d of this file."
+                    ) % {"row": seen_cccd[number]}))
+                else:
+                    seen_cccd[number] = row_no
+            card = result.values.get("card_number")
+            if card:
+                if card in seen_card:
+                    result.errors.append(("card_number", _(
+                        "The same union card number is already in row %(row)d of this file."
+                    ) % {"row": seen_card[card]}))
+                else:
+                    seen_card[card] = row_no
+            batch.append(result)
+            if len(batch) >= BATCH_SIZE:
+                self._batch(batch)
+                done += len(batch)
+                self.progress(done)
+                batch = []
+        if batch:
+            self._batch(batch)
+            done += len(batch)
+            self.progress(done)
+        return self.summary
+
+    # One batch: match, validate, write — all or nothing.
+    def _batch(self, rows: list[RowResult]) -> None:
+        with transaction.atomic():
+            self._match_and_validate(rows)
+            if not self.dry_run:
+                self._write(rows)
+        for result in rows:
+            self.summary.add(result)
+
+    def _match_and_validate(self, rows: list[RowResult]) -> None:
+        numbers = {r.values["cccd"] for r in rows if r.values.get("cccd")}
+        cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
+        by_cccd = {m.cccd: m for m in Member.objects.filter(tree=self.tree, cccd__in=numbers).select_related("unit")}
+        by_card = {m.card_number: m for m in Member.objects.filter(card_number__in=cards).select_related("unit")}
+        for result in rows:
+            if result.errors:
+                result.outcome = "rejected"
+                continue
+            values = result.values
+            existing = by_cccd.get(values.get("cccd")) if values.get("cccd") else None
+            by_card_match = by_card.get(values.get("card_number")) if values.get("card_number") else None
+            if existing is None:
+                existing = by_card_match
+            elif by_card_match is not None and by_card_match.pk != existing.pk:
+                result.errors.append(("card_number", _(
+                    "This card number belongs to another member than the citizen identity number.")))
+            if existing is not None:
+                if existing.tree != self.tree:
+                    result.errors.append(("card_number", _("This union card number is issued in another organisation.")))
+                elif existing.unit_id != self.unit.pk:
+                    where = existing.unit.name if services.can_manage(self.actor, existing) else _("another unit")
+                    result.errors.append(("cccd" if values.get("cccd") else "card_number", _(
+                        "This person is already a member of %(unit)s: transfer them instead of importing."
+                    ) % {"unit": where}))
+                elif existing.status not in OPEN_STATUSES:
+                    result.errors.append(("full_name", _("This member is %(status)s; reinstate them first.")
+                                          % {"status": existing.get_status_display().lower()}))
+                elif values.get("cccd") and existing.cccd and values["cccd"] != existing.cccd:
+                    result.errors.append(("cccd", _("The card number belongs to a member with another citizen identity number.")))
+            if result.errors:
+                result.outcome = "rejected"
+                continue
+            member = self._member_from(values, existing)
+            errors = services.clean_fields(member)
+            if existing is not None:
+                # Only what this file brings is checked: old problems of a record do not block an update.
+                relevant = set(values) | ({"cccd"} if {"gender", "date_of_birth"} & set(values) and member.cccd else set())
+                errors = {k: v for k, v in errors.items() if k in relevant}
+            for name, message in errors.items():
+                result.errors.append((name, str(message)))
+            if result.errors:
+                result.outcome = "rejected"
+                continue
+            result.member = member
+            if existing is None:
+                result.outcome = "new"
+            else:
+                changed = any(getattr(existing, f + "_id" if f == "group" else f) !=
+                              getattr(member, f + "_id" if f == "group" else f) for f in COMPARED_FIELDS)
+                result.outcome = "updated" if changed else "unchanged"
+
+    def _member_from(self, values: dict, existing: Member | None) -> Member:
+        if existing is None:
+            member = Member(unit=self.unit, group=self.default_group, tree=self.tree, status=MemberStatus.ACTIVE)
+            member.unit = self.unit
+        else:
+            member = _copy(existing)
+        for name, value in values.items():
+            if name == "card_number":
+                if existing is None:
+                    member.card_number = value
+                continue
+            setattr(member, name, value)
+        if "cccd" in values and existing is not None and existing.cccd_exception and existing.cccd == values["cccd"]:
+            member.cccd_exception = True
+        return member
+
+    def _write(self, rows: list[RowResult]) -> None:
+        today = timezone.localdate()
+        new = [r.member for r in rows if r.outcome == "new"]
+        changed = [r.member for r in rows if r.outcome == "updated"]
+        if new:
+            needing = [m for m in new if not m.card_number]
+            taken = set(Member.objects.filter(card_number__in=[m.card_number for m in new if m.card_number])
+                        .values_list("card_number", flat=True))
+            if taken:  # a card number typed in the file is already issued (to someone not matched)
+                for result in rows:
+                    if result.outcome == "new" and result.member.card_number in taken:
+                        result.outcome = "rejected"
+                        result.errors.append(("card_number", _("This union card number is already issued.")))
+                new = [r.member for r in rows if r.outcome == "new"]
+                needing = [m for m in new if not m.card_number]
+            for member, number in zip(needing, services.reserve_card_numbers(self.tree, len(needing)), strict=True):
+                member.card_number = number
+            for member in new:
+                member.joined_on = member.joined_on or today
+                member.status_since = member.joined_on
+                member.prepare()
+            bulk_create_with_history(
+                new, Member, batch_size=500, default_user=self._user(), default_change_reason="imported",
+                default_date=timezone.now(),
+            )
+        if changed:
+            for member in changed:
+                member.version += 1
+                member.prepare()
+            bulk_update_with_history(
+                changed, Member, COMPARED_FIELDS + ["name_folded", "completeness", "is_complete", "version",
+                                                     "updated_at"],
+                batch_size=500, default_user=self._user(), default_change_reason="updated by import",
+                default_date=timezone.now(),
+            )
+
+    def _user(self):
+        return self.actor if getattr(self.actor, "pk", None) else None
+
+
+def _copy(member: Member) -> Member:
+    clone = Member()
+    clone.__dict__.update({k: v for k, v in member.__dict__.items() if k != "_state"})
+    clone._state.adding = False
+    clone._state.db = member._state.db
+    clone.updated_at = timezone.now()
+    return clone
+
+
+# --- jobs -----------------------------------------------------------------------------------------
+SYNC_LIMIT_BYTES = 256 * 1024  # smaller files are imported within the request
+
+
+def start_job(actor, unit: Unit, upload, *, dry_run: bool, mapping: dict | None = None,
+              header_row: int | None = None, background: bool | None = None) -> ImportJob:
+    """Store the file, create the job and run it (in the background for large files)."""
+    require_role(actor, unit, MEMBER_MANAGERS)
+    services.check_unit(services.resolve_unit(unit)[0])
+    job = ImportJob(unit=unit, created_by=actor, original_name=upload.name[:255], dry_run=dry_run,
+                    mapping=mapping or {}, header_row=header_row)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    size = getattr(upload, "size", 0) or 0
+    run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
+    job.refresh_from_db()
+    return job
+
+
+def rerun_job(job: ImportJob, *, dry_run: bool, mapping: dict | None = None, header_row: int | None = None,
+              background: bool | None = None) -> ImportJob:
+    """Run a checked job again: with a corrected mapping, or for real (``dry_run=False``)."""
+    job.dry_run = dry_run
+    if mapping is not None:
+        job.mapping = mapping
+    if header_row is not None:
+        job.header_row = header_row
+    job.status = ImportStatus.QUEUED
+    job.progress = job.created = job.updated = job.unchanged = job.rejected = job.total = 0
+    job.errors = []
+    job.message = ""
+    job.save()
+    size = job.file.size if job.file else 0
+    run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
+    job.refresh_from_db()
+    return job
+
+
+def run_job(job: ImportJob, *, background: bool) -> None:
+    if not background:
+        execute_job(job.pk)
+        return
+    if getattr(settings, "REDIS_URL", ""):
+        from .tasks import import_members_task
+
+        transaction.on_commit(lambda: import_members_task.delay(job.pk))
+        return
+
+    # The embedded default: a thread of this process, started once the job row is committed.
+    def target():
+        close_old_connections()
+        try:
+            execute_job(job.pk)
+        finally:
+            close_old_connections()
+
+    transaction.on_commit(lambda: threading.Thread(target=target, daemon=True, name=f"import-{job.pk}").start())
+
+
+def execute_job(job_id: int, language: str | None = None) -> None:
+    job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=0)
+
+    def progress(n):
+        ImportJob.objects.filter(pk=job.pk).update(progress=n, total=max(n, job.total))
+
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        try:
+            with job.file.open("rb") as handle:
+                header_row = _header_row_of(job, handle)
+                handle.seek(0)
+                total = max(0, row_count(handle, job.original_name) - header_row)
+            ImportJob.objects.filter(pk=job.pk).update(total=total)
+            job.total = total
+            mapping = {k: int(v) for k, v in job.mapping.items()} if job.mapping else None
+            importer = Importer(job.created_by, job.unit, dry_run=job.dry_run, mapping=mapping,
+                                header_row=job.header_row, progress=progress)
+            with job.file.open("rb") as handle:
+                summary = importer.run(handle, job.original_name)
+        except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now())
+            if not isinstance(exc, UnreadableFile | PermissionError):
+                import logging
+
+                logging.getLogger(__name__).exception("member import %s failed", job.pk)
+            return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKED if job.dry_run else ImportStatus.DONE,
+        header_row=importer.header_row, mapping=importer.mapping, total=summary.total, progress=summary.total,
+        created=summary.created, updated=summary.updated, unchanged=summary.unchanged, rejected=summary.rejected,
+        errors=summary.errors, finished_at=timezone.now(),
+    )
+
+
+def _header_row_of(job: ImportJob, handle) -> int:
+    if job.header_row:
+        return job.header_row
+    detected = detect(handle, job.original_name)
+    handle.seek(0)
+    ImportJob.objects.filter(pk=job.pk).update(header_row=detected.header_row, mapping=detected.mapping)
+    job.header_row, job.mapping = detected.header_row, detected.mapping
+    return detected.header_row
+
+
+def rejected_rows_xlsx(job: ImportJob, target) -> None:
+    """The rejected rows of ``job`` with the file's own columns and an error column, to fix and re-upload."""
+    from congdoan.common.spreadsheets import write_xlsx
+
+    messages: dict[int, list[str]] = {}
+    for error in job.errors:
+        messages.setdefault(error["row"], []).append(f"{error.get('column') or error['field']}: {error['message']}")
+    with job.file.open("rb") as handle:
+        all_rows = list(read_rows(handle, job.original_name))
+    header_row = job.header_row or 1
+    header = [cell_text(c) for c in dict(all_rows).get(header_row, [])]
+    rows = []
+    for row_no, cells in all_rows:
+        if row_no in messages:
+            values = [c if isinstance(c, datetime.date | int | float) and not isinstance(c, bool) else cell_text(c)
+                      for c in cells]
+            values += [""] * (len(header) - len(values))
+            rows.append([*values[:max(len(header), len(values))], " · ".join(messages[row_no]), row_no])
+    write_xlsx(target, [(_("Rejected rows"), [*header, _("Error"), _("Row in the original file")], rows)],
+               constant_memory=False)

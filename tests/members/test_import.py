@@ -1,0 +1,221 @@
+"""Spreadsheet import: header detection, mapping, normalisation, row numbers, dry run,
+commit, idempotent re-import, interruption, rejected rows."""
+
+import codecs
+import datetime
+import io
+import unicodedata
+
+import pytest
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from congdoan.common import cccd
+from congdoan.common.spreadsheets import cell_date, read_rows
+from congdoan.members import importing
+from congdoan.members.choices import ImportStatus
+from congdoan.members.models import Member
+
+AN = cccd.make("022", "male", 1990, 11)
+BINH = cccd.make("001", "female", 2001, 12)
+CUONG = cccd.make("022", "male", 1985, 13)
+
+
+def xlsx_bytes(rows: list[list], date_rows=()) -> bytes:
+    """A workbook whose first sheet holds ``rows`` from A1 (None = empty cell)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), date_format)
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def officer_file() -> bytes:
+    """What a grassroots union sends: two title rows, a blank row, headers, data, a blank row."""
+    return xlsx_bytes([
+        ["CÔNG ĐOÀN CƠ SỞ CÔNG TY TNHH ĐÔNG BẮC"],
+        ["DANH SÁCH ĐOÀN VIÊN NĂM 2026"],
+        [],
+        ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Số điện thoại", "Dân tộc", "Tôn giáo",
+         "Trình độ văn hoá", "Trình độ chuyên môn", "Chức vụ", "Ngày vào Công đoàn"],
+        [1, unicodedata.normalize("NFD", "Nguyễn Văn An"), "Nam", 32994, int(AN), "0912345678", "Kinh", "Không",
+         "12/12", "Đại học", "Kỹ sư", "01/03/2015"],
+        [2, "Trần Thị Bình", "Nữ", datetime.date(2001, 2, 3), int(BINH), "912 345 679", "Tày", "Phật giáo",
+         "12/12", "Cao đẳng", "Công nhân", "2020-07-01"],
+        [],
+        [3, "Lê Văn Cường", "Nam", "15-06-1985", CUONG, "12345", "Kinh", "Không", "9/12", "Sơ cấp", "Thợ hàn", ""],
+        [4, "Phạm Thị Dung", "Nữ", "31/02/1990", "", "", "Kinh", "", "", "", "", ""],
+        [5, "Hoàng Văn Em", "Nam", "01/01/1990", int(AN), "", "Kinh", "", "", "", "", ""],
+    ])
+
+
+def upload(data: bytes, name: str = "doan-vien.xlsx"):
+    return SimpleUploadedFile(name, data)
+
+
+def run(actor, unit, data, name="doan-vien.xlsx", dry_run=True):
+    return importing.start_job(actor, unit, upload(data, name), dry_run=dry_run, background=False)
+
+
+def errors_by_row(job):
+    found = {}
+    for e in job.errors:
+        found.setdefault(e["row"], []).append(e)
+    return found
+
+
+def test_header_detection_below_titles():
+    detected = importing.detect(io.BytesIO(officer_file()), "x.xlsx")
+    assert detected.header_row == 4
+    assert {"full_name", "gender", "date_of_birth", "cccd", "phone", "ethnicity", "religion", "education_level",
+            "qualification", "job_title", "joined_on"} <= set(detected.mapping)
+    assert detected.mapping["full_name"] == 1
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Họ và tên", "full_name"), ("Ho ten", "full_name"), ("HỌ TÊN", "full_name"), ("Full name", "full_name"),
+    ("Ngày sinh", "date_of_birth"), ("Date of birth", "date_of_birth"), ("Số CCCD", "cccd"),
+    ("Số định danh", "cccd"), ("So dinh danh ca nhan", "cccd"), ("Số CCCD/CMND", "cccd"),
+    ("Giới tính", "gender"), ("Số điện thoại", "phone"), ("SĐT", "phone"), ("Phone", "phone"),
+    ("Số thẻ đoàn viên", "card_number"), ("Dân tộc", "ethnicity"), ("Ngày vào công đoàn", "joined_on"),
+])
+def test_header_aliases(header, field):
+    assert importing.map_headers(["STT", header, "Ghi chú"]) == {field: 1}
+
+
+def test_dry_run_reports_rows_with_spreadsheet_numbers(tree, officer_a):
+    job = run(officer_a, tree.gr_a1, officer_file())
+    assert job.status == ImportStatus.CHECKED
+    assert (job.total, job.created, job.updated, job.unchanged, job.rejected) == (5, 2, 0, 0, 3)
+    rows = errors_by_row(job)
+    assert set(rows) == {8, 9, 10}  # title, blank and header rows counted; blank row 7 skipped
+    assert rows[8][0]["field"] == "phone"
+    assert rows[9][0]["field"] == "date_of_birth"
+    assert "row 5" in rows[10][0]["message"] and rows[10][0]["field"] == "cccd"
+    assert not Member.objects.exists()
+
+
+def test_commit_writes_valid_rows_normalised(tree, officer_a):
+    job = run(officer_a, tree.gr_a1, officer_file(), dry_run=False)
+    assert job.status == ImportStatus.DONE and job.created == 2 and job.rejected == 3
+    an = Member.objects.get(cccd=AN)
+    assert an.full_name == "Nguyễn Văn An" and unicodedata.is_normalized("NFC", an.full_name)
+    assert an.date_of_birth == datetime.date(1990, 5, 1)  # Excel serial 32994
+    assert an.joined_on == datetime.date(2015, 3, 1)
+    assert an.phone == "+84912345678" and an.ethnicity == "01" and an.qualification == "university"
+    assert an.card_number and an.history.get().history_change_reason == "imported"
+    binh = Member.objects.get(cccd=BINH)
+    assert binh.cccd.startswith("001") and binh.gender == "female" and binh.ethnicity == "02"
+
+
+def test_reimport_is_idempotent_and_updates_changes(tree, officer_a):
+    run(officer_a, tree.gr_a1, officer_file(), dry_run=False)
+    again = run(officer_a, tree.gr_a1, officer_file(), dry_run=False)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert Member.objects.count() == 2
+    changed = xlsx_bytes([
+        ["Họ tên", "Số định danh", "Chức vụ"],
+        ["Nguyễn Văn An", AN, "Tổ trưởng"],
+    ])
+    job = run(officer_a, tree.gr_a1, changed, dry_run=False)
+    assert (job.created, job.updated, job.unchanged, job.rejected) == (0, 1, 0, 0)
+    an = Member.objects.get(cccd=AN)
+    assert an.job_title == "Tổ trưởng" and an.version == 2 and an.phone == "+84912345678"
+    # Matching by card number when the file has no identity number.
+    by_card = xlsx_bytes([["Full name", "Card number", "Job title"], ["Nguyễn Văn An", an.card_number, "Kỹ sư"]])
+    job = run(officer_a, tree.gr_a1, by_card, dry_run=False)
+    assert job.updated == 1 and Member.objects.count() == 2
+
+
+def test_member_of_another_unit_is_rejected(tree, officer_a, admin_user):
+    run(admin_user, tree.gr_b1, officer_file(), dry_run=False)
+    job = run(officer_a, tree.gr_a1, officer_file())
+    messages = [e["message"] for e in job.errors]
+    assert any("another unit" in m for m in messages)  # GR-B1 is outside officer_a's scope
+    assert job.created == 0
+
+
+def test_csv_encodings(tree, officer_a):
+    text = "Ho ten;Gioi tinh;Ngay sinh;So CCCD\r\nNguyễn Văn An;nam;01/05/1990;" + AN[1:] + "\r\n"
+    for data in (codecs.BOM_UTF8 + text.encode(), text.encode(), text.encode("utf-16")):
+        job = run(officer_a, tree.gr_a1, data, name="ds.csv")
+        assert (job.total, job.created, job.rejected) == (1, 1, 0), job.errors
+
+
+def test_interrupted_import_leaves_whole_batches_and_can_run_again(tree, officer_a, monkeypatch):
+    rows = [["Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD"]] + [
+        [f"Người Thứ {i}", "Nam", "01/01/1990", cccd.make("022", "male", 1990, i)] for i in range(6)
+    ]
+    data = xlsx_bytes(rows)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    original = importing.Importer._write
+    calls = {"n": 0}
+
+    def failing_write(self, batch):
+        calls["n"] += 1
+        original(self, batch)
+        if calls["n"] == 2:
+            raise RuntimeError("power cut")
+
+    monkeypatch.setattr(importing.Importer, "_write", failing_write)
+    job = run(officer_a, tree.gr_a1, data, dry_run=False)
+    assert job.status == ImportStatus.FAILED
+    assert Member.objects.count() == 2  # the first batch; the second was rolled back whole
+    monkeypatch.setattr(importing.Importer, "_write", original)
+    job = run(officer_a, tree.gr_a1, data, dry_run=False)
+    assert (job.created, job.unchanged) == (4, 2)
+    assert Member.objects.count() == 6
+
+
+def test_rejected_rows_spreadsheet(tree, officer_a, tmp_path):
+    job = run(officer_a, tree.gr_a1, officer_file())
+    target = tmp_path / "rejected.xlsx"
+    importing.rejected_rows_xlsx(job, str(target))
+    rows = [cells for _n, cells in read_rows(str(target), "rejected.xlsx")]
+    assert rows[0][-2:] == ["Error", "Row in the original file"]
+    assert [r[-1] for r in rows[1:]] == [8.0, 9.0, 10.0]
+    assert "Phone" in rows[1][-2]
+
+
+def test_missing_name_column_fails_clearly(tree, officer_a):
+    job = run(officer_a, tree.gr_a1, xlsx_bytes([["Ngày sinh", "Số CCCD"], ["01/01/1990", AN]]))
+    assert job.status == ImportStatus.FAILED and "Full name" in job.message
+
+
+def test_unreadable_file(tree, officer_a):
+    job = run(officer_a, tree.gr_a1, b"not a spreadsheet", name="x.xlsx")
+    assert job.status == ImportStatus.FAILED
+    job = run(officer_a, tree.gr_a1, b"x", name="x.pdf")
+    assert job.status == ImportStatus.FAILED and ".pdf" in job.message
+
+
+@pytest.mark.parametrize("value,expected", [
+    (32994, datetime.date(1990, 5, 1)), ("32994", datetime.date(1990, 5, 1)), ("01/05/1990", datetime.date(1990, 5, 1)),
+    ("1-5-1990", datetime.date(1990, 5, 1)), ("1990-05-01", datetime.date(1990, 5, 1)),
+    (datetime.datetime(1990, 5, 1, 0, 0), datetime.date(1990, 5, 1)), ("", None),
+])
+def test_dates(value, expected):
+    assert cell_date(value) == expected
+
+
+def test_import_command(tree, admin_user, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(officer_file())
+    out = io.StringIO()
+    call_command("import_members", str(path), unit="GR-A1", dry_run=True, user=admin_user.username, stdout=out)
+    assert "rejected" in out.getvalue() and not Member.objects.exists()
+    call_command("import_members", str(path), unit="GR-A1", user=admin_user.username, stdout=out)
+    assert Member.objects.count() == 2
