@@ -1,0 +1,241 @@
+"""Indicators of the digital-skills movement, registered with ``congdoan.indicators.registry``.
+
+- ``skills.meeting_definition``: share of active members who meet the digital-skills
+  definition that applies to them (the nearest definition "for union members" in force, set
+  on their unit or an ancestor; shared/DOMAIN.md, "80 % by 2027, 100 % by 2030").
+- ``skills.members_trained``: members who completed a course in the period (year to date).
+- ``skills.officers_trained``: of those, union officers (people holding a role on a unit).
+- ``skills.sessions_held``: training sessions held in the period (not cancelled, started).
+
+Members are counted on their unit; sessions on the unit that organised them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.indicators.registry import Column, Indicator, Kind, Part, Period, register
+from congdoan.members.choices import MemberStatus
+from congdoan.members.models import Member
+from congdoan.org.models import RoleAssignment
+
+from .choices import DefinitionPurpose, EnrolmentStatus, SessionStatus
+from .models import DigitalSkillsDefinition, Enrolment, TrainingSession
+from .queries import qualifying_member_ids
+
+
+def _member_url(member) -> str:
+    try:
+        return reverse("members:detail", args=[member.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _session_url(session) -> str:
+    try:
+        return reverse("skills:session", args=[session.pk])
+    except NoReverseMatch:
+        return ""
+
+
+MEMBER_COLUMNS = (
+    Column(_("Full name"), "full_name"),
+    Column(_("Card number"), "card_number"),
+    Column(_("Unit"), "unit.name"),
+)
+
+
+# --- Members meeting the definition -----------------------------------------------------------
+
+
+def _definitions(as_of):
+    """Definitions for members in force on ``as_of``, deepest unit first."""
+    return list(
+        DigitalSkillsDefinition.objects.in_force(as_of).filter(purpose=DefinitionPurpose.MEMBERS)
+        .select_related("unit").prefetch_related("competences").order_by("-unit__depth", "-valid_from")
+    )
+
+
+def _meeting_q(as_of) -> Q | None:
+    """Members meeting the definition that applies to their unit, as one ``Q``.
+
+    Each unit follows its nearest definition: a definition covers its unit's subtree minus the
+    subtrees of deeper definitions inside it (the newest wins on the same unit).
+    """
+    chosen: dict[str, DigitalSkillsDefinition] = {}
+    for definition in _definitions(as_of):
+        chosen.setdefault(definition.unit.path, definition)
+    if not chosen:
+        return None
+    paths = list(chosen)
+    q = Q(pk__in=[])
+    for path, definition in chosen.items():
+        deeper = [p for p in paths if p != path and p.startswith(path)]
+        part = Q(unit__path__startswith=path, pk__in=qualifying_member_ids(definition, as_of))
+        for p in deeper:
+            part &= ~Q(unit__path__startswith=p)
+        q |= part
+    return q
+
+
+def meeting_definition(period: Period):
+    active = Member.objects.filter(status=MemberStatus.ACTIVE).order_by()
+    totals = dict(active.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    q = _meeting_q(period.end)
+    meeting = {}
+    if q is not None:
+        meeting = dict(active.filter(q).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    return [(unit_id, meeting.get(unit_id, 0), total) for unit_id, total in totals.items()]
+
+
+def meeting_records(user, unit, period: Period, part: str):
+    qs = (Member.objects.visible_to(user)
+          .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+          .select_related("unit").order_by("name_folded", "id"))
+    if part == Part.DENOMINATOR:
+        return qs
+    q = _meeting_q(period.end)
+    if part == Part.NUMERATOR:
+        return qs.filter(q) if q is not None else qs.none()
+    return qs.exclude(q) if q is not None else qs
+
+
+# --- Trained in the period --------------------------------------------------------------------
+
+
+def _completed(period: Period):
+    return Enrolment.objects.filter(
+        status=EnrolmentStatus.COMPLETED, completed_on__gte=period.start, completed_on__lte=period.end
+    )
+
+
+def _officer_emails():
+    """E-mail addresses of people holding a role on a unit: the union's officers.
+
+    The member registry has no link to user accounts yet; as in ``skills.queries``, a member
+    is matched to an account by e-mail address.
+    """
+    users = RoleAssignment.objects.values("user_id")
+    return get_user_model().objects.filter(pk__in=users).exclude(email="").values("email")
+
+
+def _trained_rows(period: Period, officers_only: bool):
+    members = Member.objects.filter(pk__in=_completed(period).values("member_id"))
+    if officers_only:
+        members = members.filter(email__in=_officer_emails())
+    return (members.order_by().values("unit_id").annotate(n=Count("id"))
+            .values_list("unit_id", "n", "n"))
+
+
+def members_trained(period: Period):
+    return _trained_rows(period, officers_only=False)
+
+
+def officers_trained(period: Period):
+    return _trained_rows(period, officers_only=True)
+
+
+def _trained_records(user, unit, period: Period, officers_only: bool):
+    qs = (Member.objects.visible_to(user)
+          .filter(unit__path__startswith=unit.path, pk__in=_completed(period).values("member_id"))
+          .select_related("unit").order_by("name_folded", "id"))
+    if officers_only:
+        qs = qs.filter(email__in=_officer_emails())
+    return qs
+
+
+def trained_records(user, unit, period: Period, part: str):
+    return _trained_records(user, unit, period, officers_only=False)
+
+
+def officer_records(user, unit, period: Period, part: str):
+    return _trained_records(user, unit, period, officers_only=True)
+
+
+# --- Sessions held ----------------------------------------------------------------------------
+
+
+def _held(period: Period):
+    return TrainingSession.objects.exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.PLANNED]).filter(
+        starts_on__gte=period.start, starts_on__lte=period.end
+    )
+
+
+def sessions_held(period: Period):
+    return _held(period).order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n", "n")
+
+
+def session_records(user, unit, period: Period, part: str):
+    return (_held(period).visible_to(user).filter(unit__path__startswith=unit.path)
+            .select_related("course", "unit").order_by("-starts_on", "pk"))
+
+
+register(Indicator(
+    code="skills.meeting_definition",
+    name=_("Members with digital skills"),
+    description=_("Share of active members meeting the digital-skills definition that applies to their unit."),
+    kind=Kind.RATIO,
+    numerator_label=_("meeting the definition"),
+    denominator_label=_("active members"),
+    compute=meeting_definition,
+    records=meeting_records,
+    columns=MEMBER_COLUMNS,
+    record_url=_member_url,
+    order=30,
+))
+
+register(Indicator(
+    code="skills.members_trained",
+    name=_("Members trained"),
+    description=_("Members who completed a digital-skills course in the period."),
+    kind=Kind.COUNT,
+    measure=_("members"),
+    numerator_label=_("members trained"),
+    flow=True,
+    history=True,
+    compute=members_trained,
+    records=trained_records,
+    columns=MEMBER_COLUMNS,
+    record_url=_member_url,
+    order=40,
+))
+
+register(Indicator(
+    code="skills.officers_trained",
+    name=_("Officers trained"),
+    description=_("Union officers (people holding a role on a unit) who completed a course in the period."),
+    kind=Kind.COUNT,
+    measure=_("officers"),
+    numerator_label=_("officers trained"),
+    flow=True,
+    history=True,
+    compute=officers_trained,
+    records=officer_records,
+    columns=MEMBER_COLUMNS,
+    record_url=_member_url,
+    order=50,
+))
+
+register(Indicator(
+    code="skills.sessions_held",
+    name=_("Training sessions held"),
+    description=_("Digital-skills training sessions that took place in the period."),
+    kind=Kind.COUNT,
+    measure=_("sessions"),
+    numerator_label=_("sessions held"),
+    flow=True,
+    history=True,
+    compute=sessions_held,
+    records=session_records,
+    columns=(
+        Column(_("Code"), "code"),
+        Column(_("Course"), "course.title"),
+        Column(_("Unit"), "unit.name"),
+        Column(_("Starts on"), "starts_on"),
+    ),
+    record_url=_session_url,
+    order=60,
+))
