@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("congdoan.org.urls")),
+    path("", include("congdoan.skills.urls")),
     path("", include("congdoan.documents.urls")),
     path("", include("congdoan.indicators.urls")),
 ]
