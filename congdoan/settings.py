@@ -39,6 +39,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Project apps first: their templates and translations take precedence over the
+    # third-party ones (Django's admin translates "History" differently, for one).
+    "congdoan.common",
+    "congdoan.accounts",
+    "congdoan.org",
+    "congdoan.members",
+    "congdoan.skills",
+    "congdoan.indicators",
+    "congdoan.documents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,19 +66,13 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "ninja",
-    "congdoan.common",
-    "congdoan.accounts",
-    "congdoan.org",
-    "congdoan.members",
-    "congdoan.skills",
-    "congdoan.indicators",
-    "congdoan.documents",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "congdoan.common.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

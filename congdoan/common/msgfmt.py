@@ -84,12 +84,21 @@ def write_mo(messages: dict[str, str], path: Path) -> None:
 
 
 def compile_tree(root: Path) -> list[Path]:
-    """Compile every ``.po`` under ``root``; return the ``.mo`` files written."""
+    """Compile the catalogues under ``root``; return the ``.mo`` files written.
+
+    Every ``*.po`` of one ``LC_MESSAGES`` folder is merged into its ``django.mo``, with
+    ``django.po`` winning on conflicts: translations of third-party strings (allauth ships
+    no Vietnamese) live beside ours in their own file that ``makemessages`` leaves alone.
+    """
     written = []
-    for po in sorted(root.rglob("*.po")):
-        if "node_modules" in po.parts or ".venv" in po.parts:
-            continue
-        mo = po.with_suffix(".mo")
-        write_mo(parse_po(po.read_text(encoding="utf-8")), mo)
+    folders = sorted({po.parent for po in root.rglob("*.po")
+                      if "node_modules" not in po.parts and ".venv" not in po.parts})
+    for folder in folders:
+        messages: dict[str, str] = {}
+        catalogues = sorted(folder.glob("*.po"), key=lambda p: (p.name == "django.po", p.name))
+        for po in catalogues:
+            messages.update(parse_po(po.read_text(encoding="utf-8")))
+        mo = folder / "django.mo"
+        write_mo(messages, mo)
         written.append(mo)
     return written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from django.db.models.functions import Substr
 
 from . import hooks
@@ -40,6 +41,7 @@ def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Uni
     prefix_len = len(unit.path) + Unit.steplen
     counts = dict(
         Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1, status=UnitStatus.ACTIVE)
+        .order_by()  # the default path ordering would split every group
         .annotate(branch=Substr("path", 1, prefix_len))
         .values("branch")
         .annotate(n=Count("id"))
@@ -62,6 +64,7 @@ def kind_breakdown(unit: Unit) -> list[tuple[str, int]]:
     rows = (
         Unit.objects.filter(path__startswith=unit.path, status=UnitStatus.ACTIVE)
         .exclude(pk=unit.pk)
+        .order_by()
         .values("kind")
         .annotate(n=Count("id"))
         .order_by("kind")
@@ -78,6 +81,39 @@ def breadcrumbs(user, unit: Unit) -> list[Unit]:
 
 def search_units(user, text: str, limit: int = 50):
     return Unit.objects.visible_to(user).search(text).order_by("depth", "name")[:limit]
+
+
+HISTORY_VERBS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+HISTORY_REASONS = {"moved": _("moved under %(code)s"), "merged": _("merged into %(code)s")}
+
+
+def _reason_text(reason: str | None) -> str:
+    if not reason:
+        return ""
+    key, _sep, code = reason.partition(":")
+    template = HISTORY_REASONS.get(key)
+    return str(template) % {"code": code} if template else reason
+
+
+def unit_history(unit: Unit, limit: int = 20) -> list[dict]:
+    """The unit's recent history, newest first: who, when, and which fields changed."""
+    records = list(unit.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    labels = {f.name: f.verbose_name for f in Unit._meta.get_fields() if hasattr(f, "verbose_name")}
+    hidden = {"path", "depth", "numchild", "status_changed_at"}
+    rows = []
+    for record, previous in zip(records, records[1:] + [None], strict=False):
+        changed = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            changed = [str(labels.get(c.field, c.field)) for c in delta.changes if c.field not in hidden]
+        rows.append({
+            "date": record.history_date,
+            "user": record.history_user,
+            "verb": HISTORY_VERBS.get(record.history_type, record.history_type),
+            "changed": changed,
+            "reason": _reason_text(record.history_change_reason),
+        })
+    return rows[:limit]
 
 
 def extra_counts(unit: Unit) -> dict[str, int]:

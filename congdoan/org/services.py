@@ -58,7 +58,8 @@ def _require_active(unit: Unit) -> None:
 
 
 def _history_note(unit: Unit, actor, reason: str) -> None:
-    unit._change_reason = reason
+    """Attach the actor and a machine-readable reason ("moved:CODE") to the next history row."""
+    unit._change_reason = reason or None
     unit._history_user = actor if getattr(actor, "pk", None) else None
 
 
@@ -83,7 +84,7 @@ def create_unit(actor, *, parent: Unit | None, code: str, name: str, kind: str, 
     unit = Unit(code=code, name=name, kind=kind, **fields)
     unit.code = (unit.code or "").strip().upper()
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    _history_note(unit, actor, "created")
+    _history_note(unit, actor, "")
     if parent is None:
         unit = Unit.objects.add_root(instance=unit)
     else:
@@ -110,7 +111,7 @@ def update_unit(actor, unit: Unit, **changes) -> Unit:
     for field, value in changes.items():
         setattr(unit, field, value)
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    _history_note(unit, actor, "updated")
+    _history_note(unit, actor, "")
     unit.save()
     return unit
 
@@ -140,7 +141,7 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
         return unit
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit = Unit.objects.get(pk=unit.pk)
-    _history_note(unit, actor, f"moved under {new_parent.code}")
+    _history_note(unit, actor, f"moved:{new_parent.code}")
     unit.save()
     forget_scope(actor)
     return unit
@@ -179,7 +180,7 @@ def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
     source.merged_into = target
     source.status_changed_at = timezone.now()
     source.status_reason = reason[:255]
-    _history_note(source, actor, f"merged into {target.code}")
+    _history_note(source, actor, f"merged:{target.code}")
     source.save()
     RoleAssignment.objects.filter(unit=source).delete()
     forget_scope(actor)
@@ -205,7 +206,7 @@ def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
     unit.status = UnitStatus.DISSOLVED
     unit.status_changed_at = timezone.now()
     unit.status_reason = reason.strip()[:255]
-    _history_note(unit, actor, "dissolved")
+    _history_note(unit, actor, "")
     unit.save()
     RoleAssignment.objects.filter(unit=unit).delete()
     return unit

@@ -94,7 +94,7 @@ def detail(request, code):
         "subtree_count": queries.subtree_count(unit),
         "kinds": queries.kind_breakdown(unit),
         "extra_counts": queries.extra_counts(unit),
-        "history": unit.history.select_related("history_user").order_by("-history_date")[:20],
+        "history": queries.unit_history(unit),
         "can_manage_tree": has_role_on(user, unit, TREE_MANAGERS),
         "can_edit": has_role_on(user, unit, UNIT_EDITORS),
         "can_manage_roles": has_role_on(user, unit, ROLE_MANAGERS),
