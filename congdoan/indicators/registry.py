@@ -151,6 +151,11 @@ class Indicator:
     order: int = 100
 
     @property
+    def has_records(self) -> bool:
+        # Templates call callables they meet, so they test this instead of ``records``.
+        return self.records is not None
+
+    @property
     def is_ratio(self) -> bool:
         return self.kind == Kind.RATIO
 

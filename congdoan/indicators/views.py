@@ -195,12 +195,14 @@ def export_xlsx(request, code):
     sheet = book.add_worksheet(_("Indicators")[:31])
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     pct = book.add_format({"num_format": "0.00"})
-    sheet.write(0, 0, f"{unit.name} — {_('figures on')} {day:%d/%m/%Y}", bold)
+    title = _("%(unit)s — figures on %(day)s") % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")}
+    sheet.write(0, 0, title, bold)
     header = [_("Code"), _("Unit")]
     for ind in indicators:
         name = str(ind.name)
         if ind.is_ratio:
-            header += [f"{name} (%)", f"{name}: {_('numerator')}", f"{name}: {_('denominator')}"]
+            numerator, denominator = _("numerator"), _("denominator")
+            header += [f"{name} (%)", f"{name}: {numerator}", f"{name}: {denominator}"]
         else:
             header.append(name)
     sheet.write_row(2, 0, header, bold)
