@@ -12,6 +12,7 @@ from congdoan.common.api_schemas import ErrorOut, Page
 
 from . import queries, services
 from .models import Unit
+from .paths import prefix_q
 
 router = Router(tags=["units"])
 
@@ -98,7 +99,7 @@ def list_units(request, parent: str | None = None, q: str | None = None, kind: s
     qs = Unit.objects.visible_to(request.user).select_related("merged_into")
     if parent:
         p = _unit(request, parent)
-        qs = qs.filter(path__startswith=p.path, depth=p.depth + 1)
+        qs = qs.filter(prefix_q(p.path), depth=p.depth + 1)
     if q:
         qs = qs.search(q)
     if kind:

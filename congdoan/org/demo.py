@@ -13,6 +13,7 @@ from congdoan.common.demo import DEMO_PASSWORD, DemoContext
 from . import divisions
 from .choices import Ownership, Role, UnitKind
 from .models import RoleAssignment, Unit
+from .paths import prefix_q
 
 ROOT_CODE = "LDLD-QN"
 PROVINCE = 22  # Quảng Ninh
@@ -55,7 +56,7 @@ def non_demo_data_present() -> bool:
     root = Unit.objects.filter(code=ROOT_CODE, depth=1).first()
     if root is None:
         return Unit.objects.exists()
-    return Unit.objects.exclude(path__startswith=root.path).exists()
+    return Unit.objects.exclude(prefix_q(root.path)).exists()
 
 
 def _child(parent: Unit, code: str, name: str, kind: str, **fields) -> Unit:
@@ -130,7 +131,7 @@ def build(ctx: DemoContext) -> None:
     officer_unit = Unit.objects.get(code="QN-CDCS-0001")
     ctx.data.update(root=root, zone=zone, officer_unit=officer_unit)
     _users(root, zone, officer_unit)
-    ctx.log(f"demo org: {Unit.objects.filter(path__startswith=root.path).count()} units")
+    ctx.log(f"demo org: {Unit.objects.filter(prefix_q(root.path)).count()} units")
 
 
 def _users(root: Unit, zone: Unit, officer_unit: Unit) -> None:

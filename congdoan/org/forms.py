@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +38,8 @@ class UnitForm(forms.ModelForm):
             self.fields["kind"].choices = [(k, UnitKind(k).label) for k in allowed_kinds]
         province = self.data.get("province_code") or (self.instance.province_code if self.instance else None)
         if province:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 self.fields["commune_code"].choices = [("", "—")] + divisions.communes_of(int(province))
-            except (TypeError, ValueError):
-                pass
         if self.instance and self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["kind"].disabled = True

@@ -15,6 +15,7 @@ from congdoan.common.text import fold, normalize_text
 
 from . import divisions
 from .choices import GRASSROOTS_KINDS, Ownership, Role, UnitKind, UnitStatus
+from .paths import prefix_q
 from .scoping import scope_q
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
@@ -42,7 +43,7 @@ class UnitQuerySet(MP_NodeQuerySet):
         return self.filter(name_folded__contains=key)
 
     def subtree_of(self, unit):
-        return self.filter(path__startswith=unit.path)
+        return self.filter(prefix_q(unit.path))
 
 
 class UnitManager(MP_NodeManager):
@@ -136,7 +137,7 @@ class Unit(MP_Node):
         return divisions.commune_name(self.commune_code) if self.commune_code else ""
 
     def subtree(self):
-        return Unit.objects.filter(path__startswith=self.path)
+        return Unit.objects.filter(prefix_q(self.path))
 
 
 class RoleAssignment(models.Model):

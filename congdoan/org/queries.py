@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from . import hooks
 from .choices import UnitStatus
 from .models import Unit
+from .paths import prefix_q
 from .scoping import scope_paths
 
 
@@ -32,7 +33,7 @@ def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Uni
     Two queries whatever the number of children: the children, then one grouped count.
     """
     children = list(
-        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1)
         .exclude(status__in=[] if include_inactive else [UnitStatus.MERGED, UnitStatus.DISSOLVED])
         .order_by("name")
     )
@@ -40,7 +41,7 @@ def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Uni
         return children
     prefix_len = len(unit.path) + Unit.steplen
     counts = dict(
-        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1, status=UnitStatus.ACTIVE)
+        Unit.objects.filter(prefix_q(unit.path), depth__gt=unit.depth + 1, status=UnitStatus.ACTIVE)
         .order_by()  # the default path ordering would split every group
         .annotate(branch=Substr("path", 1, prefix_len))
         .values("branch")
@@ -54,7 +55,7 @@ def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Uni
 
 def subtree_count(unit: Unit, active_only: bool = True) -> int:
     """Units below ``unit`` (not counting itself)."""
-    qs = Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    qs = Unit.objects.filter(prefix_q(unit.path)).exclude(pk=unit.pk)
     if active_only:
         qs = qs.filter(status=UnitStatus.ACTIVE)
     return qs.count()
@@ -62,7 +63,7 @@ def subtree_count(unit: Unit, active_only: bool = True) -> int:
 
 def kind_breakdown(unit: Unit) -> list[tuple[str, int]]:
     rows = (
-        Unit.objects.filter(path__startswith=unit.path, status=UnitStatus.ACTIVE)
+        Unit.objects.filter(prefix_q(unit.path), status=UnitStatus.ACTIVE)
         .exclude(pk=unit.pk)
         .order_by()
         .values("kind")

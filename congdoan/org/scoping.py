@@ -60,9 +60,11 @@ def scope_q(user, path_field: str = "path", roles: Iterable[str] | None = None) 
         return Q()
     if not paths:
         return Q(pk__in=[])
+    from .paths import prefix_q
+
     q = Q()
     for path in paths:
-        q |= Q(**{f"{path_field}__startswith": path})
+        q |= prefix_q(path, path_field)
     return q
 
 

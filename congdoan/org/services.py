@@ -27,6 +27,7 @@ from .choices import (
     can_contain,
 )
 from .models import RoleAssignment, RolePolicy, Unit
+from .paths import prefix_q
 from .scoping import best_rank_on, forget_scope, has_role_on
 
 EDITABLE_FIELDS = {
@@ -197,7 +198,7 @@ def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
         raise ValidationError({"reason": _("Give the reason for dissolving the unit.")})
     if unit.depth == 1:
         raise ValidationError(_("A top-level unit cannot be dissolved."))
-    if Unit.objects.filter(path__startswith=unit.path, status=UnitStatus.ACTIVE).exclude(pk=unit.pk).exists():
+    if Unit.objects.filter(prefix_q(unit.path), status=UnitStatus.ACTIVE).exclude(pk=unit.pk).exists():
         raise ValidationError(_("The unit still has active sub-units; move or merge them first."))
     for check in hooks.emptiness_checks:
         problem = check(unit)

@@ -14,6 +14,7 @@ from . import divisions, queries, services
 from .choices import KIND_RULES, ROLE_MANAGERS, TREE_MANAGERS, UNIT_EDITORS, can_contain
 from .forms import DissolveForm, GrantRoleForm, RolePolicyForm, TargetUnitForm, UnitForm
 from .models import RoleAssignment, Unit
+from .paths import prefix_q
 from .scoping import has_role_on
 
 
@@ -216,7 +217,7 @@ def roles(request, code):
                 messages.success(request, _("Role granted."))
                 return redirect("org:roles", code=unit.code)
     assignments = (
-        RoleAssignment.objects.filter(unit__path__startswith=unit.path)
+        RoleAssignment.objects.filter(prefix_q(unit.path, "unit__path"))
         .select_related("user", "unit").order_by("unit__path", "role")[:500]
     )
     history = RoleAssignment.history.filter(unit_id=unit.pk).select_related("history_user", "user").order_by("-history_date")[:30]
@@ -231,7 +232,7 @@ def roles(request, code):
 def revoke_role(request, code, assignment_id):
     unit = unit_or_404(request.user, code)
     assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("unit", "user"), pk=assignment_id, unit__path__startswith=unit.path
+        RoleAssignment.objects.select_related("unit", "user"), prefix_q(unit.path, "unit__path"), pk=assignment_id
     )
     try:
         services.revoke_role(request.user, assignment)

@@ -47,7 +47,12 @@ def test_owner_lists_and_revokes_own_tokens_only(admin_user, officer_b, api_clie
 
 
 def test_totp_user_must_send_code(client, admin_user):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
 
     secret = generate_totp_secret()
     TOTP.activate(admin_user, secret)

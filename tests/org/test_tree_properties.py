@@ -1,17 +1,15 @@
 """Random sequences of tree operations keep the tree valid and lose no unit."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from django.core.exceptions import ValidationError
-
-import pytest
 
 from congdoan.org import services
-from congdoan.org.choices import UnitKind, UnitStatus
+from congdoan.org.choices import Role, UnitKind, UnitStatus
 from congdoan.org.models import Unit
 from tests.conftest import make_unit, make_user
-from congdoan.org.choices import Role
 
 KINDS = [UnitKind.COMMUNE_UNION, UnitKind.GRASSROOTS_UNION, UnitKind.UNION_GROUP]
 

@@ -1,6 +1,6 @@
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from congdoan.org.choices import UnitStatus
 from congdoan.org.models import RoleAssignment, Unit
