@@ -123,3 +123,24 @@ def test_revoked_certificate_is_flagged_for_later_signatures(issued_pdf, admin_u
     report = verify_pdf(data)
     # Signed before the revocation: still valid, with the revocation noted.
     assert report.signatures[0].revocation_note and not report.signatures[0].revoked
+
+
+def test_commands_ca_and_verify_pdf(issued_pdf, tmp_path, tree, officer_a):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from congdoan.documents.models import SigningCertificate
+
+    call_command("ca", "init")  # already there: says so
+    call_command("ca", "issue", "--unit", "ZONE", "--user", "officer_a")
+    assert SigningCertificate.objects.filter(user=officer_a).exists()
+    _doc, data = issued_pdf
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command("verify_pdf", str(path), stdout=out)
+    assert "ALL OK" in out.getvalue()
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(_flip_byte_in_signed_range(data))
+    with pytest.raises(CommandError):
+        call_command("verify_pdf", str(bad), stdout=io.StringIO())

@@ -1,0 +1,47 @@
+"""``congdoan verify-pdf FILE``: the same signature report as /verify/document."""
+
+
+from django.core.management.base import BaseCommand, CommandError
+
+from congdoan.documents.verification import verify_pdf
+
+
+class Command(BaseCommand):
+    help = "Verify every signature of a signed PDF: signer, chain, time, changes after signing, trust."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    def handle(self, *args, file, json: bool = False, **options):
+        try:
+            with open(file, "rb") as fh:
+                report = verify_pdf(fh.read())
+        except OSError as exc:
+            raise CommandError(str(exc)) from exc
+        if json:
+            import json as json_module
+
+            self.stdout.write(json_module.dumps(report.as_dict(), default=str, ensure_ascii=False, indent=2))
+        else:
+            self._print(report)
+        if not report.all_ok:
+            raise CommandError("not all signatures are valid and trusted")
+
+    def _print(self, report):
+        if report.error:
+            self.stdout.write(report.error)
+            return
+        for i, s in enumerate(report.signatures, 1):
+            self.stdout.write(f"Signature {i} ({s.field_name}): {s.signer}")
+            self.stdout.write(f"  signing time:          {s.signing_time.isoformat() if s.signing_time else '-'}")
+            self.stdout.write(f"  cryptographically ok:  {'yes' if s.valid and s.intact else 'NO'}")
+            self.stdout.write(f"  changed after signing: {'YES' if s.modified_after_signing else 'no'}")
+            self.stdout.write(f"  trusted root:          {s.trust_anchor if s.trusted else 'NOT TRUSTED'}")
+            for c in s.chain:
+                self.stdout.write(f"  chain: {c.subject}")
+            for p in s.problems:
+                self.stdout.write(f"  problem: {p}")
+        self.stdout.write("ALL OK" if report.all_ok else "NOT OK")
+
+
