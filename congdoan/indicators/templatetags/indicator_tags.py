@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 
 register = template.Library()
 
 STATUS_CLASSES = {"reached": "success", "on_track": "primary", "behind": "danger"}
+
+
+@register.filter
+def num(value) -> str:
+    """A whole number with the language's thousands separator (59.381 in Vietnamese)."""
+    if value in (None, ""):
+        return "–"
+    return f"{int(value):,}".replace(",", get_format("THOUSAND_SEPARATOR") or ",")
 
 
 @register.filter
@@ -18,14 +25,14 @@ def figure(value, indicator) -> str:
         return "–"
     if indicator.is_ratio:
         return f"{number_format(value, 1)} %"
-    return intcomma(int(value))
+    return num(value)
 
 
 @register.filter
 def target_figure(value, indicator) -> str:
     if indicator.is_ratio:
         return f"{number_format(value, 0 if float(value).is_integer() else 1)} %"
-    return intcomma(int(value))
+    return num(value)
 
 
 @register.filter
