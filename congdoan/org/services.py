@@ -58,6 +58,13 @@ def _require_active(unit: Unit) -> None:
         )
 
 
+def _tree_changed() -> None:
+    """Invalidate cached subtree counts once the current transaction commits."""
+    from .queries import bump_tree_version
+
+    transaction.on_commit(bump_tree_version)
+
+
 def _history_note(unit: Unit, actor, reason: str) -> None:
     """Attach the actor and a machine-readable reason ("moved:CODE") to the next history row."""
     unit._change_reason = reason or None
@@ -67,6 +74,7 @@ def _history_note(unit: Unit, actor, reason: str) -> None:
 @transaction.atomic
 def create_unit(actor, *, parent: Unit | None, code: str, name: str, kind: str, **fields) -> Unit:
     """Create a unit under ``parent`` (a new root when ``parent`` is None: superusers only)."""
+    _tree_changed()
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -124,6 +132,7 @@ def rename_unit(actor, unit: Unit, name: str) -> Unit:
 @transaction.atomic
 def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move ``unit`` with its whole subtree under ``new_parent``."""
+    _tree_changed()
     require_role(actor, unit, TREE_MANAGERS)
     require_role(actor, new_parent, TREE_MANAGERS)
     unit, new_parent = _locked(unit), _locked(new_parent)
@@ -155,6 +164,7 @@ def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
     ``source`` stays in the tree, marked merged and pointing to ``target``, so old records
     and documents that name it still resolve.
     """
+    _tree_changed()
     require_role(actor, source, TREE_MANAGERS)
     require_role(actor, target, TREE_MANAGERS)
     source, target = _locked(source), _locked(target)
@@ -191,6 +201,7 @@ def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
 @transaction.atomic
 def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
     """Mark an empty unit dissolved. Units with active sub-units or records are refused."""
+    _tree_changed()
     require_role(actor, unit, TREE_MANAGERS)
     unit = _locked(unit)
     _require_active(unit)

@@ -132,3 +132,15 @@ def test_english_switch(tree, admin_user, client_for):
 def test_policy_page_only_for_top_administrators(tree, admin_user, zone_admin, client_for):
     assert client_for(zone_admin).get("/security/policies/").status_code == 404
     assert client_for(admin_user).get("/security/policies/").status_code == 200
+
+
+def test_subtree_count_follows_tree_changes(tree, admin_user, django_capture_on_commit_callbacks):
+    from congdoan.org import queries, services
+
+    assert queries.subtree_count(tree.prov) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_unit(admin_user, parent=tree.zone, code="GR-A7", name="CĐCS mới", kind="grassroots_union")
+    assert queries.subtree_count(Unit.objects.get(pk=tree.prov.pk)) == 6
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dissolve_unit(admin_user, Unit.objects.get(code="GR-A7"), "thử")
+    assert queries.subtree_count(Unit.objects.get(pk=tree.prov.pk)) == 5
