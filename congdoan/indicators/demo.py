@@ -48,7 +48,7 @@ def build(ctx: DemoContext) -> None:
     ctx.log(f"demo indicators: {len(registry.all_indicators())} indicators, {WEEKS} weeks of history")
 
 
-def _invent_history(today: date, ctx: DemoContext) -> None:
+def _invent_history(today: date, ctx: DemoContext, weeks: int = WEEKS) -> None:
     paths = snapshots.unit_paths()
     for indicator in registry.all_indicators():
         own = list(
@@ -56,9 +56,9 @@ def _invent_history(today: date, ctx: DemoContext) -> None:
             .exclude(own_numerator=0, own_denominator=0)
             .values_list("unit_id", "own_numerator", "own_denominator")
         )
-        for week in range(WEEKS, 0, -1):
+        for week in range(weeks, 0, -1):
             day = today - timedelta(days=7 * week)
-            progress = 1 - week / (WEEKS + 4)  # 13 % … 97 % of the way to today
+            progress = 1 - week / (weeks + 4)  # 13 % … 97 % of the way to today
             rows = []
             for unit_id, num, den in own:
                 jitter = 0.9 + 0.2 * ctx.rng.random()

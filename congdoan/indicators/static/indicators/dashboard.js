@@ -25,6 +25,6 @@
       options: {indexAxis: "y", maintainAspectRatio: false, animation: false, plugins: {legend: {display: false},
           tooltip: {callbacks: {label: (c) => fmt(c.parsed.x)}}},
         scales: {x: {beginAtZero: true, suggestedMax: data.percent ? 100 : undefined, ticks: {callback: fmt}},
-          y: {ticks: {callback: function (v) { const l = this.getLabelForValue(v); return l.length > 28 ? l.slice(0, 27) + "…" : l; }}}}}});
+          y: {ticks: {callback: function (v) { const l = this.getLabelForValue(v); const max = window.innerWidth < 576 ? 18 : 28; return l.length > max ? l.slice(0, max - 1) + "…" : l; }}}}}});
   }
 })();
