@@ -430,7 +430,8 @@ def _checkin_day(session: TrainingSession, day: datetime.date | None) -> datetim
     return day
 
 
-def _eligible(session: TrainingSession, member: Member) -> bool:
+def is_eligible(session: TrainingSession, member: Member) -> bool:
+    """Active, and of the session's subtree or enrolled in it."""
     if not member.is_active:
         return False
     if member.unit.path.startswith(session.unit.path):
@@ -447,7 +448,7 @@ def check_in(session: TrainingSession, member: Member, *, method: str, recorded_
     enrolled as walk-ins.
     """
     day = _checkin_day(session, day)
-    if not _eligible(session, member):
+    if not is_eligible(session, member):
         raise CheckInRefused(_("You are not enrolled in this session."))
     try:
         with transaction.atomic():
@@ -478,7 +479,7 @@ def find_member_for_checkin(session: TrainingSession, cccd: str, date_of_birth: 
                 tree=session.unit.path[:4])
         .first()
     )
-    if member is None or not _eligible(session, member):
+    if member is None or not is_eligible(session, member):
         raise refusal
     return member
 
