@@ -70,13 +70,18 @@ def private_key_info(blob: bytes) -> asn1_keys.PrivateKeyInfo:
     return asn1_keys.PrivateKeyInfo.load(decrypt_private_key_der(blob))
 
 
+def _clip(value: str, limit: int) -> str:
+    """At most ``limit`` UTF-8 bytes (X.509 limits count bytes), never cutting a character."""
+    return value.encode("utf-8")[:limit].decode("utf-8", errors="ignore").strip()
+
+
 def _name(common_name: str, organisation: str = "", unit_label: str = "") -> x509.Name:
     attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:200]))
     if unit_label:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit_label[:64]))
-    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit_label[:200]))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, _clip(common_name, 64)))
     return x509.Name(attrs)
 
 
