@@ -136,3 +136,28 @@ def test_snapshot_and_backfill_commands(figures):
     out = io.StringIO()
     call_command("snapshot_indicators", "--indicator", "test.workers", stdout=out)
     assert "test.workers" in out.getvalue()
+
+
+def test_stale_figures_refresh_in_embedded_mode(tree, admin_user, client_for, test_indicators):
+    """Without a worker, a dashboard older than a minute recomputes before answering (small trees)."""
+    from django.core.cache import cache
+
+    from congdoan.indicators.models import RefreshState
+
+    cache.delete("indicators:refresh-requested")
+    assert not Figure.objects.exists()
+    client_for(admin_user).get("/indicators/PROV/")
+    assert Figure.objects.filter(indicator="org.active_grassroots_unions", unit=tree.prov).exists()
+    # A big installation (slow last refresh) is never refreshed inside a request.
+    cache.delete("indicators:refresh-requested")
+    RefreshState.objects.update(refreshed_at=timezone.now() - timedelta(minutes=5), duration_ms=60_000)
+    Figure.objects.all().delete()
+    client_for(admin_user).get("/indicators/PROV/")
+    assert not Figure.objects.exists()
+
+
+def test_celery_task_refreshes(tree, test_indicators):
+    from congdoan.indicators.tasks import refresh_indicators
+
+    written = refresh_indicators.delay().get()
+    assert written["org.active_grassroots_unions"] > 0
