@@ -1,7 +1,7 @@
 """Demo of the digital skills movement: definitions, the ready course catalogue, a question
 bank with assessments, the "Digital Education for All" campaign, an enterprise training plan,
 and past sessions whose attendance, skill records and certificates cover a realistic share
-of the demo members (about half meet the basic definition, against a target of 80 %).
+of the demo members (about a third meet the basic definition, against a target of 80 %).
 
 Runs after the members demo. Idempotent: catalogue rows are looked up by code; the history
 of sessions is written once (bulk inserts, a few seconds for 60,000 members).

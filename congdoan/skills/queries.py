@@ -163,7 +163,8 @@ def unit_report(unit: Unit, definition: DigitalSkillsDefinition | None, as_of: d
     trained = active.filter(pk__in=trained_ids).count()
     min_step = definition.min_step if definition else 1
     by_competence = dict(
-        _valid_records(as_of).filter(member__in=active, step__gte=min_step).order_by()
+        _valid_records(as_of).filter(member__status=MemberStatus.ACTIVE, member__unit__path__startswith=unit.path,
+                                     step__gte=min_step).order_by()
         .values("competence__code").annotate(n=Count("member_id", distinct=True))
         .values_list("competence__code", "n")
     )
@@ -189,9 +190,8 @@ def campaign_rows(unit: Unit, as_of: datetime.date) -> list[dict]:
     active = _active_in(unit)
     total = active.count()
     for campaign in campaigns:
-        completed = Enrolment.objects.filter(
-            session__campaign=campaign, status=EnrolmentStatus.COMPLETED, member__in=active
-        ).values("member_id").distinct().count()
+        completed = active.filter(pk__in=Enrolment.objects.filter(
+            session__campaign=campaign, status=EnrolmentStatus.COMPLETED).values("member_id")).count()
         meeting = members_meeting(campaign.definition, min(as_of, campaign.ends_on), active).count() \
             if campaign.definition_id else None
         share = round(meeting * 100 / total, 1) if (meeting is not None and total) else None
