@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("congdoan.skills.urls")),
     path("", include("congdoan.documents.urls")),
     path("", include("congdoan.indicators.urls")),
+    path("", include("congdoan.members.urls")),
 ]

@@ -53,7 +53,9 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(status=MemberStatus.ACTIVE)
 
     def in_subtree(self, unit):
-        return self.filter(unit__path__startswith=unit.path)
+        from congdoan.org.paths import prefix_q
+
+        return self.filter(prefix_q(unit.path, "unit__path"))
 
     def search(self, text: str):
         """Accent- and case-insensitive name prefix, or identity/card/phone number."""

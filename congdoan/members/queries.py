@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from congdoan.common import cccd
 from congdoan.common.phone import normalize_phone
 from congdoan.common.text import fold
+from congdoan.org.paths import prefix_q
 
 _NUMBERISH = re.compile(r"^[\d\s.+\-()]+$")
 
@@ -37,7 +38,7 @@ def search_q(text: str | None) -> Q | None:
     if not key:
         return Q(pk__in=[])
     # The folded name starts with the query, or one of its words does ("an" finds "Lê Văn An").
-    q = Q(name_folded__startswith=key) | Q(name_folded__contains=" " + key)
+    q = prefix_q(key, "name_folded") | Q(name_folded__contains=" " + key)
     upper = text.strip().upper()
     if any(ch.isdigit() for ch in upper):
         q |= Q(card_number=upper)

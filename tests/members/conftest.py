@@ -40,3 +40,12 @@ def members(tree, make_member):
         b1 = make_member(tree.gr_b1, 3, full_name="Lê Văn Đức")
 
     return M
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; Vietnamese ones in test_translations-like tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -190,7 +190,7 @@ def test_rejected_rows_spreadsheet(tree, officer_a, tmp_path):
 
 def test_missing_name_column_fails_clearly(tree, officer_a):
     job = run(officer_a, tree.gr_a1, xlsx_bytes([["Ngày sinh", "Số CCCD"], ["01/01/1990", AN]]))
-    assert job.status == ImportStatus.FAILED and "Full name" in job.message
+    assert job.status == ImportStatus.FAILED and ("Full name" in job.message or "Họ và tên" in job.message)
 
 
 def test_unreadable_file(tree, officer_a):

@@ -1,0 +1,329 @@
+"""Members over the API (``/api/v1/members``): list and search, read, admit, update with
+optimistic locking (409 with the other's changes), lifecycle actions, imports, transfers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from congdoan.common.api_schemas import ErrorOut, Page
+from congdoan.org import queries as org_queries
+from congdoan.org.models import Unit
+
+from . import importing, services
+from .filters import apply_filters
+from .models import ImportJob, Member, TransferRequest
+
+PREFIX = "members"
+router = Router(tags=["members"])
+
+
+class MemberOut(Schema):
+    id: int
+    card_number: str
+    full_name: str
+    gender: str
+    date_of_birth: datetime.date | None
+    cccd: str  # masked: the full number only through POST /{id}/cccd (logged)
+    cccd_exception: bool
+    ethnicity: str
+    religion: str
+    education_level: str
+    qualification: str
+    phone: str
+    email: str
+    permanent_province: int | None
+    permanent_commune: int | None
+    permanent_street: str
+    current_province: int | None
+    current_commune: int | None
+    current_street: str
+    unit: str
+    group: str | None
+    job_title: str
+    joined_on: datetime.date | None
+    status: str
+    status_since: datetime.date | None
+    status_reason: str
+    completeness: int
+    is_complete: bool
+    version: int
+
+    @staticmethod
+    def resolve_cccd(obj) -> str:
+        return obj.cccd_masked
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_group(obj) -> str | None:
+        return obj.group.code if obj.group_id else None
+
+
+class MemberIn(Schema):
+    full_name: str | None = None
+    gender: str | None = None
+    date_of_birth: datetime.date | None = None
+    cccd: str | None = None
+    cccd_exception: bool | None = None
+    cccd_exception_reason: str | None = None
+    ethnicity: str | None = None
+    religion: str | None = None
+    education_level: str | None = None
+    qualification: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    permanent_province: int | None = None
+    permanent_commune: int | None = None
+    permanent_street: str | None = None
+    current_province: int | None = None
+    current_commune: int | None = None
+    current_street: str | None = None
+    group: str | None = None
+    job_title: str | None = None
+    joined_on: datetime.date | None = None
+    monthly_salary: int | None = None
+
+
+class AdmitIn(MemberIn):
+    unit: str
+    full_name: str
+    card_number: str = ""
+
+
+class UpdateIn(MemberIn):
+    version: int
+
+
+class TransferIn(Schema):
+    to_unit: str
+    note: str = ""
+
+
+class StatusIn(Schema):
+    reason: str = ""
+    on: datetime.date | None = None
+
+
+class DecisionIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+class MergeIn(Schema):
+    keep: int
+    duplicate: int
+    reason: str = ""
+
+
+class CccdOut(Schema):
+    cccd: str
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    before: str
+    after: str
+    by: str
+
+
+class ConflictOut(Schema):
+    detail: str
+    version: int
+    changes: list[ChangeOut]
+
+
+class TransferOut(Schema):
+    id: int
+    member: int
+    from_unit: str
+    to_unit: str
+    status: str
+    note: str
+    requested_at: datetime.datetime
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_member(obj) -> int:
+        return obj.member_id
+
+    @staticmethod
+    def resolve_from_unit(obj) -> str:
+        return obj.from_unit.code
+
+    @staticmethod
+    def resolve_to_unit(obj) -> str:
+        return obj.to_unit.code
+
+
+class RowErrorOut(Schema):
+    row: int
+    field: str | None
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    status: str
+    unit: str
+    dry_run: bool
+    total: int
+    progress: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    header_row: int | None
+    message: str
+    errors: list[RowErrorOut]
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.code
+
+
+def _unit(request, code: str) -> Unit:
+    try:
+        return org_queries.visible_unit(request.user, code)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _member(request, member_id: int) -> Member:
+    return services.require_visible(request.user, member_id)
+
+
+def _fields(request, payload: MemberIn, unit: Unit, exclude=()) -> dict:
+    data = payload.dict(exclude_unset=True, exclude=set(exclude))
+    if "group" in data:
+        code = data["group"]
+        data["group"] = _unit(request, code) if code else None
+    return {k: ("" if v is None and k not in _NULLABLE else v) for k, v in data.items()}
+
+
+_NULLABLE = {"date_of_birth", "permanent_province", "permanent_commune", "current_province", "current_commune",
+             "group", "joined_on", "monthly_salary"}
+
+
+@router.get("", response=list[MemberOut])
+@paginate(Page)
+def list_members(request, q: str | None = None, unit: str | None = None, status: str | None = None,
+                 gender: str | None = None, age: str | None = None, complete: bool | None = None):
+    """Members in the caller's scope: search by name (accents optional), identity, card or phone number."""
+    qs = Member.objects.visible_to(request.user).select_related("unit", "group")
+    subtree = _unit(request, unit) if unit else None
+    return apply_filters(qs, q=q, unit=subtree, status=status, gender=gender, age=age, complete=complete)
+
+
+@router.post("", response={201: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def admit(request, payload: AdmitIn):
+    unit = _unit(request, payload.unit)
+    fields = _fields(request, payload, unit, exclude={"unit", "card_number"})
+    return 201, services.admit_member(request.user, unit, card_number=payload.card_number, **fields)
+
+
+@router.post("/imports", response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def start_import(request, unit: Form[str], file: File[UploadedFile], dry_run: Form[bool] = True):
+    """Upload a spreadsheet (.xlsx, .xls, .ods, .csv); large files run in the background: poll the job."""
+    target = _unit(request, unit)
+    job = importing.start_job(request.user, target, file, dry_run=dry_run)
+    return 201, job
+
+
+@router.get("/imports/{job_id}", response=ImportOut)
+def get_import(request, job_id: int):
+    job = ImportJob.objects.filter(pk=job_id).select_related("unit").first()
+    if job is None or not Unit.objects.visible_to(request.user).filter(pk=job.unit_id).exists():
+        raise Http404
+    return job
+
+
+@router.get("/transfers", response=list[TransferOut])
+@paginate(Page)
+def list_transfers(request, status: str | None = None):
+    qs = services.visible_transfer_requests(request.user)
+    return qs.filter(status=status) if status else qs
+
+
+@router.post("/transfers/{request_id}/decide", response={200: TransferOut, 403: ErrorOut, 404: ErrorOut,
+                                                          422: ErrorOut})
+def decide_transfer(request, request_id: int, payload: DecisionIn):
+    transfer = services.visible_transfer_requests(request.user).filter(pk=request_id).first()
+    if transfer is None:
+        raise Http404
+    return 200, services.decide_transfer(request.user, transfer, accept=payload.accept, note=payload.note)
+
+
+@router.post("/merge", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def merge(request, payload: MergeIn):
+    keep, duplicate = _member(request, payload.keep), _member(request, payload.duplicate)
+    return 200, services.merge_duplicates(request.user, keep, duplicate, reason=payload.reason)
+
+
+@router.get("/{member_id}", response=MemberOut)
+def get_member(request, member_id: int):
+    return _member(request, member_id)
+
+
+@router.patch("/{member_id}", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut,
+                                         422: ErrorOut})
+def update(request, member_id: int, payload: UpdateIn):
+    """Change details; send the ``version`` you read. 409 means someone saved in between."""
+    member = _member(request, member_id)
+    fields = _fields(request, payload, member.unit, exclude={"version"})
+    try:
+        return 200, services.update_member(request.user, member, version=payload.version, **fields)
+    except services.EditConflict as conflict:
+        return 409, {"detail": conflict.messages[0], "version": conflict.member.version,
+                     "changes": [vars(c) for c in conflict.changes]}
+
+
+@router.post("/{member_id}/cccd", response={200: CccdOut, 403: ErrorOut, 404: ErrorOut})
+def reveal_cccd(request, member_id: int):
+    """The full citizen identity number (each call is logged)."""
+    return 200, {"cccd": services.reveal_cccd(request.user, _member(request, member_id))}
+
+
+@router.post("/{member_id}/transfer", response={200: MemberOut, 202: TransferOut, 403: ErrorOut, 404: ErrorOut,
+                                                 422: ErrorOut})
+def transfer(request, member_id: int, payload: TransferIn):
+    """Immediate inside the caller's scope (200); otherwise a request for the receiving unit (202)."""
+    member = _member(request, member_id)
+    to_unit = Unit.objects.filter(code=payload.to_unit.strip().upper()).first()
+    if to_unit is None:
+        raise Http404
+    result = services.transfer_member(request.user, member, to_unit, note=payload.note)
+    if isinstance(result, TransferRequest):
+        return 202, result
+    return 200, result
+
+
+def _status_action(action):
+    def endpoint(request, member_id: int, payload: StatusIn):
+        member = _member(request, member_id)
+        return 200, action(request.user, member, payload.reason, payload.on)
+
+    return endpoint
+
+
+for _path, _action in (
+    ("leave", services.leave),
+    ("suspend", services.suspend),
+    ("reinstate", services.reinstate),
+    ("transfer-out", services.transfer_out),
+):
+    router.post(f"/{{member_id}}/{_path}", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+                operation_id=f"members_{_path.replace('-', '_')}")(_status_action(_action))
+
+
+@router.post("/{member_id}/death", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def record_death(request, member_id: int, payload: StatusIn):
+    member = _member(request, member_id)
+    return 200, services.record_death(request.user, member, on=payload.on, note=payload.reason)

@@ -1,0 +1,95 @@
+"""Filters of member lists (UI: django-filter; API and exports: ``apply_filters``)."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.org.models import Unit
+from congdoan.org.paths import prefix_q
+
+from .choices import AgeBand, Gender, MemberStatus
+from .queries import search_q
+
+
+def _years_ago(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def age_q(band: str, today: datetime.date | None = None) -> Q:
+    """Members whose age today is in ``band`` (born after / on or before the boundary dates)."""
+    today = today or timezone.localdate()
+    bounds = {AgeBand.UNDER_30: (None, 30), AgeBand.FROM_30_TO_39: (30, 40), AgeBand.FROM_40_TO_49: (40, 50),
+              AgeBand.FROM_50: (50, None)}.get(band)
+    if bounds is None:
+        return Q()
+    low, high = bounds
+    q = Q(date_of_birth__isnull=False)
+    if low is not None:  # at least ``low`` years old
+        q &= Q(date_of_birth__lte=_years_ago(today, low))
+    if high is not None:  # younger than ``high``
+        q &= Q(date_of_birth__gt=_years_ago(today, high))
+    return q
+
+
+def apply_filters(qs, *, q=None, unit: Unit | None = None, status=None, gender=None, age=None, complete=None):
+    if unit is not None:
+        qs = qs.filter(prefix_q(unit.path, "unit__path"))
+    if q:
+        condition = search_q(q)
+        if condition is not None:
+            qs = qs.filter(condition)
+    if status:
+        qs = qs.filter(status=status)
+    if gender:
+        qs = qs.filter(gender=gender)
+    if age:
+        qs = qs.filter(age_q(age))
+    if complete is not None and complete != "":
+        qs = qs.filter(is_complete=complete in (True, "1", "true", "yes"))
+    return qs
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", widget=forms.TextInput(attrs={
+        "placeholder": _("Name (accents optional), identity, card or phone number"), "type": "search",
+        "class": "form-control",
+    }))
+    unit = django_filters.CharFilter(label=_("Unit (code, with everything below it)"), method="filter_unit",
+                                     widget=forms.TextInput(attrs={"class": "form-control"}))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=MemberStatus.choices,
+                                         empty_label=_("All statuses"))
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices, empty_label=_("All"))
+    age = django_filters.ChoiceFilter(label=_("Age"), choices=AgeBand.choices, method="filter_age",
+                                      empty_label=_("All ages"))
+    complete = django_filters.ChoiceFilter(label=_("Record"), method="filter_complete", empty_label=_("All"),
+                                           choices=[("1", _("Complete")), ("0", _("Incomplete"))])
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for name in ("status", "gender", "age", "complete"):
+            self.filters[name].field.widget.attrs["class"] = "form-select"
+
+    def filter_q(self, queryset, name, value):
+        return apply_filters(queryset, q=value)
+
+    def filter_unit(self, queryset, name, value):
+        unit = Unit.objects.visible_to(self.user).filter(code=value.strip().upper()).first()
+        if unit is None:
+            return queryset.none()
+        return apply_filters(queryset, unit=unit)
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(age_q(value))
+
+    def filter_complete(self, queryset, name, value):
+        return apply_filters(queryset, complete=value)

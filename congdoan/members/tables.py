@@ -1,0 +1,51 @@
+"""The member list table (django-tables2): masked identity numbers, sortable columns."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.common.phone import display_phone
+
+from .models import Member
+
+
+class MemberTable(tables.Table):
+    full_name = tables.Column(verbose_name=_("Full name"), linkify=("members:detail", {"pk": tables.A("pk")}),
+                              order_by=("name_folded", "id"))
+    card_number = tables.Column(verbose_name=_("Card"))
+    date_of_birth = tables.DateColumn(format="d/m/Y", verbose_name=_("Date of birth"))
+    gender = tables.Column(verbose_name=_("Gender"), attrs={"td": {"class": "d-none d-md-table-cell"},
+                                                             "th": {"class": "d-none d-md-table-cell"}})
+    cccd = tables.Column(verbose_name=_("Identity number"), accessor="cccd", orderable=False,
+                         attrs={"td": {"class": "d-none d-lg-table-cell font-monospace"},
+                                "th": {"class": "d-none d-lg-table-cell"}})
+    phone = tables.Column(verbose_name=_("Phone"), orderable=False,
+                          attrs={"td": {"class": "d-none d-lg-table-cell"}, "th": {"class": "d-none d-lg-table-cell"}})
+    unit = tables.Column(verbose_name=_("Grassroots union"), accessor="unit__name", order_by=("unit__path",),
+                         attrs={"td": {"class": "d-none d-md-table-cell small"}, "th": {"class": "d-none d-md-table-cell"}})
+    status = tables.Column(verbose_name=_("Status"))
+    completeness = tables.Column(verbose_name=_("Complete"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Member
+        fields = ("full_name", "card_number", "date_of_birth", "gender", "cccd", "phone", "unit", "status",
+                  "completeness")
+        attrs = {"class": "table table-sm table-hover align-middle mb-0"}
+        per_page = 50
+        empty_text = _("No members match.")
+
+    def render_cccd(self, record):
+        return record.cccd_masked
+
+    def render_phone(self, value):
+        return display_phone(value)
+
+    def render_status(self, record):
+        css = "text-bg-success" if record.status == "active" else "text-bg-secondary"
+        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+
+    def render_completeness(self, record):
+        css = "text-success" if record.is_complete else "text-warning-emphasis"
+        return format_html('<span class="{}">{} %</span>', css, record.completeness)

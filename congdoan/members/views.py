@@ -1,0 +1,376 @@
+"""Member pages. Thin: read through ``visible_to``/``queries``, write through ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from congdoan.org import queries as org_queries
+from congdoan.org.choices import MEMBER_MANAGERS
+from congdoan.org.models import Unit
+from congdoan.org.scoping import has_role_on
+
+from . import exports, importing, services
+from .choices import OPEN_STATUSES, MemberStatus, TransferStatus
+from .filters import MemberFilter
+from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, TransferForm
+from .models import ImportJob, Member
+from .queries import likely_duplicates
+from .tables import MemberTable
+
+STATUS_ACTIONS = {
+    # action: (service, title, needs a reason, statuses it applies to)
+    "leave": (services.leave, gettext_lazy("Record leaving the union"), True, OPEN_STATUSES),
+    "suspend": (services.suspend, gettext_lazy("Suspend the membership"), True, {MemberStatus.ACTIVE}),
+    "reinstate": (services.reinstate, gettext_lazy("Reinstate"), False,
+                  {MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT}),
+    "transfer-out": (services.transfer_out, gettext_lazy("Transfer out of this organisation"), True, {MemberStatus.ACTIVE}),
+    "death": (None, gettext_lazy("Record death"), False, OPEN_STATUSES | {MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT}),
+}
+
+
+def _unit_or_404(user, code: str) -> Unit:
+    try:
+        return org_queries.visible_unit(user, (code or "").strip().upper())
+    except Unit.DoesNotExist as exc:
+        raise Http404(_("No such unit in your scope.")) from exc
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _filtered(request):
+    base = Member.objects.visible_to(request.user).select_related("unit")
+    return MemberFilter(request.GET or None, queryset=base, user=request.user)
+
+
+@login_required
+@require_GET
+def member_list(request):
+    members = _filtered(request)
+    qs = members.qs if members.is_bound else members.queryset
+    table = MemberTable(qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": members, "table": table, "query": query.urlencode(),
+               "can_admit": bool(org_queries_can_manage(request.user))}
+    if request.htmx and request.htmx.target == "member-table":
+        return render(request, "members/_table.html", context)
+    return render(request, "members/list.html", context)
+
+
+def org_queries_can_manage(user) -> bool:
+    from congdoan.org.scoping import scope_paths
+
+    paths = scope_paths(user, MEMBER_MANAGERS)
+    return paths is None or bool(paths)
+
+
+@login_required
+@require_GET
+def export(request, fmt: str):
+    qs = _filtered(request)
+    qs = qs.qs if qs.is_bound else qs.queryset
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_chunks(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="doan-vien-{stamp}.csv"'
+        return response
+    return FileResponse(exports.xlsx_file(qs), as_attachment=True, filename=f"doan-vien-{stamp}.xlsx")
+
+
+@login_required
+@require_GET
+def roster(request, code: str):
+    unit = _unit_or_404(request.user, code)
+    if not unit.is_grassroots:
+        raise Http404(_("Rosters are made per grassroots union."))
+    members = Member.objects.visible_to(request.user).in_subtree(unit).filter(status=MemberStatus.ACTIVE)
+    return FileResponse(exports.roster_file(unit, members), as_attachment=True,
+                        filename=f"danh-sach-doan-vien-{unit.code}.xlsx")
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    member = services.require_visible(request.user, pk)
+    manage = services.can_manage(request.user, member)
+    histories = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    merged = list(Member.objects.filter(merged_into=member).only("id", "card_number", "full_name"))
+    for other in merged:
+        histories += list(other.history.select_related("history_user").order_by("-history_date")[:20])
+    histories.sort(key=lambda h: h.history_date, reverse=True)
+    context = {
+        "member": member,
+        "can_manage": manage,
+        "show_salary": services.can_see_salary(request.user, member),
+        "history": histories,
+        "merged_from": merged,
+        "missing": [Member._meta.get_field(f).verbose_name for f in member.missing_fields()],
+        "actions": [(key, title) for key, (_fn, title, _r, allowed) in STATUS_ACTIONS.items()
+                    if member.status in allowed] if manage else [],
+        "transfers": member.transfer_requests.select_related("from_unit", "to_unit")[:10],
+        "merged_into_visible": member.merged_into_id
+        and Member.objects.visible_to(request.user).filter(pk=member.merged_into_id).first(),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+@require_POST
+def reveal_cccd(request, pk: int):
+    member = services.require_visible(request.user, pk)
+    number = services.reveal_cccd(request.user, member)
+    return render(request, "members/_cccd.html", {"member": member, "number": number})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def admit(request):
+    code = request.POST.get("unit_code") or request.GET.get("unit") or ""
+    unit = _unit_or_404(request.user, code) if code else None
+    form = AdmitForm(request.POST or None, unit=unit, initial={"unit_code": code},
+                     show_salary=bool(unit and services.can_see_salary(request.user, unit)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.admit_member(request.user, unit, card_number=form.cleaned_data["card_number"],
+                                           **form.service_fields())
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("%(name)s admitted, card number %(card)s.")
+                             % {"name": member.full_name, "card": member.card_number})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": _("Admit a member")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    member = services.require_visible(request.user, pk)
+    if not services.can_manage(request.user, member):
+        raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+    show_salary = services.can_see_salary(request.user, member)
+    form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk), unit=member.unit,
+                      show_salary=show_salary, initial={"version": member.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(request.user, member, version=form.cleaned_data.get("version"),
+                                   **form.service_fields())
+        except services.EditConflict as exc:
+            conflict = exc
+            # Keep what this officer typed, and let them save over the new version after review.
+            data = request.POST.copy()
+            data["version"] = exc.member.version
+            form = MemberForm(data, instance=Member.objects.get(pk=member.pk), unit=member.unit,
+                              show_salary=show_salary)
+            form.is_valid()
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "conflict": conflict,
+        "title": _("Edit %(name)s") % {"name": member.full_name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request, pk: int):
+    member = services.require_visible(request.user, pk)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = Unit.objects.filter(code=form.cleaned_data["to_unit"].strip().upper()).first()
+        if target is None:
+            form.add_error("to_unit", _("No unit with this code."))
+        else:
+            try:
+                result = services.transfer_member(request.user, member, target, note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                if isinstance(result, Member):
+                    messages.success(request, _("Transferred to %(unit)s.") % {"unit": target.name})
+                else:
+                    messages.info(request, _("%(unit)s is outside your scope: a transfer request was sent to its "
+                                             "officers.") % {"unit": target.name})
+                return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": _("Transfer %(name)s") % {"name": member.full_name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_status(request, pk: int, action: str):
+    member = services.require_visible(request.user, pk)
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    service, title, needs_reason, _allowed = STATUS_ACTIONS[action]
+    form = StatusForm(request.POST or None)
+    if needs_reason:
+        form.fields["reason"].required = True
+    if request.method == "POST" and form.is_valid():
+        reason, on = form.cleaned_data["reason"], form.cleaned_data["on"]
+        try:
+            if action == "death":
+                services.record_death(request.user, member, on=on, note=reason)
+            else:
+                service(request.user, member, reason, on)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": f"{title}: {member.full_name}",
+    })
+
+
+@login_required
+@require_GET
+def duplicates(request):
+    pairs = likely_duplicates(Member.objects.visible_to(request.user, MEMBER_MANAGERS))
+    return render(request, "members/duplicates.html", {"pairs": pairs})
+
+
+@login_required
+@require_POST
+def merge(request):
+    try:
+        keep = services.require_visible(request.user, int(request.POST.get("keep", 0)))
+        duplicate = services.require_visible(request.user, int(request.POST.get("duplicate", 0)))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        services.merge_duplicates(request.user, keep, duplicate)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("members:duplicates")
+    messages.success(request, _("Records merged into %(card)s.") % {"card": keep.card_number})
+    return redirect("members:detail", pk=keep.pk)
+
+
+@login_required
+@require_GET
+def transfers(request):
+    requests_ = services.visible_transfer_requests(request.user).order_by("-requested_at")[:200]
+    decidable = {r.pk for r in requests_
+                 if r.status == TransferStatus.PENDING and has_role_on(request.user, r.to_unit, MEMBER_MANAGERS)}
+    return render(request, "members/transfers.html", {"requests": requests_, "decidable": decidable})
+
+
+@login_required
+@require_POST
+def decide_transfer(request, pk: int):
+    transfer_request = get_object_or_404(services.visible_transfer_requests(request.user), pk=pk)
+    try:
+        services.decide_transfer(request.user, transfer_request, accept=request.POST.get("accept") == "1",
+                                 note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("members:transfers")
+
+
+# --- imports -------------------------------------------------------------------------------------
+def _job_or_404(user, pk: int) -> ImportJob:
+    job = ImportJob.objects.select_related("unit").filter(pk=pk).first()
+    if job is None or not Unit.objects.visible_to(user).filter(pk=job.unit_id).exists():
+        raise Http404
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def imports(request):
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"unit_code": request.GET.get("unit", "")})
+    if request.method == "POST" and form.is_valid():
+        unit = _unit_or_404(request.user, form.cleaned_data["unit_code"])
+        try:
+            job = importing.start_job(request.user, unit, form.cleaned_data["file"], dry_run=True)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            return redirect("members:import_detail", pk=job.pk)
+    visible_units = Unit.objects.visible_to(request.user).values("pk")
+    jobs = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[:30]
+    return render(request, "members/imports.html", {"form": form, "jobs": jobs})
+
+
+def _headers_of(job: ImportJob) -> list[str]:
+    from congdoan.common.spreadsheets import UnreadableFile, cell_text, read_rows
+
+    if not job.header_row:
+        return []
+    try:
+        with job.file.open("rb") as handle:
+            for row_no, cells in read_rows(handle, job.original_name):
+                if row_no == job.header_row:
+                    return [cell_text(c) for c in cells]
+    except (UnreadableFile, OSError):
+        return []
+    return []
+
+
+@login_required
+@require_GET
+def import_detail(request, pk: int):
+    job = _job_or_404(request.user, pk)
+    if request.htmx and not job.finished:
+        return render(request, "members/_import_progress.html", {"job": job})
+    if request.htmx:  # finished while polling: reload the whole page
+        response = render(request, "members/_import_progress.html", {"job": job})
+        response["HX-Refresh"] = "true"
+        return response
+    headers = _headers_of(job) if job.finished else []
+    mapping_form = MappingForm(headers=headers, mapping=job.mapping or {}) if headers else None
+    return render(request, "members/import_detail.html", {
+        "job": job, "mapping_form": mapping_form, "errors": job.errors[:500],
+        "more_errors": max(0, len(job.errors) - 500),
+    })
+
+
+@login_required
+@require_POST
+def import_rerun(request, pk: int):
+    """Check again with a corrected mapping, or commit (``commit=1``)."""
+    job = _job_or_404(request.user, pk)
+    services.require_role(request.user, job.unit, MEMBER_MANAGERS)
+    if request.POST.get("commit") == "1":
+        importing.rerun_job(job, dry_run=False)
+    else:
+        form = MappingForm(request.POST, headers=_headers_of(job), mapping=job.mapping or {})
+        if form.is_valid():
+            importing.rerun_job(job, dry_run=True, mapping=form.mapping())
+    return redirect("members:import_detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_rejected(request, pk: int):
+    import tempfile
+
+    job = _job_or_404(request.user, pk)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    importing.rejected_rows_xlsx(job, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=f"loi-{job.original_name.rsplit('.', 1)[0]}.xlsx")
