@@ -1,0 +1,132 @@
+"""Benchmark: PAdES signatures per second on a 10-page PDF, and verifications per second,
+through the documents services versus pyHanko called directly on the same file and key.
+
+    .venv/bin/python bench/documents_sign.py [--n 20]
+
+Runs on a throw-away SQLite database in a temporary folder. Identity confirmation (Argon2
+password check) is excluded from the service figures and measured on its own line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+TMP = tempfile.mkdtemp(prefix="bench-documents-")
+os.environ["CONGDOAN_VAR_DIR"] = TMP
+os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+
+def timed(fn, n: int) -> float:
+    start = time.perf_counter()
+    for i in range(n):
+        fn(i)
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=20)
+    n = parser.parse_args().n
+    call_command("migrate", verbosity=0)
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from congdoan.common.pdf import render_pdf
+    from congdoan.documents import services, signing
+    from congdoan.documents.choices import CertificateKind
+    from congdoan.documents.models import DocumentType
+    from congdoan.documents.verification import trust_roots, verify_pdf
+    from congdoan.org.choices import Role
+    from tests.conftest import Tree, make_user
+
+    tree = Tree()
+    head = make_user("bench_head", tree.prov, Role.ADMINISTRATOR, full_name="Nguyễn Thị Hồng Hạnh")
+    services.init_ca(tree.prov.name)
+    system = type("S", (), {"is_superuser": True, "is_authenticated": True, "is_active": True, "pk": None})()
+    cert = services.issue_internal_certificate(system, unit=tree.prov, kind=CertificateKind.PERSONAL, user=head)
+    services.issue_internal_certificate(system, unit=tree.prov, kind=CertificateKind.SEAL)
+    pages = "".join(f"<section style='page-break-after:always'><h1>Trang {i + 1}</h1>" + "<p>Nội dung văn bản có đủ dấu tiếng Việt.</p>" * 12 + "</section>" for i in range(10))
+    pdf = render_pdf(f"<html><body>{pages}</body></html>")
+    assert signing.page_count(pdf) >= 10, signing.page_count(pdf)
+    last = signing.page_count(pdf) - 1
+    doc_type = DocumentType.objects.get(code="quyet-dinh")
+    material = services._material(cert)
+
+    # 1. pyHanko directly, invisible signature (the floor).
+    def pyhanko_plain(_i):
+        w = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        meta = signers.PdfSignatureMetadata(field_name="Sig", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES)
+        signers.sign_pdf(w, meta, signer=material.signer())
+
+    # 2. pyHanko directly with the same visible appearance, pre-rendered.
+    from django.utils import timezone
+
+    appearance = signing.signer_appearance(title_lines=["Chủ tịch"], name=head.display_name, unit=tree.prov.name, moment=timezone.now())
+    box = signing.signer_box(pdf, last, "bottom-right")
+
+    def pyhanko_visible(_i):
+        signing.sign_pdf(pdf, material, field_name="Sig", appearance=appearance, page_ix=last, box=box,
+                         reason="x", location="Quảng Ninh", signer_name=head.display_name)
+
+    # 3. The service: load draft, decrypt key, render the block, sign, store, history, events.
+    drafts = [services.create_document(head, services.DraftData(
+        unit=tree.prov, doc_type=doc_type, summary=f"Văn bản thử {i}", file=("d.pdf", pdf))) for i in range(n)]
+
+    def service_sign(i):
+        services.sign_document(head, drafts[i], pre_confirmed=True)
+
+    def service_issue(i):
+        services.issue_document(head, drafts[i], pre_confirmed=True)
+
+    rows = [
+        ("pyHanko direct, invisible signature", timed(pyhanko_plain, n)),
+        ("pyHanko direct, same visible block (pre-rendered)", timed(pyhanko_visible, n)),
+        ("service sign_document (render block + sign + store)", timed(service_sign, n)),
+        ("service issue_document (number + seal + deliver)", timed(service_issue, n)),
+        ("password confirmation alone (Argon2)", timed(lambda _i: head.check_password("x"), 5)),
+    ]
+    drafts[0].refresh_from_db()
+    with drafts[0].content.open("rb") as fh:
+        signed = fh.read()
+    roots = trust_roots()
+
+    def pyhanko_validate(_i):
+        ctx = ValidationContext(trust_roots=roots, allow_fetching=False)
+        for sig in PdfFileReader(io.BytesIO(signed)).embedded_signatures:
+            validate_pdf_signature(sig, ctx)
+
+    def service_verify(_i):
+        assert verify_pdf(signed).all_ok
+
+    rows += [
+        ("verify 2 signatures: pyHanko direct", timed(pyhanko_validate, n)),
+        ("verify 2 signatures: verify_pdf report", timed(service_verify, n)),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'operation (10-page PDF, n=' + str(n) + ')':<{width}}  per second")
+    for name, rate in rows:
+        print(f"{name:<{width}}  {rate:8.1f}")
+    print(f"ratio service/pyHanko (visible block): {rows[2][1] / rows[1][1]:.2f}")
+    print(f"ratio verify_pdf/pyHanko: {rows[6][1] / rows[5][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
