@@ -16,6 +16,7 @@ from django.utils import timezone
 from congdoan.members.choices import MemberStatus
 from congdoan.members.models import Member
 from congdoan.org.models import Unit
+from congdoan.org.paths import prefix_q
 
 from .choices import EnrolmentStatus
 from .models import (
@@ -33,14 +34,19 @@ def _valid_records(as_of: datetime.date):
     return SkillRecord.objects.valid_on(as_of)
 
 
-def qualifying_member_ids(definition: DigitalSkillsDefinition, as_of: datetime.date) -> QuerySet:
-    """A sub-query of member ids meeting ``definition`` on ``as_of`` (usable in ``pk__in``)."""
+def qualifying_member_ids(definition: DigitalSkillsDefinition, as_of: datetime.date,
+                          among: QuerySet | None = None) -> QuerySet:
+    """A sub-query of member ids meeting ``definition`` on ``as_of`` (usable in ``pk__in``);
+    ``among`` (a member queryset) narrows the records read, so a small unit stays cheap."""
     codes = definition.codes()
     need = definition.required_count(codes)
     if need == 0:
         return SkillRecord.objects.none().values("member_id")
+    records = _valid_records(as_of)
+    if among is not None:
+        records = records.filter(member_id__in=among.order_by().values("pk"))
     return (
-        _valid_records(as_of)
+        records
         .filter(competence__code__in=codes, step__gte=definition.min_step)
         .order_by()
         .values("member_id")
@@ -55,7 +61,7 @@ def members_meeting(definition: DigitalSkillsDefinition, as_of: datetime.date | 
     """The members of ``queryset`` (default: all) meeting ``definition`` on ``as_of``."""
     as_of = as_of or timezone.localdate()
     queryset = Member.objects.all() if queryset is None else queryset
-    return queryset.filter(pk__in=qualifying_member_ids(definition, as_of))
+    return queryset.filter(pk__in=qualifying_member_ids(definition, as_of, queryset))
 
 
 def meets_definition(member: Member, definition: DigitalSkillsDefinition, as_of: datetime.date | None = None) -> bool:
@@ -128,7 +134,7 @@ def profile(member: Member, as_of: datetime.date | None = None) -> dict:
 
 
 def _active_in(unit: Unit) -> QuerySet:
-    return Member.objects.filter(status=MemberStatus.ACTIVE, unit__path__startswith=unit.path)
+    return Member.objects.filter(prefix_q(unit.path, "unit__path"), status=MemberStatus.ACTIVE)
 
 
 def trained_members(queryset: QuerySet) -> QuerySet:
@@ -147,7 +153,7 @@ def unit_report(unit: Unit, definition: DigitalSkillsDefinition | None, as_of: d
 
     trained_ids = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).values("member_id")
     meeting_qs = members_meeting(definition, as_of, active) if definition else active.none()
-    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name"))
+    children = list(Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1).order_by("name"))
     counts_active = by_branch(active)
     counts_trained = by_branch(active.filter(pk__in=trained_ids))
     counts_meeting = by_branch(meeting_qs)
@@ -163,7 +169,7 @@ def unit_report(unit: Unit, definition: DigitalSkillsDefinition | None, as_of: d
     trained = active.filter(pk__in=trained_ids).count()
     min_step = definition.min_step if definition else 1
     by_competence = dict(
-        _valid_records(as_of).filter(member__status=MemberStatus.ACTIVE, member__unit__path__startswith=unit.path,
+        _valid_records(as_of).filter(prefix_q(unit.path, "member__unit__path"), member__status=MemberStatus.ACTIVE,
                                      step__gte=min_step).order_by()
         .values("competence__code").annotate(n=Count("member_id", distinct=True))
         .values_list("competence__code", "n")
@@ -205,8 +211,8 @@ def leave_behind(unit: Unit, definition: DigitalSkillsDefinition, as_of: datetim
     """Active members of ``unit``'s subtree not meeting ``definition``, with their last training."""
     as_of = as_of or timezone.localdate()
     members = (queryset if queryset is not None else Member.objects.all()).filter(
-        status=MemberStatus.ACTIVE, unit__path__startswith=unit.path)
-    members = members.exclude(pk__in=qualifying_member_ids(definition, as_of))
+        prefix_q(unit.path, "unit__path"), status=MemberStatus.ACTIVE)
+    members = members.exclude(pk__in=qualifying_member_ids(definition, as_of, members))
     if q:
         members = members.search(q)
     last = Attendance.objects.filter(member=OuterRef("pk")).order_by("-day")
