@@ -8,6 +8,7 @@ verification page ``/verify/certificate/<number>``.
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -17,8 +18,11 @@ from .models import Certificate
 
 
 def verification_url(certificate: Certificate, request=None) -> str:
+    """Absolute address of the public page (from the request, else the ``SITE_URL`` setting)."""
     path = reverse("skills:verify_certificate", kwargs={"number": certificate.number})
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
 def qr_svg_data_uri(data: str, scale: int = 4) -> str:
