@@ -3,6 +3,7 @@ religion, education and professional qualification."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -11,7 +12,7 @@ class Gender(models.TextChoices):
 
 
 class MemberStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("member status", "Active")
     TRANSFERRED_OUT = "transferred_out", _("Transferred out")
     LEFT = "left", _("Left the union")
     SUSPENDED = "suspended", _("Suspended")

@@ -37,12 +37,24 @@ MEMBER_COLUMNS = (
 )
 
 
-def active_members(period: Period):
+def changed_units(since) -> set[int]:
+    """Every unit that held a member changed since ``since`` (old units of transfers included).
+
+    Services and imports write a history row with every change, so the history table says who
+    changed; all the units those members ever had is a small superset of the units touched.
+    """
+    changed = Member.history.filter(history_date__gte=since).values("id")
+    return set(Member.history.filter(id__in=changed).values_list("unit_id", flat=True).distinct())
+
+
+def active_members(period: Period, units=None):
     if period.end >= timezone.localdate():
         qs = Member.objects.filter(status=MemberStatus.ACTIVE)
     else:
         end_of_day = timezone.make_aware(datetime.combine(period.end, time.max))
         qs = Member.history.as_of(end_of_day).filter(status=MemberStatus.ACTIVE)
+    if units is not None:
+        qs = qs.filter(unit_id__in=list(units))
     return qs.order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n", "n")
 
 
@@ -59,10 +71,12 @@ def active_records(user, unit, period: Period, part: str):
     return _active_in(user, unit)
 
 
-def complete_data(period: Period):
+def complete_data(period: Period, units=None):
+    qs = Member.objects.filter(status=MemberStatus.ACTIVE)
+    if units is not None:
+        qs = qs.filter(unit_id__in=list(units))
     return (
-        Member.objects.filter(status=MemberStatus.ACTIVE)
-        .order_by()
+        qs.order_by()
         .values("unit_id")
         .annotate(n=Count("id", filter=Q(is_complete=True)), d=Count("id"))
         .values_list("unit_id", "n", "d")
@@ -86,6 +100,7 @@ register(Indicator(
     measure=_("members"),
     numerator_label=_("active members"),
     compute=active_members,
+    changed_units=changed_units,
     history=True,
     records=active_records,
     columns=MEMBER_COLUMNS,
@@ -101,6 +116,7 @@ register(Indicator(
     numerator_label=_("with complete data"),
     denominator_label=_("active members"),
     compute=complete_data,
+    changed_units=changed_units,
     records=complete_records,
     columns=MEMBER_COLUMNS,
     record_url=member_url,

@@ -44,6 +44,12 @@ COMPLETENESS_FIELDS = (
 TREE_KEY_LENGTH = 4
 
 
+def given_first(folded: str) -> str:
+    """``"nguyen van an"`` → ``"an nguyen van"`` (Vietnamese names end with the given name)."""
+    words = folded.split(" ")
+    return " ".join(words[-1:] + words[:-1])[:150]
+
+
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user, roles=None):
         """Members of units in ``user``'s scope (optionally only where they hold ``roles``)."""
@@ -74,6 +80,9 @@ class Member(models.Model):
 
     full_name = models.CharField(_("full name"), max_length=150)
     name_folded = models.CharField(max_length=150, editable=False)
+    # The folded name with the given name first ("an nguyen van"): a prefix of it finds a member by
+    # given name with an index range scan, as a prefix of ``name_folded`` does by full name.
+    given_name_folded = models.CharField(max_length=150, editable=False, default="")
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     cccd = models.CharField(_("citizen identity number"), max_length=12, blank=True)
@@ -132,7 +141,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_folded", "tree", "completeness", "is_complete"])
+    history = HistoricalRecords(excluded_fields=["name_folded", "given_name_folded", "tree", "completeness", "is_complete"])
     objects = MemberManager()
 
     class Meta:
@@ -142,6 +151,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="member_unit_status"),
             models.Index(fields=["name_folded", "id"], name="member_name_folded"),
+            models.Index(fields=["given_name_folded"], name="member_given_name_folded"),
             models.Index(fields=["phone"], name="member_phone"),
             models.Index(fields=["date_of_birth", "name_folded"], name="member_dob_name"),
             models.Index(fields=["cccd"], name="member_cccd"),
@@ -163,6 +173,7 @@ class Member(models.Model):
         """Derived fields: normalised name, search key, tree key, completeness (also for bulk writes)."""
         self.full_name = normalize_text(self.full_name)
         self.name_folded = fold(self.full_name)[:150]
+        self.given_name_folded = given_first(self.name_folded)
         if self.unit_id and not self.tree:
             self.tree = self.unit.path[:TREE_KEY_LENGTH]
         self.completeness = self.compute_completeness()
@@ -194,6 +205,12 @@ class Member(models.Model):
     @property
     def cccd_masked(self) -> str:
         return cccd.mask(self.cccd)
+
+    @property
+    def phone_display(self) -> str:
+        from congdoan.common.phone import display_phone
+
+        return display_phone(self.phone)
 
     @property
     def is_active(self) -> bool:

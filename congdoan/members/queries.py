@@ -1,8 +1,9 @@
 """Reading members: search keys, likely duplicates, counts per unit.
 
 Search folds the query the way names are stored (``congdoan.common.text.fold``: no case, no
-diacritics, đ → d, either tone-mark placement), so a prefix of the folded name is an index
-range scan on ``name_folded`` (PostgreSQL: ``varchar_pattern_ops`` + trigram, see migrations).
+diacritics, đ → d, either tone-mark placement), so a prefix of the folded full name, or of the
+folded name with the given name first, is an index range scan (PostgreSQL:
+``varchar_pattern_ops`` indexes, see migrations 0002–0003; SQLite: a range, ``org.paths``).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ def search_q(text: str | None) -> Q | None:
     key = fold(text)
     if not key:
         return Q(pk__in=[])
-    # The folded name starts with the query, or one of its words does ("an" finds "Lê Văn An").
-    q = prefix_q(key, "name_folded") | Q(name_folded__contains=" " + key)
+    # The full name starts with the query ("nguyen van a"), or the given name does ("an", "an nguyen"):
+    # two index range scans on every database.
+    q = prefix_q(key, "name_folded") | prefix_q(key, "given_name_folded")
     upper = text.strip().upper()
     if any(ch.isdigit() for ch in upper):
         q |= Q(card_number=upper)

@@ -44,7 +44,7 @@ def test_api_list_query_count_is_flat(tree, officer_a, api_client_for, many):
     assert small == large and large <= 8
 
 
-@pytest.mark.parametrize("query", ["nguyen van a", "NGUYỄN VĂN AN", "an", "van an"])
+@pytest.mark.parametrize("query", ["nguyen van a", "NGUYỄN VĂN AN", "an", "an nguyen"])
 def test_accent_insensitive_search(members, officer_a, client_for, query):
     body = client_for(officer_a).get("/members/", {"q": query}).content.decode()
     assert "Nguyễn Văn An" in body
