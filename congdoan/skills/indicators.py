@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from congdoan.indicators.registry import Column, Indicator, Kind, Part, Period, register
 from congdoan.members.choices import MemberStatus
+from congdoan.members.indicators import changed_units as member_changed_units
 from congdoan.members.models import Member
 from congdoan.org.models import RoleAssignment
 
 from .choices import DefinitionPurpose, EnrolmentStatus, SessionStatus
-from .models import DigitalSkillsDefinition, Enrolment, TrainingSession
+from .models import DigitalSkillsDefinition, Enrolment, SkillRecord, TrainingSession
 from .queries import qualifying_member_ids
 
 
@@ -81,8 +82,19 @@ def _meeting_q(as_of) -> Q | None:
     return q
 
 
-def meeting_definition(period: Period):
+def meeting_changed_units(since) -> set[int] | None:
+    """Units of members whose skill records or member records changed; None after a definition changed."""
+    if DigitalSkillsDefinition.history.filter(history_date__gte=since).exists():
+        return None
+    touched = SkillRecord.objects.filter(Q(recorded_at__gte=since) | Q(revoked_at__gte=since)).values("member_id")
+    units = set(Member.objects.filter(pk__in=touched).values_list("unit_id", flat=True))
+    return units | member_changed_units(since)
+
+
+def meeting_definition(period: Period, units=None):
     active = Member.objects.filter(status=MemberStatus.ACTIVE).order_by()
+    if units is not None:
+        active = active.filter(unit_id__in=list(units))
     totals = dict(active.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
     q = _meeting_q(period.end)
     meeting = {}
@@ -181,6 +193,7 @@ register(Indicator(
     numerator_label=_("meeting the definition"),
     denominator_label=_("active members"),
     compute=meeting_definition,
+    changed_units=meeting_changed_units,
     records=meeting_records,
     columns=MEMBER_COLUMNS,
     record_url=_member_url,

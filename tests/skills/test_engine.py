@@ -182,3 +182,26 @@ def test_framework_edit_only_by_federation_admin(admin_user, zone_admin, compete
 
 def test_make_member_helper(tree):
     assert Member.objects.filter(pk=make_member(tree.gr_a1).pk).exists()
+
+
+def test_unit_merge_moves_sessions_and_courses(tree, session, course, admin_user):
+    from congdoan.org.services import merge_units
+
+    merge_units(admin_user, tree.zone, tree.ward, reason="Sắp xếp lại tổ chức")
+    session.refresh_from_db()
+    course.refresh_from_db()
+    assert session.unit_id == tree.ward.pk and course.unit_id == tree.ward.pk
+
+
+def test_duplicate_member_merge_moves_records(members, competences, session):
+    from congdoan.skills.hooks import move_records_of_duplicate_member
+
+    dup, keep = members["a1"][0], members["a1"][1]
+    _record(dup, competences["1.1"], 2)
+    services.check_in(session, dup, method=CheckInMethod.QR_ACCOUNT)
+    services.check_in(session, keep, method=CheckInMethod.QR_ACCOUNT)
+    move_records_of_duplicate_member(None, dup, keep)
+    assert SkillRecord.objects.filter(member=keep).count() == 1
+    # the same session and day: the duplicate's row stays with it, nothing is lost or doubled
+    assert Attendance.objects.filter(member=keep).count() == 1
+    assert Attendance.objects.filter(member=dup).count() == 1
