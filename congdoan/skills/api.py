@@ -318,7 +318,7 @@ def leave_behind(request, code: str, definition: int | None = None, q: str | Non
                                 never_trained=never_trained)
 
 
-def make_certificates_router() -> Router:
+def make_certificates_router(name: str) -> Router:
     """The certificate endpoints: list, one, PDF. A factory, so the same endpoints can be
     mounted at two places (a ninja router attaches to one parent only)."""
     r = Router(tags=["certificates"])
@@ -330,7 +330,7 @@ def make_certificates_router() -> Router:
             raise Http404
         return c
 
-    @r.get("", response=list[CertificateOut])
+    @r.get("", response=list[CertificateOut], operation_id=f"{name}_list")
     @paginate(Page)
     def list_certificates(request, unit: str | None = None, member: int | None = None):
         """Certificates in scope; ``unit`` selects by issuing unit or holder's unit (subtree)."""
@@ -344,11 +344,11 @@ def make_certificates_router() -> Router:
             qs = qs.filter(member_id=_member(request, member).pk)
         return qs.order_by("-issued_on", "-pk")
 
-    @r.get("/{number}", response=CertificateOut)
+    @r.get("/{number}", response=CertificateOut, operation_id=f"{name}_get")
     def get_certificate(request, number: str):
         return _certificate(request, number)
 
-    @r.get("/{number}/pdf")
+    @r.get("/{number}/pdf", operation_id=f"{name}_pdf")
     def certificate_pdf(request, number: str):
         c = _certificate(request, number)
         response = HttpResponse(certificate_files.certificate_pdf(c, request), content_type="application/pdf")
@@ -358,5 +358,6 @@ def make_certificates_router() -> Router:
     return r
 
 
-router.add_router("/certificates", make_certificates_router())
-certificates_router = make_certificates_router()
+router.add_router("/certificates", make_certificates_router("skills_certificates"))
+# For ``api.add_router("/certificates", certificates_router)`` in congdoan/api.py.
+certificates_router = make_certificates_router("certificates")
