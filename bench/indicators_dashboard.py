@@ -123,7 +123,7 @@ def _sql_defaults(model, overrides: dict[str, str]) -> tuple[list[str], list[str
     return columns, values
 
 
-def insert_series(model, count: int, overrides: dict[str, str], chunk: int = 1_000_000) -> None:
+def insert_series(model, count: int, overrides: dict[str, str], chunk: int = 1_000_000, join: str = "") -> None:
     from django.db import connection
 
     columns, values = _sql_defaults(model, overrides)
@@ -134,7 +134,7 @@ def insert_series(model, count: int, overrides: dict[str, str], chunk: int = 1_0
         with connection.cursor() as cur:
             cur.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-                f"FROM generate_series({done + 1}, {done + n}) AS g"
+                f"FROM generate_series({done + 1}, {done + n}) AS g {join}"
             )
         done += n
         print(f"    {table}: {done:,}/{count:,}", flush=True)
@@ -164,13 +164,12 @@ def build_data(members: int, skill_records: int) -> None:
                         "FROM org_unit WHERE kind='grassroots_union'")
             cur.execute("CREATE UNIQUE INDEX ON bench_grassroots (n)")
         g_count = Unit.objects.filter(kind="grassroots_union").count()
-        unit_expr = f"(SELECT id FROM bench_grassroots WHERE n = 1 + (g % {g_count}))"
         insert_series(Member, members - have, {
-            "full_name": "'Nguyễn Văn ' || g", "name_folded": "'nguyen van ' || g", "unit": unit_expr,
+            "full_name": "'Nguyễn Văn ' || g", "name_folded": "'nguyen van ' || g", "unit": "b.id",
             "tree": "'0001'", "card_number": f"'B' || (g + {have})", "status": "CASE WHEN g % 20 = 0 THEN 'left' ELSE 'active' END",
             "completeness": "CASE WHEN g % 10 < 7 THEN 100 ELSE 60 END",
             "is_complete": "(g % 10 < 7)", "version": "1",
-        })
+        }, join=f"JOIN bench_grassroots b ON b.n = 1 + (g % {g_count})")
     comps = list(Competence.objects.filter(version__is_current=True).order_by("code").values_list("id", flat=True))
     root = Unit.objects.get(code="VN")
     if not DigitalSkillsDefinition.objects.exists():

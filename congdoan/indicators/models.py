@@ -61,6 +61,7 @@ class RefreshState(models.Model):
 
     indicator = models.CharField(max_length=64, unique=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    full_at = models.DateTimeField(null=True, blank=True)
     as_of = models.DateField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)

@@ -65,6 +65,12 @@ Rules for ``compute``:
   ``period.end`` (for instance by reading simple-history tables or dated records); the
   backfill command refuses indicators without it.
 
+Optional ``changed_units(since)`` makes the once-a-minute refresh incremental: return the ids
+of units whose own rows may have changed since ``since`` (a superset is fine; ``None`` asks
+for a full recompute), and accept ``compute(period, units=ids)``, returning rows for those
+units only. The engine still recomputes everything every hour, on a new day and after any
+change to the tree.
+
 ``records(user, unit, period, part)`` returns the records behind a figure for ``unit``'s
 subtree, already scoped with the app's own ``visible_to(user)``; ``part`` is
 ``"numerator"``, ``"denominator"`` or ``"complement"`` (in the denominator but not the
@@ -147,6 +153,10 @@ class Indicator:
     records: Callable[[Any, Any, Period, str], Any] | None = None
     columns: Sequence[Column] = field(default_factory=tuple)
     record_url: Callable[[Any], str] | None = None
+    # Optional, for the once-a-minute incremental refresh: ids of units whose own rows may
+    # have changed since a datetime (a superset is fine), or None for "cannot tell". An
+    # indicator that sets it must accept ``compute(period, units=ids)`` returning only those.
+    changed_units: Callable[[Any], Iterable[int] | None] | None = None
     # Lower first on dashboards.
     order: int = 100
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time as _time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
@@ -65,19 +65,25 @@ def roll_up(rows: Iterable[tuple[int, int, int]], paths: dict[int, str]) -> dict
     return result
 
 
-def apply(code: str, day: date, values: dict[int, Values]) -> int:
+def _current(code: str, day: date, only: Collection[int] | None = None):
+    qs = Figure.objects.filter(indicator=code).on(day)
+    rows = []
+    ids = list(only) if only is not None else [None]
+    for i in range(0, len(ids), BATCH):
+        chunk = qs if only is None else qs.filter(unit_id__in=ids[i:i + BATCH])
+        rows.extend(chunk.values_list("id", "unit_id", "valid_from", "valid_to", "numerator", "denominator",
+                                      "own_numerator", "own_denominator"))
+    return {unit_id: (pk, start, end, (n, d, on, od)) for pk, unit_id, start, end, n, d, on, od in rows}
+
+
+def apply(code: str, day: date, values: dict[int, Values], only: Collection[int] | None = None) -> int:
     """Make the stored figures of ``code`` on ``day`` equal ``values``; returns rows written.
 
     A changed figure closes the row valid on ``day`` and opens one from ``day`` up to the next
-    stored change (none, when ``day`` is today), so past and future rows stay untouched.
+    stored change (none, when ``day`` is today), so past and future rows stay untouched. With
+    ``only``, units outside it are left as they are (an incremental refresh).
     """
-    current = {
-        unit_id: (pk, start, end, (n, d, on, od))
-        for pk, unit_id, start, end, n, d, on, od in Figure.objects.filter(indicator=code)
-        .on(day)
-        .values_list("id", "unit_id", "valid_from", "valid_to", "numerator", "denominator",
-                     "own_numerator", "own_denominator")
-    }
+    current = _current(code, day, only)
     next_start: dict[int, date] = {}
     if Figure.objects.filter(indicator=code, valid_from__gt=day).exists():
         from django.db.models import Min
@@ -152,11 +158,15 @@ def compute(indicator: Indicator, day: date, paths: dict[int, str] | None = None
     return roll_up(indicator.compute(period_for(indicator, day)), paths)
 
 
-def refresh(day: date | None = None, codes: Iterable[str] | None = None) -> dict[str, int]:
+def refresh(day: date | None = None, codes: Iterable[str] | None = None,
+            incremental: bool = False) -> dict[str, int]:
     """Compute and store the figures of ``codes`` (all indicators by default) on ``day``.
 
     Returns rows written per indicator. Each indicator is written in its own transaction,
-    serialised on its :class:`RefreshState` row so two refreshes never interleave.
+    serialised on its :class:`RefreshState` row so two refreshes never interleave. With
+    ``incremental`` (the once-a-minute job), indicators that can say which units changed
+    recompute only those units and carry the differences up the tree; they fall back to a
+    full recompute after a tree change, on a new day, or every ``FULL_EVERY``.
     """
     today = timezone.localdate()
     day = day or today
@@ -165,21 +175,91 @@ def refresh(day: date | None = None, codes: Iterable[str] | None = None) -> dict
         missing = [i.code for i in indicators if not i.history]
         if missing:
             raise ValueError(f"no history for {', '.join(missing)}: cannot compute a past date")
-    paths = unit_paths()
+    paths: dict[int, str] | None = None
     written: dict[str, int] = {}
     for indicator in indicators:
         started = _time.monotonic()
         with transaction.atomic():
             state, _created = RefreshState.objects.select_for_update().get_or_create(indicator=indicator.code)
-            values = compute(indicator, day, paths)
-            written[indicator.code] = apply(indicator.code, day, values)
+            begun = timezone.now()
+            done = None
+            if incremental and day == today:
+                done = _refresh_changed(indicator, state, day, begun)
+            if done is None:
+                paths = paths if paths is not None else unit_paths()
+                done = apply(indicator.code, day, compute(indicator, day, paths))
+                if day >= (state.as_of or day):
+                    state.full_at = begun
+            written[indicator.code] = done
             if day >= (state.as_of or day):
                 state.as_of = day
-                state.refreshed_at = timezone.now()
+                state.refreshed_at = begun
             state.duration_ms = int((_time.monotonic() - started) * 1000)
-            state.rows_written = written[indicator.code]
+            state.rows_written = done
             state.save()
     return written
+
+
+# A full recompute at least this often, whatever the incremental path says.
+FULL_EVERY = timedelta(hours=1)
+# Above this many changed units a full recompute is cheaper.
+MAX_CHANGED_UNITS = 5000
+# Clocks of the web servers and of this job may differ a little.
+CLOCK_SLACK = timedelta(seconds=10)
+
+
+def _tree_changed_since(since) -> bool:
+    return Unit.history.filter(history_date__gte=since).exists()
+
+
+def _refresh_changed(indicator: Indicator, state: RefreshState, day: date, begun) -> int | None:
+    """Recompute only the units whose records changed; None when a full recompute is needed."""
+    if indicator.changed_units is None or state.as_of != day or state.refreshed_at is None:
+        return None
+    if state.full_at is None or begun - state.full_at > FULL_EVERY:
+        return None
+    since = state.refreshed_at - CLOCK_SLACK
+    if _tree_changed_since(since):
+        return None
+    changed = indicator.changed_units(since)
+    if changed is None:
+        return None
+    changed = set(changed)
+    if not changed:
+        return 0
+    if len(changed) > MAX_CHANGED_UNITS:
+        return None
+    period = period_for(indicator, day)
+    new_own: dict[int, list[int]] = {u: [0, 0] for u in changed}
+    for unit_id, num, den in indicator.compute(period, units=changed):
+        if unit_id in new_own:
+            new_own[unit_id][0] += int(num or 0)
+            new_own[unit_id][1] += int(den or 0)
+    unit_rows = dict(Unit.objects.filter(pk__in=changed).values_list("id", "path"))
+    old = _current(indicator.code, day, changed)
+    # Difference of each changed unit's own figures, carried to it and every ancestor.
+    delta_by_path: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, path in unit_rows.items():
+        o = old.get(unit_id, (None, None, None, (0, 0, 0, 0)))[3]
+        dn, dd = new_own[unit_id][0] - o[2], new_own[unit_id][1] - o[3]
+        if dn or dd:
+            for end in range(STEP, len(path) + 1, STEP):
+                acc = delta_by_path[path[:end]]
+                acc[0] += dn
+                acc[1] += dd
+    if not delta_by_path:
+        return 0
+    affected = dict(Unit.objects.filter(path__in=list(delta_by_path)).values_list("id", "path"))
+    current = _current(indicator.code, day, affected)
+    values: dict[int, Values] = {}
+    for unit_id, path in affected.items():
+        n, d, on, od = current.get(unit_id, (None, None, None, (0, 0, 0, 0)))[3]
+        dn, dd = delta_by_path[path]
+        if unit_id in new_own:
+            on, od = new_own[unit_id]
+        vals = (n + dn, d + dd, on, od)
+        values[unit_id] = vals if any(vals) else None
+    return apply(indicator.code, day, {u: v for u, v in values.items() if v is not None}, only=affected)
 
 
 def backfill(start: date, end: date, step_days: int = 1, codes: Iterable[str] | None = None) -> int:

@@ -13,7 +13,7 @@ def refresh_indicators(day: str | None = None) -> dict[str, int]:
 
     from .snapshots import refresh
 
-    return refresh(date.fromisoformat(day) if day else None)
+    return refresh(date.fromisoformat(day) if day else None, incremental=day is None)
 
 
 @app.on_after_finalize.connect

@@ -145,3 +145,32 @@ def test_active_members_backfill_from_history(tree, world):
     assert figures("members.active")[tree.prov.pk] == (5, 5)
     with pytest.raises(ValueError):
         snapshots.refresh(yesterday, ["members.complete_data"])
+
+
+def test_incremental_refresh_carries_a_transfer_up_the_tree(tree, world):
+    """The once-a-minute path recomputes only changed units and stays equal to a full rebuild."""
+    Unit.history.update(history_date=timezone.now() - datetime.timedelta(days=1))
+    Member.history.update(history_date=timezone.now() - datetime.timedelta(days=1))
+    DigitalSkillsDefinition.history.update(history_date=timezone.now() - datetime.timedelta(days=1))
+    SkillRecord.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=1))
+    snapshots.refresh()
+    moved = world["a2"]
+    moved.unit = tree.gr_b1
+    moved.save()
+    before = Figure.objects.count()
+    full = snapshots.compute
+    snapshots.compute = None  # members.* must take the incremental path
+    try:
+        snapshots.refresh(codes=["members.active", "members.complete_data", "skills.meeting_definition"],
+                          incremental=True)
+    finally:
+        snapshots.compute = full
+    # GR-A2, ZONE, GR-B1, WARD and PROV change; nothing else is rewritten.
+    assert Figure.objects.count() - before <= 5 * 4
+    active = figures("members.active")
+    assert active[tree.zone.pk] == (2, 2) and active[tree.ward.pk] == (3, 3) and active[tree.prov.pk] == (5, 5)
+    assert tree.gr_a2.pk not in active
+    incremental = {code: figures(code) for code in ("members.active", "members.complete_data", "skills.meeting_definition")}
+    snapshots.refresh()
+    for code, values in incremental.items():
+        assert figures(code) == values, code

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from .snapshot_indicators import Command as SnapshotCommand
+from django.core.management.base import BaseCommand
+
+from congdoan.indicators import snapshots
 
 
-class Command(SnapshotCommand):
-    help = "Recompute today's figures of every indicator (the once-a-minute refresh)."
+class Command(BaseCommand):
+    help = "Bring today's figures up to date (the once-a-minute job): only changed units where possible."
 
     def add_arguments(self, parser):
         parser.add_argument("--indicator", action="append", dest="codes", help="only this indicator (repeatable)")
+        parser.add_argument("--full", action="store_true", help="recompute every unit")
 
     def handle(self, *args, **options):
-        options["date"] = None
-        return super().handle(*args, **options)
+        written = snapshots.refresh(None, options["codes"], incremental=not options["full"])
+        for code, n in written.items():
+            self.stdout.write(f"{code}: {n} rows written")
