@@ -24,7 +24,13 @@ def _end_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def active_grassroots_unions(period: Period):
+def no_change_without_tree_change(since):
+    # Any change to a unit (status, kind, place) writes a unit history row, and the engine
+    # recomputes everything after one: between tree changes this figure cannot move.
+    return ()
+
+
+def active_grassroots_unions(period: Period, units=None):
     """One row per active grassroots union, attached to itself, as at ``period.end``."""
     if period.end >= timezone.localdate():
         qs = Unit.objects.filter(kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
@@ -55,6 +61,7 @@ ACTIVE_GRASSROOTS_UNIONS = register(
         measure=_("unions"),
         numerator_label=_("active grassroots unions"),
         compute=active_grassroots_unions,
+        changed_units=no_change_without_tree_change,
         history=True,
         records=grassroots_records,
         columns=(
