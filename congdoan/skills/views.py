@@ -9,6 +9,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -453,6 +454,10 @@ def enrolment_cancel(request, pk, enrolment_id):
 
 # --- public check-in -----------------------------------------------------------------------------
 
+CHECKIN_FAILURES_ALLOWED = 10
+CHECKIN_FAILURE_WINDOW = 15 * 60  # seconds
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def checkin(request, token):
@@ -464,15 +469,21 @@ def checkin(request, token):
     member = queries.member_for_user(request.user)
     form = CheckInForm(request.POST or None) if request.POST.get("mode") != "account" else CheckInForm()
     done = None
+    # Identity numbers and birth dates must not be guessable by trial: failures per address are capped.
+    fail_key = f"skills:checkin-failures:{request.META.get('REMOTE_ADDR', '')}"
     if request.method == "POST":
         try:
             if request.POST.get("mode") == "account" and member is not None:
                 done = services.check_in(session, member, method=CheckInMethod.QR_ACCOUNT)
+            elif cache.get(fail_key, 0) >= CHECKIN_FAILURES_ALLOWED:
+                form.is_valid()
+                form.add_error(None, _("Too many failed attempts. Ask the trainer to mark your attendance."))
             elif form.is_valid():
                 done = services.check_in_with_identity(session, form.cleaned_data["cccd"],
                                                        form.cleaned_data["date_of_birth"])
         except ValidationError as exc:
             _errors_into(form, exc)
+            cache.set(fail_key, cache.get(fail_key, 0) + 1, CHECKIN_FAILURE_WINDOW)
     return render(request, "skills/checkin.html", {"session": session, "member": member, "form": form,
                                                    "done": done})
 

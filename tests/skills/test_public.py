@@ -97,3 +97,17 @@ def test_certificate_pdf_has_vietnamese_text_and_embedded_font(certificate, offi
         text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
         for expected in ("GIẤY CHỨNG NHẬN", "Nguyễn Thị Thuỳ Dương", "Sử dụng ứng dụng VNeID", certificate.number):
             assert expected in text, expected
+
+
+def test_identity_guessing_is_capped(client, session, members):
+    from django.core.cache import cache
+
+    cache.clear()
+    m = members["a2"][0]
+    url = f"/skills/checkin/{session.checkin_token}/"
+    for year in range(1970, 1980):
+        client.post(url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": f"{year}-01-01"})
+    response = client.post(url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": m.date_of_birth.isoformat()})
+    assert "checkin-done" not in response.content.decode()
+    assert not Attendance.objects.filter(session=session).exists()
+    cache.clear()
