@@ -112,6 +112,9 @@ def cell_text(value) -> str:
     """A cell as NFC text, trimmed; whole numbers lose their ``.0``."""
     if value is None or value == "":
         return ""
+    if type(value) is str:  # the common case, kept fast: imports call this for every cell
+        text = " ".join(value.split())
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):

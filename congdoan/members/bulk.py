@@ -1,7 +1,8 @@
 """Fast insertion of many new members with their history rows (demo data, large imports).
 
 ``bulk_create`` on SQLite is held to 999 parameters a statement (about 25 members), so the
-demo and the import write through ``executemany`` on one prepared statement instead, with
+demo and the import write through ``executemany`` on one prepared statement instead (``COPY``
+on PostgreSQL), with
 ids reserved first (PostgreSQL: from the sequence; SQLite: after the current maximum, safe
 because SQLite transactions here take the write lock when they begin). Values are prepared
 by the model fields themselves, so the rows are exactly what ``save`` would have written.
@@ -88,6 +89,13 @@ def insert_members(members: list[Member], *, user=None, reason: str = "", when: 
 
 def _executemany(connection, table: str, columns: list[str], rows) -> None:
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # COPY: the fastest way into PostgreSQL; psycopg adapts the Python values itself.
+        sql = "COPY {} ({}) FROM STDIN".format(quote(table), ", ".join(quote(c) for c in columns))
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
     )

@@ -21,7 +21,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from congdoan.common import cccd as cccd_rules
 from congdoan.common.phone import normalize_phone
@@ -33,6 +33,7 @@ from congdoan.org.models import Unit
 from congdoan.org.services import require_role
 
 from . import services
+from .bulk import insert_members
 from .choices import (
     OPEN_STATUSES,
     EducationLevel,
@@ -191,7 +192,7 @@ _QUALIFICATIONS = [
 
 
 def _choice_by_value(choices, text: str):
-    return text if text in choices.values else None
+    return text if text in services.choice_values(choices) else None
 
 
 def parse_gender(value) -> str | None:
@@ -236,7 +237,7 @@ def parse_education(value) -> str | None:
 
 def parse_qualification(value) -> str | None:
     key = fold(cell_text(value))
-    if key in Qualification.values:
+    if key in services.choice_values(Qualification):
         return key
     for needle, choice in _QUALIFICATIONS:
         if key.startswith(needle) or f" {needle}" in f" {key}":
@@ -297,6 +298,18 @@ class RowResult:
     member: Member | None = None
 
 
+# (field, parser, message when the parser finds nothing); messages are lazy: built only on error.
+_CHOICE_PARSERS = (
+    ("gender", parse_gender, gettext_lazy("Write Nam or Nữ.")),
+    ("ethnicity", parse_ethnicity,
+     gettext_lazy("Unknown ethnic group: write one of the 54 official names, e.g. Kinh, Tày.")),
+    ("religion", parse_religion, gettext_lazy("Unknown religion.")),
+    ("education_level", parse_education, gettext_lazy("Write the general education as 9/12, 12/12, THCS or THPT.")),
+    ("qualification", parse_qualification,
+     gettext_lazy("Unknown qualification: write Đại học, Cao đẳng, Trung cấp, Sơ cấp, Thạc sĩ, Tiến sĩ or Không.")),
+)
+
+
 def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) -> RowResult:
     """Typed values of one row (``values`` holds only cells that are present) and its problems."""
     result = RowResult(row_no)
@@ -315,20 +328,13 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
         text = cell_text(raw(name))
         if text:
             values[name] = text
-    for name, parser, message in (
-        ("gender", parse_gender, _("Write Nam or Nữ.")),
-        ("ethnicity", parse_ethnicity, _("Unknown ethnic group: write one of the 54 official names, e.g. Kinh, Tày.")),
-        ("religion", parse_religion, _("Unknown religion.")),
-        ("education_level", parse_education, _("Write the general education as 9/12, 12/12, THCS or THPT.")),
-        ("qualification", parse_qualification,
-         _("Unknown qualification: write Đại học, Cao đẳng, Trung cấp, Sơ cấp, Thạc sĩ, Tiến sĩ or Không.")),
-    ):
+    for name, parser, message in _CHOICE_PARSERS:
         if cell_text(raw(name)):
             parsed = parser(raw(name))
             if parsed:
                 values[name] = parsed
             else:
-                error(name, message)
+                error(name, str(message))
     for name in ("date_of_birth", "joined_on"):
         if cell_text(raw(name)):
             try:
@@ -571,10 +577,7 @@ class Importer:
                 member.joined_on = member.joined_on or today
                 member.status_since = member.joined_on
                 member.prepare()
-            bulk_create_with_history(
-                new, Member, batch_size=500, default_user=self._user(), default_change_reason="imported",
-                default_date=timezone.now(),
-            )
+            insert_members(new, user=self._user(), reason="imported")
         if changed:
             for member in changed:
                 member.version += 1

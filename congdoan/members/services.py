@@ -105,9 +105,20 @@ def check_unit(unit: Unit) -> None:
         raise ValidationError({"unit": _("%(unit)s is no longer active.") % {"unit": unit.name}})
 
 
+_VALUES: dict[type, frozenset] = {}
+
+
+def choice_values(choices) -> frozenset:
+    """``choices.values`` as a set, computed once (Django rebuilds the list on every access)."""
+    values = _VALUES.get(choices)
+    if values is None:
+        values = _VALUES[choices] = frozenset(choices.values)
+    return values
+
+
 def _clean_choice(value, choices, field: str, errors: dict) -> str:
     value = (value or "").strip() if isinstance(value, str) else (value or "")
-    if value and value not in choices.values:
+    if value and value not in choice_values(choices):
         errors[field] = _("Choose one of the listed values.")
     return value
 
