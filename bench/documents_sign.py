@@ -1,10 +1,12 @@
 """Benchmark: PAdES signatures per second on a 10-page PDF, and verifications per second,
 through the documents services versus pyHanko called directly on the same file and key.
 
-    .venv/bin/python bench/documents_sign.py [--n 20]
+    .venv/bin/python bench/documents_sign.py [--n 20] [--rounds 3]
 
 Runs on a throw-away SQLite database in a temporary folder. Identity confirmation (Argon2
-password check) is excluded from the service figures and measured on its own line.
+password check) is excluded from the service figures and measured on its own line. Each
+operation runs ``rounds`` times, interleaved with the others, and the best round counts, so
+that a busy machine disturbs the ratios less.
 """
 
 from __future__ import annotations
@@ -30,17 +32,28 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 
-def timed(fn, n: int) -> float:
+def timed(fn, n: int, offset: int = 0) -> float:
     start = time.perf_counter()
-    for i in range(n):
+    for i in range(offset, offset + n):
         fn(i)
     return n / (time.perf_counter() - start)
+
+
+def best_of(rounds: int, n: int, operations: list) -> list[tuple[str, float]]:
+    """Run each (label, fn, count) once per round, interleaved; keep the best rate."""
+    best: dict[str, float] = {}
+    for r in range(rounds):
+        for label, fn, count in operations:
+            best[label] = max(best.get(label, 0.0), timed(fn, count or n, r * n))
+    return [(label, best[label]) for label, _fn, _count in operations]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20)
-    n = parser.parse_args().n
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    n, rounds = args.n, args.rounds
     call_command("migrate", verbosity=0)
 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -86,9 +99,9 @@ def main() -> None:
         signing.sign_pdf(pdf, material, field_name="Sig", appearance=appearance, page_ix=last, box=box,
                          reason="x", location="Quảng Ninh", signer_name=head.display_name)
 
-    # 3. The service: load draft, decrypt key, render the block, sign, store, history, events.
+    # 3. The service: load draft, decrypt key, block (cached fixed part + time), sign, store, history, events.
     drafts = [services.create_document(head, services.DraftData(
-        unit=tree.prov, doc_type=doc_type, summary=f"Văn bản thử {i}", file=("d.pdf", pdf))) for i in range(n)]
+        unit=tree.prov, doc_type=doc_type, summary=f"Văn bản thử {i}", file=("d.pdf", pdf))) for i in range(n * rounds + 1)]
 
     def service_sign(i):
         services.sign_document(head, drafts[i], pre_confirmed=True)
@@ -96,13 +109,16 @@ def main() -> None:
     def service_issue(i):
         services.issue_document(head, drafts[i], pre_confirmed=True)
 
-    rows = [
-        ("pyHanko direct, invisible signature", timed(pyhanko_plain, n)),
-        ("pyHanko direct, same visible block (pre-rendered)", timed(pyhanko_visible, n)),
-        ("service sign_document (render block + sign + store)", timed(service_sign, n)),
-        ("service issue_document (number + seal + deliver)", timed(service_issue, n)),
-        ("password confirmation alone (Argon2)", timed(lambda _i: head.check_password("x"), 5)),
-    ]
+    rows = best_of(rounds, n, [
+        ("pyHanko direct, invisible signature", pyhanko_plain, 0),
+        ("pyHanko direct, same visible block (pre-rendered)", pyhanko_visible, 0),
+        ("service sign_document (cached block + time + sign + store)", service_sign, 0),
+        ("service issue_document (number + seal + deliver)", service_issue, 0),
+    ])
+    # A signer's first signature in a process renders the fixed part of the block (WeasyPrint).
+    signing._signer_static.cache_clear()
+    rows.append(("service sign_document, first of a signer (block rendered)", timed(service_sign, 1, n * rounds)))
+    rows.append(("password confirmation alone (Argon2, excluded above)", timed(lambda _i: head.check_password("x"), 5)))
     drafts[0].refresh_from_db()
     with drafts[0].content.open("rb") as fh:
         signed = fh.read()
@@ -116,16 +132,16 @@ def main() -> None:
     def service_verify(_i):
         assert verify_pdf(signed).all_ok
 
-    rows += [
-        ("verify 2 signatures: pyHanko direct", timed(pyhanko_validate, n)),
-        ("verify 2 signatures: verify_pdf report", timed(service_verify, n)),
-    ]
+    rows += best_of(rounds, n, [
+        ("verify 2 signatures: pyHanko direct", pyhanko_validate, 0),
+        ("verify 2 signatures: verify_pdf report", service_verify, 0),
+    ])
     width = max(len(r[0]) for r in rows)
-    print(f"{'operation (10-page PDF, n=' + str(n) + ')':<{width}}  per second")
+    print(f"{'operation (10-page PDF, n=' + str(n) + ', best of ' + str(rounds) + ')':<{width}}  per second")
     for name, rate in rows:
         print(f"{name:<{width}}  {rate:8.1f}")
     print(f"ratio service/pyHanko (visible block): {rows[2][1] / rows[1][1]:.2f}")
-    print(f"ratio verify_pdf/pyHanko: {rows[6][1] / rows[5][1]:.2f}")
+    print(f"ratio verify_pdf/pyHanko: {rows[7][1] / rows[6][1]:.2f}")
 
 
 if __name__ == "__main__":

@@ -374,7 +374,7 @@ def usable_certificate(*, user=None, unit=None, kind: str) -> SigningCertificate
     return qs.order_by("-not_after").first()
 
 
-def _page_index(pdf: bytes, page: int | None) -> int:
+def _page_index(pdf, page: int | None) -> int:
     count = signing.page_count(pdf)
     if page is None or page == 0 or page == -1:
         return count - 1
@@ -424,7 +424,8 @@ def sign_document(actor, document: Document, *, password: str | None = None, otp
         _approve(actor, document, _("Approved by the signer."))
     pdf = document.content.read()
     document.content.close()
-    page_ix = _page_index(pdf, page)
+    writer = signing.open_pdf(pdf)
+    page_ix = _page_index(writer, page)
     moment = timezone.now()
     titles = [document.signer_prefix and f"{document.signer_prefix} {document.unit.name}",
               document.signer_position]
@@ -432,8 +433,8 @@ def sign_document(actor, document: Document, *, password: str | None = None, otp
         title_lines=titles, name=actor.display_name, unit=document.unit.name, moment=moment
     )
     signed = signing.sign_pdf(
-        pdf, _material(certificate), field_name="ChuKyNguoiKy", appearance=appearance, page_ix=page_ix,
-        box=signing.signer_box(pdf, page_ix, position), reason=_("Signed by the competent person"),
+        writer, _material(certificate), field_name="ChuKyNguoiKy", appearance=appearance, page_ix=page_ix,
+        box=signing.signer_box(writer, page_ix, position), reason=_("Signed by the competent person"),
         location=document.place or document.unit.province_name, signer_name=actor.display_name,
         timestamp_url=timestamp_url(),
     )
@@ -465,7 +466,7 @@ def _material(certificate: SigningCertificate) -> signing.KeyMaterial:
     )
 
 
-def _signature_page(document: Document, pdf: bytes) -> tuple[int, str]:
+def _signature_page(document: Document, pdf) -> tuple[int, str]:
     """Page and position of the signer's block: the seal goes next to it."""
     signature = document.signatures.filter(role=SignatureRole.SIGNER).order_by("-signed_at").first()
     if signature is None:
@@ -497,12 +498,13 @@ def issue_document(actor, document: Document, *, password: str | None = None, ot
     document.issue_date = issue_date
     pdf = document.content.read()
     document.content.close()
-    page_ix, position = _signature_page(document, pdf)
+    writer = signing.open_pdf(pdf)
+    page_ix, position = _signature_page(document, writer)
     moment = timezone.now()
     appearance = signing.seal_appearance(unit=document.unit.name, number_symbol=document.number_symbol, moment=moment)
     sealed = signing.sign_pdf(
-        pdf, _material(seal), field_name="ChuKyCoQuan", appearance=appearance, page_ix=page_ix,
-        box=signing.seal_box(pdf, page_ix, position), reason=_("Issued: %(number)s") % {"number": document.number_symbol},
+        writer, _material(seal), field_name="ChuKyCoQuan", appearance=appearance, page_ix=page_ix,
+        box=signing.seal_box(writer, page_ix, position), reason=_("Issued: %(number)s") % {"number": document.number_symbol},
         location=document.place or document.unit.province_name, signer_name=document.unit.name,
         timestamp_url=timestamp_url(),
     )

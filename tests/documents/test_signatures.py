@@ -144,3 +144,35 @@ def test_commands_ca_and_verify_pdf(issued_pdf, tmp_path, tree, officer_a):
     bad.write_bytes(_flip_byte_in_signed_range(data))
     with pytest.raises(CommandError):
         call_command("verify_pdf", str(bad), stdout=io.StringIO())
+
+
+PDFTOTEXT, PDFFONTS = shutil.which("pdftotext"), shutil.which("pdffonts")
+
+
+@pytest.mark.skipif(PDFTOTEXT is None or PDFFONTS is None, reason="poppler-utils is not installed")
+def test_blocks_draw_vietnamese_text_with_embedded_fonts(issued_pdf, tmp_path):
+    """The cached fixed part and the lines drawn at each signature (time, number) are real
+    text in embedded fonts, diacritics included."""
+    doc, data = issued_pdf
+    path = tmp_path / "issued.pdf"
+    path.write_bytes(data)
+    text = subprocess.run([PDFTOTEXT, "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True,
+                          timeout=60).stdout
+    assert "Ký bởi: Nguyễn Thị Hạnh" in text
+    assert "Thời gian ký: 20" in text and "+07:00" in text
+    assert doc.number_symbol in text and "Đ" in doc.number_symbol
+    fonts = subprocess.run([PDFFONTS, str(path)], capture_output=True, text=True, timeout=60).stdout.splitlines()[2:]
+    assert fonts and all(" yes yes yes " in line for line in fonts), fonts
+
+
+def test_fixed_part_of_a_block_is_rendered_once(admin_user):
+    from django.utils import timezone
+
+    from congdoan.documents import signing
+
+    first = signing.signer_appearance(title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now())
+    again = signing.signer_appearance(title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now())
+    other = signing.signer_appearance(title_lines=["Phó Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now())
+    assert first.static is again.static and other.static is not first.static
+    seal = signing.seal_appearance(unit="LĐLĐ", number_symbol="05/QĐ-LĐLĐ", moment=timezone.now())
+    assert [line.text for line in seal.lines][0] == "05/QĐ-LĐLĐ"
