@@ -1,0 +1,162 @@
+"""Benchmark: accent-insensitive member search inside an officer's scope.
+
+    .venv/bin/python bench/members_search.py [--members 1000000] [--units 2000] [--postgres] [--keep]
+
+Builds (or, with ``--keep``, reuses) the demo province with ``--units`` grassroots unions and
+``--members`` members (``members.demo``: realistic names, history rows included), plus a
+second province of the same size so that scope filtering has something to exclude, then
+times the search the list page and the API run (``members.queries.search_q``): the first
+page of 50 rows in name order, and the count of matches, for a province administrator and
+for a grassroots officer. Queries are typed without accents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERIES = ["nguyen van h", "tran thi", "le van d", "pham thi thu", "hoang", "nguyen thi ngoc a", "hai", "hoa",
+           "dang van", "bui thi h", "vu duc", "ngo thi l", "do van t", "phan thanh", "duong", "trang",
+           "nguyen minh", "le thi hong", "ho van", "dinh"]
+
+
+def setup_django(args) -> None:
+    name = "cd_bench_members_search"
+    os.environ["CONGDOAN_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-members-search-")
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            if not args.keep:
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
+                conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    else:
+        path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
+        if not args.keep and path.exists():
+            path.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build(args) -> None:
+    from django.db import connection, transaction
+
+    from congdoan.common.demo import DemoContext
+    from congdoan.members import demo as member_demo
+    from congdoan.members.models import Member
+    from congdoan.org import demo as org_demo
+    from congdoan.org.choices import UnitKind
+    from congdoan.org.models import Unit
+
+    if Member.objects.count() >= args.members:
+        return
+    start = time.perf_counter()
+    ctx = DemoContext(options={"units": args.units}, stdout=io.StringIO())
+    with transaction.atomic():
+        org_demo.build(ctx)
+    # A sibling province of the same size, outside the first one's scope.
+    other = Unit.objects.filter(code="LDLD-OTHER").first() or Unit.objects.add_root(instance=Unit(
+        code="LDLD-OTHER", name="Liên đoàn Lao động tỉnh Khác", kind=UnitKind.PROVINCIAL_FEDERATION,
+        province_code=22))
+    upper = Unit.objects.filter(code="OT-KCN").first() or Unit.objects.add_child(other, instance=Unit(
+        code="OT-KCN", name="Công đoàn KCN", kind=UnitKind.INDUSTRIAL_ZONE_UNION, province_code=22))
+    for n in range(Unit.objects.filter(code__startswith="OT-CDCS-").count() + 1, args.units // 4 + 1):
+        Unit.objects.add_child(Unit.objects.get(pk=upper.pk), instance=Unit(
+            code=f"OT-CDCS-{n:04d}", name=f"CĐCS {n}", kind=UnitKind.GRASSROOTS_UNION, province_code=22,
+            worker_count=500))
+    print(f"units ready in {time.perf_counter() - start:.0f} s")
+    for root, count in ((ctx.data["root"], args.members), (other, args.members // 2)):
+        sub = DemoContext(options={}, stdout=io.StringIO(), rng=random.Random(root.pk))
+        sub.data["root"] = root
+        done = Member.objects.filter(tree=root.path[:4]).count()
+        while done < count:
+            step = min(100_000, count - done)
+            with transaction.atomic():
+                member_demo.build(sub, count=done + step)
+            done += step
+            print(f"  {root.code}: {done:,} members ({time.perf_counter() - start:.0f} s)", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE members_member")
+            cursor.execute("VACUUM ANALYZE org_unit")
+    print(f"data ready in {time.perf_counter() - start:.0f} s")
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    setup_django(args)
+    build(args)
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from congdoan.members.models import Member
+    from congdoan.members.queries import search_q
+    from congdoan.org.choices import Role
+    from congdoan.org.models import RoleAssignment, Unit
+
+    User = get_user_model()
+    root = Unit.objects.get(code="LDLD-QN")
+    province_admin, _ = User.objects.get_or_create(username="bench_admin")
+    RoleAssignment.objects.get_or_create(user=province_admin, unit=root, role=Role.ADMINISTRATOR)
+    big = (Member.objects.filter(unit__path__startswith=root.path).values("unit").order_by()
+           .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id")).order_by("-n").first())
+    grassroots = Unit.objects.get(pk=big["unit"])
+    officer, _ = User.objects.get_or_create(username="bench_officer")
+    RoleAssignment.objects.get_or_create(user=officer, unit=grassroots, role=Role.OFFICER)
+
+    total = Member.objects.count()
+    in_scope = Member.objects.visible_to(province_admin).count()
+    print(f"\ndatabase: {connection.vendor}; members: {total:,} ({in_scope:,} in the province); "
+          f"grassroots officer's unit: {big['n']:,} members")
+
+    rows = []
+    for label, user in (("province administrator", province_admin), ("grassroots officer", officer)):
+        for what in ("first page (50, name order)", "count of matches"):
+            timings = []
+            for _ in range(args.repeat):
+                for text in QUERIES:
+                    fresh = User.objects.get(pk=user.pk)  # the scope is read per request, as in a view
+                    qs = Member.objects.visible_to(fresh).filter(search_q(text)).select_related("unit")
+                    start = time.perf_counter()
+                    if what.startswith("first"):
+                        list(qs.order_by("name_folded", "id")[:50])
+                    else:
+                        qs.count()
+                    timings.append((time.perf_counter() - start) * 1000)
+            rows.append((label, what, statistics.median(timings), percentile(timings, 95), max(timings)))
+    print("| scope | query | p50 ms | p95 ms | max ms |\n|---|---|---:|---:|---:|")
+    for label, what, p50, p95, worst in rows:
+        print(f"| {label} | {what} | {p50:.1f} | {p95:.1f} | {worst:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
