@@ -53,7 +53,14 @@ def make_xlsx(path: str, rows: int, seed: int = 7) -> None:
     import xlsxwriter
 
     from congdoan.common import cccd
-    from congdoan.members.demo import FEMALE_GIVEN, FEMALE_MIDDLE, JOBS, MALE_GIVEN, MALE_MIDDLE, SURNAMES
+    from congdoan.members.demo import (
+        FEMALE_GIVEN,
+        FEMALE_MIDDLE,
+        JOBS,
+        MALE_GIVEN,
+        MALE_MIDDLE,
+        SURNAMES,
+    )
 
     rng = random.Random(seed)
     surnames = [s for s, _w in SURNAMES]
@@ -153,7 +160,7 @@ def main() -> None:
     imported = results[2][1]
     print()
     print(f"database: {connection.vendor}; rows: {args.rows:,}")
-    print(f"| step | seconds | rows/s | result |\n|---|---:|---:|---|")
+    print("| step | seconds | rows/s | result |\n|---|---:|---:|---|")
     for label, seconds, rate, outcome in results:
         print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {outcome} |")
     print(f"\nimport / raw insert time ratio: {imported / raw:.1f}×")
