@@ -57,7 +57,8 @@ def _weighted(rng, pairs):
 
 def build(ctx: DemoContext, count: int | None = None) -> None:
     rng = ctx.rng
-    target = count or ctx.options.get("members") or DEFAULT_COUNT
+    target = count if count is not None else ctx.options.get("members")
+    target = DEFAULT_COUNT if target is None else target  # --members 0 means none
     root = ctx.data.get("root") or Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return

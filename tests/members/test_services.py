@@ -227,3 +227,24 @@ def test_org_merge_moves_members_and_dissolve_is_refused(tree, members, admin_us
 def test_unit_counter(tree, members):
     assert services.member_count(tree.zone) == {"members": 2}
     assert services.member_count(tree.prov) == {"members": 3}
+
+
+def test_demo_builds_members_idempotently(tree):
+    import io
+
+    from congdoan.common.demo import DemoContext
+    from congdoan.members import demo
+
+    ctx = DemoContext(options={"members": 300}, stdout=io.StringIO())
+    ctx.data["root"] = tree.prov
+    demo.build(ctx)
+    assert Member.objects.count() == 300
+    assert Member.objects.filter(is_complete=False).exists() and Member.objects.filter(is_complete=True).exists()
+    assert all(cccd.is_valid(m.cccd, m.gender, m.date_of_birth.year)
+               for m in Member.objects.exclude(cccd="")[:100])
+    assert Member.history.count() == 300
+    demo.build(ctx)
+    assert Member.objects.count() == 300
+    ctx.options["members"] = 0
+    demo.build(ctx)
+    assert Member.objects.count() == 300
