@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field as PydanticField
 
 from congdoan.common.api_schemas import ErrorOut, Page
 
@@ -48,31 +50,35 @@ class UnitOut(Schema):
         return obj.merged_into.code if obj.merged_into_id else None
 
 
+DivisionCode = Annotated[int, PydanticField(ge=1, le=99_999)]
+Workers = Annotated[int, PydanticField(ge=0, le=10_000_000)]
+
+
 class UnitCreateIn(Schema):
     parent: str
-    code: str
-    name: str
+    code: str = PydanticField(max_length=32)
+    name: str = PydanticField(max_length=255)
     kind: str
-    abbreviation: str = ""
-    province_code: int | None = None
-    commune_code: int | None = None
-    address: str = ""
-    employer_name: str = ""
-    employer_tax_code: str = ""
+    abbreviation: str = PydanticField("", max_length=32)
+    province_code: DivisionCode | None = None
+    commune_code: DivisionCode | None = None
+    address: str = PydanticField("", max_length=255)
+    employer_name: str = PydanticField("", max_length=255)
+    employer_tax_code: str = PydanticField("", max_length=14)
     ownership: str = ""
-    worker_count: int | None = None
+    worker_count: Workers | None = None
 
 
 class UnitUpdateIn(Schema):
-    name: str | None = None
-    abbreviation: str | None = None
-    province_code: int | None = None
-    commune_code: int | None = None
-    address: str | None = None
-    employer_name: str | None = None
-    employer_tax_code: str | None = None
+    name: str | None = PydanticField(None, max_length=255)
+    abbreviation: str | None = PydanticField(None, max_length=32)
+    province_code: DivisionCode | None = None
+    commune_code: DivisionCode | None = None
+    address: str | None = PydanticField(None, max_length=255)
+    employer_name: str | None = PydanticField(None, max_length=255)
+    employer_tax_code: str | None = PydanticField(None, max_length=14)
     ownership: str | None = None
-    worker_count: int | None = None
+    worker_count: Workers | None = None
 
 
 class TargetIn(Schema):
