@@ -13,7 +13,6 @@ from .models import Unit
 from .paths import prefix_q
 from .scoping import scope_paths
 
-
 TREE_VERSION_KEY = "org:tree-version"
 
 
