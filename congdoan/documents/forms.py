@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congdoan.org.models import Unit
 
@@ -13,11 +14,19 @@ from .choices import DRAFTERS, Channel, Confidentiality, IncomingStatus, SignerP
 from .models import DocumentType
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class FileField(forms.FileField):
+    """A file field drawn with the project's ``input.html`` (Bootstrap ``form-control``):
+    Django's default clearable widget has its own template without the class, and is
+    wider than a 360 px screen."""
+
+    widget = forms.FileInput
+
+
+class MultipleFileField(FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
@@ -36,10 +45,12 @@ def _file_help() -> str:
 
 
 class DocumentForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Issuing unit"), queryset=Unit.objects.none())
-    doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(label=pgettext_lazy("documents", "Issuing unit"), queryset=Unit.objects.none(),
+                                  empty_label=_("Choose a unit"))
+    doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True),
+                                      empty_label=_("Choose a type"))
     summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=_("Content"))
+    file = FileField(label=_("Content"))
     department = forms.CharField(label=_("Drafting department"), max_length=16, required=False,
                                  help_text=_("For an official letter: e.g. TC gives 12/LĐLĐ-TC."))
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
@@ -47,6 +58,7 @@ class DocumentForm(forms.Form):
     confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices,
                                         initial=Confidentiality.NORMAL)
     signer = forms.ModelChoiceField(label=_("Signer"), queryset=get_user_model().objects.none(), required=False,
+                                    empty_label=_("(the head of the unit)"),
                                     help_text=_("Empty: the head of the unit signs."))
     signer_prefix = forms.ChoiceField(label=_("Signer prefix"), choices=SignerPrefix.choices, required=False)
     signer_position = forms.CharField(label=_("Signer position"), max_length=100, required=False)
@@ -83,7 +95,7 @@ class DocumentForm(forms.Form):
 
 class ReviseForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=_("New content"), required=False)
+    file = FileField(label=_("New content"), required=False)
 
 
 class SubmitForm(forms.Form):
@@ -125,7 +137,7 @@ class IssueForm(ConfirmForm):
 
 class AssignForm(forms.Form):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=get_user_model().objects.none())
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=pgettext_lazy("documents", "Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Instruction"), required=False, max_length=500)
 
     def __init__(self, *args, entry, **kwargs):
@@ -138,13 +150,14 @@ class HandleForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Receiving unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Receiving unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit"))
     sender = forms.CharField(label=_("Sender"), max_length=255)
     number_symbol = forms.CharField(label=_("Number and symbol"), max_length=64, required=False)
-    doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True))
+    doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True),
+                                      empty_label=_("Choose a type"))
     document_date = forms.DateField(label=_("Document date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    scan = forms.FileField(label=_("Scan (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+    scan = FileField(label=_("Scan (PDF)"), widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.NORMAL)
 
@@ -158,27 +171,29 @@ class PaperForm(forms.Form):
 class DocumentFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     type = forms.ModelChoiceField(label=_("Type"), queryset=DocumentType.objects.filter(is_active=True),
-                                  to_field_name="code", required=False)
+                                  to_field_name="code", required=False, empty_label=_("All types"))
     status = forms.ChoiceField(label=_("Status"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All"))] + list(statuses)
+        self.fields["status"].choices = [("", _("All statuses"))] + list(statuses)
 
 
 class IncomingFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(IncomingStatus.choices))
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All"))] + list(Channel.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + list(IncomingStatus.choices))
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("Electronic and paper"))] + list(Channel.choices))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
 class CertificateIssueForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit"))
     kind = forms.ChoiceField(label=_("Kind"), choices=[("personal", _("Personal (signer)")), ("seal", _("Organisation seal"))])
-    user = forms.ModelChoiceField(label=_("Holder"), queryset=get_user_model().objects.none(), required=False)
+    user = forms.ModelChoiceField(label=pgettext_lazy("documents", "Holder"), queryset=get_user_model().objects.none(), required=False)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=3650, initial=730)
 
     def __init__(self, *args, user, **kwargs):
@@ -192,7 +207,7 @@ class CertificateIssueForm(forms.Form):
 
 
 class CertificateImportForm(CertificateIssueForm):
-    file = forms.FileField(label=_("PKCS#12 file (.p12, .pfx)"))
+    file = FileField(label=_("PKCS#12 file (.p12, .pfx)"))
     password = forms.CharField(label=_("File password"), required=False, widget=forms.PasswordInput)
 
     def __init__(self, *args, **kwargs):
@@ -205,8 +220,8 @@ class RevokeForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label=_("Signed PDF file"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+    file = FileField(label=_("Signed PDF file"), required=False,
+                           widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}))
     code = forms.CharField(label=_("or document code"), required=False, max_length=16)
 
     def clean(self):

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congdoan.common.text import fold, normalize_text
@@ -129,7 +131,7 @@ class Document(models.Model):
     """An official document issued by a unit, with the fields of Decree 30/2020/NĐ-CP."""
 
     code = models.CharField(_("verification code"), max_length=16, unique=True, default=new_public_code, editable=False)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="documents", verbose_name=_("issuing unit"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="documents", verbose_name=pgettext_lazy("documents", "issuing unit"))
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("document type"))
     department = models.CharField(
         _("drafting department"), max_length=16, blank=True,
@@ -288,7 +290,7 @@ class IncomingEntry(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=IncomingStatus.choices, default=IncomingStatus.RECEIVED)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_documents", verbose_name=_("handler"))
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("documents", "deadline"), null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handling_note = models.TextField(_("handling note"), blank=True)
@@ -330,7 +332,7 @@ class Event(models.Model):
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     incoming = models.ForeignKey(IncomingEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=pgettext_lazy("documents", "by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
@@ -388,13 +390,13 @@ class SigningCertificate(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=CertificateKind.choices)
     source = models.CharField(_("source"), max_length=12, choices=CertificateSource.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=_("holder"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=pgettext_lazy("documents", "holder"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=_("unit"))
     subject = models.CharField(_("subject"), max_length=500)
     issuer = models.CharField(_("issuer"), max_length=500)
     serial = models.CharField(_("serial number"), max_length=80)
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
-    not_before = models.DateTimeField(_("valid from"))
+    not_before = models.DateTimeField(pgettext_lazy("documents", "valid from"))
     not_after = models.DateTimeField(_("valid until"))
     certificate_der = models.BinaryField()
     chain_der = models.JSONField(default=list, help_text="base64 DER of the issuing chain")
@@ -418,6 +420,16 @@ class SigningCertificate(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and self.not_before <= now < self.not_after
+
+    @cached_property
+    def common_name(self) -> str:
+        """The holder's name as the certificate gives it (CN), for display."""
+        from . import pki
+
+        try:
+            return pki.common_name(pki.load_certificate(bytes(self.certificate_der))) or self.subject
+        except ValueError:
+            return self.subject
 
 
 class DocumentSignature(models.Model):

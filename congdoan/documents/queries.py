@@ -103,10 +103,12 @@ def filter_incoming(user, *, q: str = "", status: str = "", channel: str = "", o
 
 
 def overdue_for(user):
-    """(mine, of my units): overdue incoming documents assigned to the user, and in their scope."""
+    """(mine, of my units): overdue incoming documents assigned to the user, and those in
+    their scope assigned to someone else."""
     today = timezone.localdate()
     mine = IncomingEntry.objects.filter(handler=user).overdue(today).select_related("unit", "doc_type")
-    units = IncomingEntry.objects.visible_to(user).overdue(today).select_related("unit", "doc_type", "handler")
+    units = (IncomingEntry.objects.visible_to(user).overdue(today).exclude(handler=user)
+             .select_related("unit", "doc_type", "handler"))
     return mine, units
 
 

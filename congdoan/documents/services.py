@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.org.choices import ALL_ROLES
@@ -589,14 +590,14 @@ def assign_incoming(actor, entry: IncomingEntry, *, handler, deadline: date | No
     if handler is None or not has_role_on(handler, entry.unit, ALL_ROLES):
         raise ValidationError({"handler": _("The handler must hold a role on the receiving unit.")})
     if deadline is not None and deadline < timezone.localdate():
-        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+        raise ValidationError({"deadline": pgettext("documents", "The deadline cannot be in the past.")})
     entry.handler, entry.deadline = handler, deadline
     entry.status = IncomingStatus.ASSIGNED
     entry.assigned_at = timezone.now()
     _history(entry, actor, "assigned")
     entry.save()
     _event(actor, EventAction.ASSIGNED, incoming=entry,
-           note=f"{handler} · {deadline.isoformat() if deadline else ''} {note}".strip())
+           note=" · ".join(part for part in (str(handler), deadline.strftime("%d/%m/%Y") if deadline else "", note) if part))
     return entry
 
 

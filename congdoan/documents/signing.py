@@ -148,7 +148,7 @@ def _seal_static(unit: str) -> bytes:
       @page {{ size: {SEAL_BOX[0]}pt {SEAL_BOX[1]}pt; margin: 0 }}
       body {{ margin: 0; color: #c8102e; font-size: 6pt; text-align: center; line-height: 1.2 }}
       .seal {{ width: {SEAL_BOX[0] - 8}pt; height: {SEAL_BOX[1] - 8}pt; margin: 3pt; border: 2.4pt solid #c8102e;
-               border-radius: 50%; box-sizing: border-box; padding: 14pt 8pt 0 8pt; }}
+               border-radius: 50%; box-sizing: border-box; padding: 19pt 12pt 0 12pt; }}
       .o {{ font-weight: 700; text-transform: uppercase; font-size: 6.2pt; max-height: 23pt; overflow: hidden }}
       .star {{ font-size: 12pt; line-height: 1 }}
     </style></head><body><div class="seal">

@@ -30,6 +30,8 @@ class CertificateInfo:
     not_before: datetime
     not_after: datetime
     fingerprint: str
+    name: str = ""  # common name
+    organisation: str = ""
 
 
 @dataclass
@@ -76,6 +78,8 @@ def _cert_info(cert: asn1_x509.Certificate) -> CertificateInfo:
         not_before=cert["tbs_certificate"]["validity"]["not_before"].native,
         not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
         fingerprint=cert.sha256.hex(),
+        name=_common_name(cert),
+        organisation=cert.subject.native.get("organization_name") or "",
     )
 
 

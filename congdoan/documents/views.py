@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congdoan.common.errors import NotAllowed
@@ -388,7 +389,7 @@ def certificate_revoke(request, pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Certificate revoked."))
+            messages.success(request, pgettext("documents", "Certificate revoked."))
             return redirect("documents:certificates")
     return render(request, "documents/form.html", {
         "form": form, "title": _("Revoke certificate %(subject)s") % {"subject": certificate.subject}, "danger": True,
