@@ -18,7 +18,7 @@ from congdoan.common.pdf import render_pdf
 from congdoan.org.models import Unit
 
 from . import services
-from .choices import CertificateKind, IncomingStatus
+from .choices import CertificateKind, DocumentStatus, IncomingStatus
 from .models import Document, DocumentType, IncomingEntry, SigningCertificate
 
 ROOT_CODE = "LDLD-QN"
@@ -127,6 +127,10 @@ def build(ctx: DemoContext) -> None:
         doc = make(admin, root, topic, recipients)
         services.sign_document(admin, doc, pre_confirmed=True)
         issued.append(services.issue_document(admin, doc, pre_confirmed=True))
+    # Signed by the head, waiting for the clerk to issue them (number + seal).
+    for i in range(6):
+        doc = make(admin, root, FEDERATION_TOPICS[(8 + i) % len(FEDERATION_TOPICS)], rng.sample(grassroots, k=4))
+        services.sign_document(admin, doc, pre_confirmed=True)
     # Reports from the demo grassroots union: signed by its officer, sealed, sent up.
     for topic in GRASSROOTS_TOPICS[:2]:
         doc = make(officer, officer_unit, topic, [root], signer=officer)
@@ -181,4 +185,6 @@ def build(ctx: DemoContext) -> None:
     total = Document.objects.filter(unit__path__startswith=root.path).count()
     entries = IncomingEntry.objects.filter(unit__path__startswith=root.path).count()
     overdue = IncomingEntry.objects.filter(status=IncomingStatus.ASSIGNED, deadline__lt=today).count()
-    ctx.log(f"demo documents: {total} documents ({len(issued)} signed and issued), {entries} incoming, {overdue} overdue")
+    signed = Document.objects.filter(unit__path__startswith=root.path, status=DocumentStatus.SIGNED).count()
+    ctx.log(f"demo documents: {total} documents ({len(issued)} issued, {signed} signed awaiting issue), "
+            f"{entries} incoming, {overdue} overdue")
