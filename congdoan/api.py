@@ -77,6 +77,9 @@ def _mount_routers() -> None:
         if router is not None:
             prefix = getattr(module, "PREFIX", ROUTER_PREFIXES.get(config.label, config.label))
             api.add_router(f"/{prefix}", router)
+        # An app may own more than one top-level path, e.g. skills' /certificates.
+        for prefix, extra in getattr(module, "EXTRA_ROUTERS", {}).items():
+            api.add_router(f"/{prefix}", extra)
 
 
 _mount_routers()

@@ -1,8 +1,7 @@
 """The skills movement over the API (``/api/v1/skills/…``), same scoping as the pages.
 
-Certificates are served under ``/api/v1/skills/certificates``; ``certificates_router`` is a
-second, unmounted copy of the same endpoints for a mount at ``/api/v1/certificates`` (the
-issue's paths), which needs one line in ``congdoan/api.py``.
+Certificates are served at ``/api/v1/certificates`` (``EXTRA_ROUTERS``, mounted by
+``congdoan/api.py`` beside this app's own prefix).
 """
 
 from __future__ import annotations
@@ -358,6 +357,5 @@ def make_certificates_router(name: str) -> Router:
     return r
 
 
-router.add_router("/certificates", make_certificates_router("skills_certificates"))
-# For ``api.add_router("/certificates", certificates_router)`` in congdoan/api.py.
 certificates_router = make_certificates_router("certificates")
+EXTRA_ROUTERS = {"certificates": certificates_router}

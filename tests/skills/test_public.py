@@ -85,7 +85,7 @@ def test_certificate_pdf_has_vietnamese_text_and_embedded_font(certificate, offi
 
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    response = api_client_for(officer_a).get(f"/api/v1/skills/certificates/{certificate.number}/pdf")
+    response = api_client_for(officer_a).get(f"/api/v1/certificates/{certificate.number}/pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfFileReader(io.BytesIO(response.content))
     page = reader.root["/Pages"]["/Kids"][0]

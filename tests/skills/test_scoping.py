@@ -99,8 +99,6 @@ ROUTES = [
     ScopedRoute("skills:my_attempt", lambda t: "/skills/me/attempts/1/"),
     # Public by design (QR codes): they answer 404 to anything but the exact secret token or
     # certificate number; what they show is tested in test_public.py.
-    ScopedRoute("skills:checkin", lambda t: "/skills/checkin/not-the-token/"),
-    ScopedRoute("skills:verify_certificate", lambda t: "/verify/certificate/CD-2026-NOTISSUED"),
 ]
 
 API_ROUTES = [
@@ -115,10 +113,10 @@ API_ROUTES = [
     ("post", lambda t: f"/api/v1/skills/members/{t.member.pk}/records", {"competence": "1.1", "step": 2, "reason": "x"}),
     ("get", lambda t: "/api/v1/skills/units/ZONE/report", None),
     ("get", lambda t: "/api/v1/skills/units/ZONE/leave-no-one-behind", None),
-    ("get", lambda t: f"/api/v1/skills/certificates/{_cert(t)}", None),
-    ("get", lambda t: f"/api/v1/skills/certificates/{_cert(t)}/pdf", None),
-    ("get", lambda t: "/api/v1/skills/certificates?unit=ZONE", None),
-    ("get", lambda t: f"/api/v1/skills/certificates?member={t.member.pk}", None),
+    ("get", lambda t: f"/api/v1/certificates/{_cert(t)}", None),
+    ("get", lambda t: f"/api/v1/certificates/{_cert(t)}/pdf", None),
+    ("get", lambda t: "/api/v1/certificates?unit=ZONE", None),
+    ("get", lambda t: f"/api/v1/certificates?member={t.member.pk}", None),
 ]
 
 
@@ -149,7 +147,7 @@ def test_sibling_lists_show_nothing_of_zone(scoped, officer_b, client_for, api_c
                        "Bảo vệ dữ liệu cá nhân – bậc 2", "mật khẩu nào an toàn"):
             assert secret not in body, (url, secret)
     api = api_client_for(officer_b)
-    assert api.get("/api/v1/skills/certificates").json() == {"items": [], "count": 0}
+    assert api.get("/api/v1/certificates").json() == {"items": [], "count": 0}
     assert api.get("/api/v1/skills/sessions").json() == {"items": [], "count": 0}
     assert api.get("/api/v1/skills/courses").json()["count"] == 0
 
@@ -159,7 +157,7 @@ def test_zone_officer_sees_them(scoped, officer_a, client_for, api_client_for):
     assert client.get(f"/skills/sessions/{scoped.session.pk}/").status_code == 200
     assert client.get(f"/skills/members/{scoped.member.pk}/").status_code == 200
     assert client.get("/skills/units/ZONE/report/").status_code == 200
-    data = api_client_for(officer_a).get("/api/v1/skills/certificates", {"unit": "ZONE"}).json()
+    data = api_client_for(officer_a).get("/api/v1/certificates", {"unit": "ZONE"}).json()
     assert data["count"] == 1 and data["items"][0]["number"] == scoped.certificate.number
 
 
