@@ -60,7 +60,7 @@ def _definitions(as_of):
     )
 
 
-def _meeting_q(as_of) -> Q | None:
+def _meeting_q(as_of, units=None) -> Q | None:
     """Members meeting the definition that applies to their unit, as one ``Q``.
 
     Each unit follows its nearest definition: a definition covers its unit's subtree minus the
@@ -75,7 +75,10 @@ def _meeting_q(as_of) -> Q | None:
     q = Q(pk__in=[])
     for path, definition in chosen.items():
         deeper = [p for p in paths if p != path and p.startswith(path)]
-        part = Q(unit__path__startswith=path, pk__in=qualifying_member_ids(definition, as_of))
+        qualifying = qualifying_member_ids(definition, as_of)
+        if units is not None:  # incremental refresh: only the skill records of those units' members
+            qualifying = qualifying.filter(member__unit_id__in=units)
+        part = Q(unit__path__startswith=path, pk__in=qualifying)
         for p in deeper:
             part &= ~Q(unit__path__startswith=p)
         q |= part
@@ -96,7 +99,7 @@ def meeting_definition(period: Period, units=None):
     if units is not None:
         active = active.filter(unit_id__in=list(units))
     totals = dict(active.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
-    q = _meeting_q(period.end)
+    q = _meeting_q(period.end, list(units) if units is not None else None)
     meeting = {}
     if q is not None:
         meeting = dict(active.filter(q).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
