@@ -344,7 +344,9 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else min(100, self.progress * 100 // self.total)
+        if not self.total:
+            return 100 if self.finished else 0
+        return min(100, self.progress * 100 // self.total)
 
     @property
     def finished(self) -> bool:
