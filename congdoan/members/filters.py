@@ -14,7 +14,6 @@ from congdoan.org.models import Unit
 from congdoan.org.paths import prefix_q
 
 from .choices import AgeBand, Gender, MemberStatus
-from .queries import search_q
 
 
 def _years_ago(today: datetime.date, years: int) -> datetime.date:
@@ -44,9 +43,7 @@ def apply_filters(qs, *, q=None, unit: Unit | None = None, status=None, gender=N
     if unit is not None:
         qs = qs.filter(prefix_q(unit.path, "unit__path"))
     if q:
-        condition = search_q(q)
-        if condition is not None:
-            qs = qs.filter(condition)
+        qs = qs.search(q)
     if status:
         qs = qs.filter(status=status)
     if gender:
@@ -80,7 +77,7 @@ class MemberFilter(django_filters.FilterSet):
             self.filters[name].field.widget.attrs["class"] = "form-select"
 
     def filter_q(self, queryset, name, value):
-        return apply_filters(queryset, q=value)
+        return queryset.search(value)
 
     def filter_unit(self, queryset, name, value):
         unit = Unit.objects.visible_to(self.user).filter(code=value.strip().upper()).first()
