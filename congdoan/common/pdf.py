@@ -49,6 +49,9 @@ def font_css() -> str:
 def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list[str] | None = None) -> bytes:
     """Render ``html`` to PDF bytes with the Vietnamese-complete fonts embedded."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    sheets = [CSS(string=font_css())] + [CSS(string=s) for s in (stylesheets or [])]
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets)
+    # Without a FontConfiguration WeasyPrint ignores @font-face and falls back to system fonts.
+    config = FontConfiguration()
+    sheets = [CSS(string=css, font_config=config) for css in [font_css(), *(stylesheets or [])]]
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets, font_config=config)
