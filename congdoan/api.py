@@ -13,7 +13,52 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+def _find_nul(value, path=()):
+    """The location of the first string holding U+0000 in a parsed body, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _find_nul(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+class StrictParser(Parser):
+    """Refuses text holding NUL characters (PostgreSQL cannot store them): 422 for query
+    and form fields, 400 for a JSON body (ninja's answer to any body it cannot parse).
+
+    Django's form fields refuse them too (ProhibitNullCharactersValidator); this gives the
+    API the same rule for JSON bodies, query strings and form fields. Uploaded files are
+    bytes and are not touched.
+    """
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        where = _find_nul(data)
+        if where is not None:
+            raise NinjaValidationError([{"loc": ["body", *where], "msg": NUL_MESSAGE, "type": "value_error"}])
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        where = _find_nul(result)
+        if where is not None:
+            raise NinjaValidationError([{"loc": list(where), "msg": NUL_MESSAGE, "type": "value_error"}])
+        return result
 
 
 class BearerToken(HttpBearer):
@@ -32,6 +77,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
+    parser=StrictParser(),
     openapi_url="/openapi.json",
 )
 

@@ -72,3 +72,12 @@ def test_officer_gets_403_on_restructure(tree, officer_a, api_client_for):
 def test_openapi_document(client):
     data = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/units" in data["paths"] and "/api/v1/auth/token" in data["paths"]
+
+
+def test_nul_characters_are_refused_everywhere(tree, admin_user, api_client_for):
+    client = api_client_for(admin_user)
+    assert client.get("/api/v1/units", {"q": "a\x00b"}).status_code == 422
+    response = client.post("/api/v1/units", {"parent": "ZONE", "code": "X9", "name": "A\x00", "kind": "grassroots_union"},
+                           content_type="application/json")
+    assert response.status_code == 400  # ninja answers an unparsable body with 400
+    assert not Unit.objects.filter(code="X9").exists()
