@@ -61,3 +61,16 @@ def test_every_committed_vietnamese_catalogue_is_complete():
         translated = len(parse_po(text))  # drops empty translations; keeps the header
         assert translated == declared, f"{declared - translated} untranslated entries in {po}"
     assert compile_tree(root)
+
+
+def test_third_party_catalogue_never_overrides_an_app_translation():
+    """congdoan/locale wins over every app catalogue, so allauth.po must not carry a msgid
+    that an app translates differently (it once turned skills' "Sessions" into login sessions)."""
+    root = Path(__file__).resolve().parents[2] / "congdoan"
+    third_party = parse_po((root / "locale/vi/LC_MESSAGES/allauth.po").read_text(encoding="utf-8"))
+    clashes = []
+    for po in root.glob("*/locale/vi/LC_MESSAGES/django.po"):
+        for msgid, text in parse_po(po.read_text(encoding="utf-8")).items():
+            if msgid and msgid in third_party and third_party[msgid] != text:
+                clashes.append((po.parts[-5], msgid, text, third_party[msgid]))
+    assert not clashes
