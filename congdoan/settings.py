@@ -46,8 +46,9 @@ INSTALLED_APPS = [
     "congdoan.org",
     "congdoan.members",
     "congdoan.skills",
-    "congdoan.indicators",
     "congdoan.documents",
+    # Last of the domain apps: its demo snapshots the figures the others' demos made.
+    "congdoan.indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
