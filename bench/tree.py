@@ -159,8 +159,6 @@ def main() -> None:
         queries.subtree_count(rng.choice(provinces))
 
     results.append(("subtree count of a province (~4,400), cold", timed(cold_province_count, args.repeat)))
-    from django.core.cache import cache
-
     country = Unit.objects.get(depth=1)
 
     def cold_country_count():

@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def print_logins(self):
         self.stdout.write("")
-        self.stdout.write("Demo logins (password: %s) at http://127.0.0.1:8000/" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}) at http://127.0.0.1:8000/")
         for username, what in DEMO_LOGINS:
             self.stdout.write(f"  {username:<20} {what}")
         self.stdout.write("")
