@@ -606,10 +606,11 @@ def unit_has_active_members(unit: Unit) -> str | None:
 
 
 def member_count(unit: Unit) -> dict[str, int]:
+    """Active members of ``unit``'s subtree, labelled for the unit page (translated at call time)."""
     members = Member.objects.filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
     if unit.kind == UnitKind.UNION_GROUP:
         members = Member.objects.filter(group=unit, status=MemberStatus.ACTIVE)
-    return {"members": members.count()}
+    return {_("Members"): members.count()}
 
 
 def require_visible(user, member_id: int) -> Member:

@@ -225,8 +225,13 @@ def test_org_merge_moves_members_and_dissolve_is_refused(tree, members, admin_us
 
 
 def test_unit_counter(tree, members):
-    assert services.member_count(tree.zone) == {"members": 2}
-    assert services.member_count(tree.prov) == {"members": 3}
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert services.member_count(tree.zone) == {"Members": 2}
+        assert services.member_count(tree.prov) == {"Members": 3}
+    with translation.override("vi"):
+        assert services.member_count(tree.zone) == {"Đoàn viên": 2}
 
 
 def test_demo_builds_members_idempotently(tree):
