@@ -11,6 +11,7 @@ by the model fields themselves, so the rows are exactly what ``save`` would have
 from __future__ import annotations
 
 import datetime
+import operator
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db import connection as default_connection
@@ -25,19 +26,49 @@ _PASS_THROUGH = (models.CharField, models.TextField, models.IntegerField, models
 
 
 def _converters(fields, connection):
-    """One function per field turning a Python value into the value the driver is given."""
+    """One function per field turning a Python value into the value the driver is given.
+
+    PostgreSQL's driver takes dates and datetimes as they are; elsewhere each distinct value
+    (the import's rows share a handful of timestamps and dates) is converted once.
+    """
+    pass_through = _PASS_THROUGH + ((models.DateField,) if connection.vendor == "postgresql" else ())
     converters = []
     for f in fields:
-        if isinstance(f, _PASS_THROUGH) and not isinstance(f, models.JSONField):
+        if isinstance(f, pass_through) and not isinstance(f, models.JSONField):
             converters.append(None)
+        elif isinstance(f, models.DateField):
+            converters.append(_memoised(lambda value, f=f: f.get_db_prep_save(value, connection)))
         else:
             converters.append(lambda value, f=f: f.get_db_prep_save(value, connection))
     return converters
 
 
-def _row(obj, attnames, converters):
-    values = [getattr(obj, a) for a in attnames]
-    return [v if c is None or v is None else c(v) for v, c in zip(values, converters, strict=True)]
+def _memoised(convert):
+    seen: dict = {}
+
+    def converter(value):
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = convert(value)
+            return result
+    return converter
+
+
+def _rows(objects, attnames, converters, tail=()):
+    """The driver values of ``objects`` (one ``attrgetter`` call a row, converters only where needed)."""
+    getter = operator.attrgetter(*attnames)
+    converting = [(i, c) for i, c in enumerate(converters) if c is not None]
+    tail = list(tail)
+    for obj in objects:
+        row = list(getter(obj))
+        for i, convert in converting:
+            value = row[i]
+            if value is not None:
+                row[i] = convert(value)
+        if tail:
+            row += tail
+        yield row
 
 
 def _reserve_ids(count: int) -> list[int]:
@@ -70,7 +101,7 @@ def insert_members(members: list[Member], *, user=None, reason: str = "", when: 
         fields = [f for f in Member._meta.concrete_fields]
         attnames, converters = [f.attname for f in fields], _converters(fields, connection)
         _executemany(connection, Member._meta.db_table, [f.column for f in fields],
-                     (_row(m, attnames, converters) for m in members))
+                     _rows(members, attnames, converters))
         if not history:
             return
         historical = Member.history.model
@@ -84,7 +115,7 @@ def insert_members(members: list[Member], *, user=None, reason: str = "", when: 
         attnames, converters = [f.attname for f in tracked], _converters(tracked, connection)
         tail = [when_db, reason[:100] or None, "+", user_id]
         _executemany(connection, historical._meta.db_table, columns,
-                     (_row(m, attnames, converters) + tail for m in members))
+                     _rows(members, attnames, converters, tail))
 
 
 def _executemany(connection, table: str, columns: list[str], rows) -> None:

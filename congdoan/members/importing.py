@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -310,81 +311,127 @@ _CHOICE_PARSERS = (
 )
 
 
+_NO_DATE = object()
+
+
+def _memo(cache: dict, key, compute):
+    """``compute()`` once per ``key`` of one run (choice and date columns repeat a handful of values)."""
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute()
+        return value
+
+
+def _parse_date(raw):
+    try:
+        return cell_date(raw)
+    except (ValueError, OverflowError):
+        return _NO_DATE
+
+
 def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) -> RowResult:
-    """Typed values of one row (``values`` holds only cells that are present) and its problems."""
+    """Typed values of one row (``values`` holds only cells that are present) and its problems.
+
+    Every mapped cell is turned into text once; values that repeat down a column (choices,
+    dates, provinces) are parsed once per run through ``cache``.
+    """
     result = RowResult(row_no)
     values = result.values
-
-    def raw(name):
-        index = mapping.get(name)
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index]
-
-    def error(name, message):
-        result.errors.append((name, message))
+    errors = result.errors
+    memo = cache.get("memo")
+    if memo is None:
+        memo = cache["memo"] = {}
+    n = len(cells)
+    raws: dict = {}
+    texts: dict = {}
+    for name, index in mapping.items():
+        if index < n:
+            cell = cells[index]
+            if cell is None or cell == "":
+                continue
+            text = cell_text(cell)
+            if text:
+                raws[name] = cell
+                texts[name] = text
+    get = texts.get
 
     for name in ("full_name", "job_title", "permanent_street", "current_street", "email"):
-        text = cell_text(raw(name))
+        text = get(name)
         if text:
             values[name] = text
     for name, parser, message in _CHOICE_PARSERS:
-        if cell_text(raw(name)):
-            parsed = parser(raw(name))
+        text = get(name)
+        if text:
+            raw = raws[name]
+            parsed = _memo(memo, (name, type(raw), raw), lambda parser=parser, raw=raw: parser(raw))
             if parsed:
                 values[name] = parsed
             else:
-                error(name, str(message))
+                errors.append((name, str(message)))
     for name in ("date_of_birth", "joined_on"):
-        if cell_text(raw(name)):
-            try:
-                values[name] = cell_date(raw(name))
-            except (ValueError, OverflowError):
-                error(name, _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": cell_text(raw(name))})
-    if cell_text(raw("cccd")):
-        values["cccd"] = cccd_rules.restore(raw("cccd"))
-    if cell_text(raw("phone")):
-        phone = normalize_phone(raw("phone"))
+        text = get(name)
+        if text:
+            raw = raws[name]
+            parsed = _memo(memo, ("date", type(raw), raw), lambda raw=raw: _parse_date(raw))
+            if parsed is _NO_DATE:
+                errors.append((name, _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": text}))
+            else:
+                values[name] = parsed
+    if get("cccd"):
+        values["cccd"] = cccd_rules.restore(raws["cccd"])
+    if get("phone"):
+        phone = normalize_phone(raws["phone"])
         if phone:
             values["phone"] = phone
         else:
-            error("phone", _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123)."))
-    if cell_text(raw("card_number")):
-        values["card_number"] = cell_text(raw("card_number")).upper()
+            errors.append(("phone", _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123).")))
+    text = get("card_number")
+    if text:
+        values["card_number"] = text.upper()
     for kind in ("permanent", "current"):
-        province_text = cell_text(raw(f"{kind}_province"))
+        province_text = get(f"{kind}_province")
         if province_text:
-            province = parse_province(province_text, cache)
+            province = _memo(memo, ("province", province_text), lambda t=province_text: parse_province(t, cache))
             if province:
                 values[f"{kind}_province"] = province
             else:
-                error(f"{kind}_province", _("Unknown province: %(value)s (use a name after the 2025 merger).")
-                      % {"value": province_text})
-        commune_text = cell_text(raw(f"{kind}_commune"))
+                errors.append((f"{kind}_province", _("Unknown province: %(value)s (use a name after the 2025 merger).")
+                               % {"value": province_text}))
+        commune_text = get(f"{kind}_commune")
         if commune_text:
             commune = parse_commune(commune_text, values.get(f"{kind}_province"), cache)
             if commune:
                 values[f"{kind}_commune"] = commune
             else:
-                error(f"{kind}_commune", _("Unknown commune or ward in that province: %(value)s") % {"value": commune_text})
-    group_text = cell_text(raw("group"))
+                errors.append((f"{kind}_commune", _("Unknown commune or ward in that province: %(value)s")
+                               % {"value": commune_text}))
+    group_text = get("group")
     if group_text:
         groups = cache.get("groups", {})
         group = groups.get(group_text.upper()) or groups.get(fold(group_text))
         if group:
             values["group"] = group
         else:
-            error("group", _("No union group %(value)s in this grassroots union.") % {"value": group_text})
-    if "full_name" not in values and not result.errors:
-        error("full_name", _("The full name is missing."))
+            errors.append(("group", _("No union group %(value)s in this grassroots union.") % {"value": group_text}))
+    if "full_name" not in values and not errors:
+        errors.append(("full_name", _("The full name is missing.")))
     return result
+
+
+def _blank(cell) -> bool:
+    if cell is None or cell == "":
+        return True
+    if type(cell) is str:
+        return not cell.strip()
+    return cell_text(cell) == ""
 
 
 def rows_of(source, filename: str, header_row: int) -> Iterator[tuple[int, list]]:
     for row_no, cells in read_rows(source, filename):
         if row_no <= header_row:
             continue
-        if all(cell_text(c) == "" for c in cells):
+        if all(_blank(c) for c in cells):
             continue
         yield row_no, cells
 
@@ -542,8 +589,12 @@ class Importer:
 
     def _member_from(self, values: dict, existing: Member | None) -> Member:
         if existing is None:
-            member = Member(unit=self.unit, group=self.default_group, tree=self.tree, status=MemberStatus.ACTIVE)
-            member.unit = self.unit
+            template = self.cache.get("template")
+            if template is None:
+                template = Member(unit=self.unit, group=self.default_group, tree=self.tree,
+                                  status=MemberStatus.ACTIVE)
+                self.cache["template"] = template
+            member = _clone(template)  # a fresh Member without running Model.__init__ per row
         else:
             member = _copy(existing)
         for name, value in values.items():
@@ -593,11 +644,21 @@ class Importer:
         return self.actor if getattr(self.actor, "pk", None) else None
 
 
+def _clone(member: Member) -> Member:
+    """A copy of ``member`` (its field values and cached relations) built without ``Model.__init__``."""
+    clone = Member.__new__(Member)
+    state = member._state
+    clone.__dict__.update(member.__dict__)
+    clone._state = ModelState()
+    clone._state.adding = state.adding
+    clone._state.db = state.db
+    clone._state.fields_cache = dict(state.fields_cache)
+    return clone
+
+
 def _copy(member: Member) -> Member:
-    clone = Member()
-    clone.__dict__.update({k: v for k, v in member.__dict__.items() if k != "_state"})
+    clone = _clone(member)
     clone._state.adding = False
-    clone._state.db = member._state.db
     clone.updated_at = timezone.now()
     return clone
 
