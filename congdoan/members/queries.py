@@ -2,22 +2,80 @@
 
 Search folds the query the way names are stored (``congdoan.common.text.fold``: no case, no
 diacritics, đ → d, either tone-mark placement), so a prefix of the folded full name, or of the
-folded name with the given name first, is an index range scan (PostgreSQL:
-``varchar_pattern_ops`` indexes, see migrations 0002–0003; SQLite: a range, ``org.paths``).
+folded name with the given name first, is a range of byte-ordered keys: ``key <= name <
+key + U+10FFFF``. PostgreSQL compares the column ``COLLATE "C"`` (indexes ``(name COLLATE "C",
+id)``, migration 0004), SQLite compares bytes anyway. The same index gives the rows in order,
+so a first page (``NameSearchPages``) walks the range and stops after 50 rows instead of
+fetching and sorting every match; counts stop at ``COUNT_CAP``.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.db.models.functions import Collate
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from congdoan.common import cccd
 from congdoan.common.phone import normalize_phone
 from congdoan.common.text import fold
-from congdoan.org.paths import prefix_q
 
 _NUMBERISH = re.compile(r"^[\d\s.+\-()]+$")
+_PAST_ALL = "\U0010ffff"  # above every character: ``key + _PAST_ALL`` bounds the keys starting with ``key``
+COUNT_CAP = 1000  # lists count matches up to this many, then say "more than"
+
+
+def byte_ordered(field: str):
+    """``field`` compared and sorted byte by byte (the order of the search indexes)."""
+    if connection.vendor == "postgresql":
+        return Collate(F(field), "C")
+    return F(field)
+
+
+def name_prefix_q(key: str, field: str = "name_folded") -> Q:
+    """Rows whose folded ``field`` starts with ``key``: a range scan of its byte-ordered index."""
+    column = byte_ordered(field)
+    return Q(GreaterThanOrEqual(column, key), LessThan(column, key + _PAST_ALL))
+
+
+def name_key(text: str | None) -> str | None:
+    """The folded key when ``text`` is a pure name search (no digits), else None."""
+    text = (text or "").strip()
+    if not text or any(ch.isdigit() for ch in text):
+        return None
+    return fold(text) or None
+
+
+def capped_count(qs, cap: int = COUNT_CAP) -> int:
+    """``min(qs.count(), cap + 1)`` without counting past ``cap + 1`` rows (a LIMIT subquery)."""
+    return qs.order_by()[: cap + 1].count()
+
+
+class NameSearchPages:
+    """Slices of a name search, each cheap at any number of matches.
+
+    The rows come in two runs, each in the order of its own index so the database reads only
+    the rows of the slice: members whose full name starts with the key, by name ("hoa" →
+    "Hoàng Văn An" …), then those whose given name does, by given name ("Nguyễn Thị Hoa" …).
+    ``qs`` is the scoped, filtered queryset (it may already hold the search filter).
+    """
+
+    def __init__(self, qs, key: str):
+        by_name = name_prefix_q(key, "name_folded")
+        self.full = qs.filter(by_name).order_by(byte_ordered("name_folded"), "id")
+        self.given = (qs.filter(name_prefix_q(key, "given_name_folded")).exclude(by_name)
+                      .order_by(byte_ordered("given_name_folded"), "id"))
+
+    def slice(self, start: int, stop: int) -> list:
+        rows = list(self.full[start:stop])
+        if len(rows) == stop - start:
+            return rows
+        # The full-name run ended inside (or before) this slice: continue with the given names.
+        full_count = start + len(rows) if rows or not start else self.full.order_by()[:start].count()
+        offset = start + len(rows) - full_count
+        return rows + list(self.given[offset: offset + stop - start - len(rows)])
 
 
 def search_q(text: str | None) -> Q | None:
@@ -40,7 +98,7 @@ def search_q(text: str | None) -> Q | None:
         return Q(pk__in=[])
     # The full name starts with the query ("nguyen van a"), or the given name does ("an", "an nguyen"):
     # two index range scans on every database.
-    q = prefix_q(key, "name_folded") | prefix_q(key, "given_name_folded")
+    q = name_prefix_q(key, "name_folded") | name_prefix_q(key, "given_name_folded")
     upper = text.strip().upper()
     if any(ch.isdigit() for ch in upper):
         q |= Q(card_number=upper)

@@ -5,10 +5,42 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableQuerysetData
 
 from congdoan.common.phone import display_phone
 
+from . import queries
 from .models import Member
+
+
+class MemberRows(TableQuerysetData):
+    """The table's rows: counted up to ``queries.COUNT_CAP`` (``more`` says there are more), and for a
+    name search in the default order, read page by page from the name indexes
+    (``queries.NameSearchPages``) instead of sorting every match."""
+
+    def __init__(self, qs, search: str | None = None):
+        super().__init__(qs)
+        key = queries.name_key(search)
+        self.pages = queries.NameSearchPages(qs, key) if key else None
+        self.more = False
+
+    def __len__(self):
+        if getattr(self, "_length", None) is None:
+            cap = queries.COUNT_CAP
+            n = queries.capped_count(self.data, cap)
+            self.more = n > cap
+            self._length = min(n, cap)
+        return self._length
+
+    def order_by(self, aliases):
+        self.pages = None  # a column the user sorts by: the database sorts the matches
+        super().order_by(aliases)
+
+    def __getitem__(self, key):
+        if self.pages is not None and isinstance(key, slice) and key.step is None:
+            start = key.start or 0
+            return self.pages.slice(start, len(self) if key.stop is None else key.stop)
+        return super().__getitem__(key)
 
 
 class MemberTable(tables.Table):

@@ -24,7 +24,7 @@ from .filters import MemberFilter
 from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, TransferForm
 from .models import ImportJob, Member
 from .queries import likely_duplicates
-from .tables import MemberTable
+from .tables import MemberRows, MemberTable
 
 STATUS_ACTIONS = {
     # action: (service, title, needs a reason, statuses it applies to)
@@ -62,7 +62,8 @@ def _filtered(request):
 def member_list(request):
     members = _filtered(request)
     qs = members.qs if members.is_bound else members.queryset
-    table = MemberTable(qs)
+    search = members.form.cleaned_data.get("q") if members.is_bound and members.form.is_valid() else None
+    table = MemberTable(MemberRows(qs, search))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
