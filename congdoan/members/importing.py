@@ -12,12 +12,13 @@ file twice) finds the rows already written and reports them unchanged.
 from __future__ import annotations
 
 import datetime
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -148,8 +149,14 @@ class Detected:
 
 def detect(source, filename: str) -> Detected:
     """The header row (the best-matching of the first rows) and its column mapping."""
+    return _detect_in(read_rows(source, filename), [])
+
+
+def _detect_in(rows: Iterator[tuple[int, list]], seen: list) -> Detected:
+    """``detect`` over ``rows`` (an iterator, left just after the rows looked at, which go to ``seen``)."""
     best: Detected | None = None
-    for row_no, cells in read_rows(source, filename):
+    for row_no, cells in rows:
+        seen.append((row_no, cells))
         if row_no > HEADER_SCAN_ROWS:
             break
         mapping = map_headers(cells)
@@ -428,7 +435,11 @@ def _blank(cell) -> bool:
 
 
 def rows_of(source, filename: str, header_row: int) -> Iterator[tuple[int, list]]:
-    for row_no, cells in read_rows(source, filename):
+    return _data_rows(read_rows(source, filename), header_row)
+
+
+def _data_rows(rows, header_row: int) -> Iterator[tuple[int, list]]:
+    for row_no, cells in rows:
         if row_no <= header_row:
             continue
         if all(_blank(c) for c in cells):
@@ -483,11 +494,12 @@ class Importer:
         return groups
 
     def run(self, source, filename: str) -> Summary:
+        rows = read_rows(source, filename)  # the file is read once: detection looks at its first rows
         if self.mapping is None or self.header_row is None:
-            detected = detect(source, filename)
+            head: list = []
+            detected = _detect_in(rows, head)
             self.header_row, self.mapping = detected.header_row, detected.mapping
-            if hasattr(source, "seek"):
-                source.seek(0)
+            rows = itertools.chain(head, rows)
         missing = [field_label(f) for f in REQUIRED_COLUMNS if f not in self.mapping]
         if missing:
             raise UnreadableFile(_("No column for: %(fields)s. Correct the column mapping.")
@@ -496,7 +508,7 @@ class Importer:
         seen_card: dict[str, int] = {}
         batch: list[RowResult] = []
         done = 0
-        for row_no, cells in rows_of(source, filename, self.header_row):
+        for row_no, cells in _data_rows(rows, self.header_row):
             result = parse_row(row_no, cells, self.mapping, self.cache)
             number = result.values.get("cccd")
             if number:
@@ -538,8 +550,10 @@ class Importer:
     def _match_and_validate(self, rows: list[RowResult]) -> None:
         numbers = {r.values["cccd"] for r in rows if r.values.get("cccd")}
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
-        by_cccd = {m.cccd: m for m in Member.objects.filter(tree=self.tree, cccd__in=numbers).select_related("unit")}
-        by_card = {m.card_number: m for m in Member.objects.filter(card_number__in=cards).select_related("unit")}
+        members = Member.objects.select_related("unit")
+        by_cccd = {m.cccd: m for m in _among(members.filter(tree=self.tree), "cccd", numbers)}
+        by_card = {m.card_number: m for m in _among(members, "card_number", cards)}
+        today = timezone.localdate()
         for result in rows:
             if result.errors:
                 result.outcome = "rejected"
@@ -569,7 +583,7 @@ class Importer:
                 result.outcome = "rejected"
                 continue
             member = self._member_from(values, existing)
-            errors = services.clean_fields(member)
+            errors = services.clean_fields(member, today=today)
             if existing is not None:
                 # Only what this file brings is checked: old problems of a record do not block an update.
                 relevant = set(values) | ({"cccd"} if {"gender", "date_of_birth"} & set(values) and member.cccd else set())
@@ -642,6 +656,20 @@ class Importer:
 
     def _user(self):
         return self.actor if getattr(self.actor, "pk", None) else None
+
+
+def _among(queryset, field: str, values):
+    """``queryset`` filtered on ``field`` IN ``values``: on PostgreSQL as ``= ANY(array)``, one parameter
+    instead of one per value (a batch's 2,000 placeholders cost more to build than the query)."""
+    values = list(values)
+    if not values:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        column = Member._meta.get_field(field).column
+        table = Member._meta.db_table
+        quote = connection.ops.quote_name
+        return queryset.extra(where=[f"{quote(table)}.{quote(column)} = ANY(%s)"], params=[values])
+    return queryset.filter(**{f"{field}__in": values})
 
 
 def _clone(member: Member) -> Member:

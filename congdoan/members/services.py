@@ -123,9 +123,13 @@ def _clean_choice(value, choices, field: str, errors: dict) -> str:
     return value
 
 
-def clean_fields(member: Member, errors: dict | None = None) -> dict:
-    """Normalise ``member``'s fields in place and collect field-level problems (not raised)."""
+def clean_fields(member: Member, errors: dict | None = None, *, today: datetime.date | None = None) -> dict:
+    """Normalise ``member``'s fields in place and collect field-level problems (not raised).
+
+    ``today`` may be given by callers that check many members (the import) to skip the lookup.
+    """
     errors = {} if errors is None else errors
+    today = today or timezone.localdate()
     member.full_name = normalize_text(member.full_name)
     if not member.full_name:
         errors["full_name"] = _("Enter the member's full name.")
@@ -136,9 +140,9 @@ def clean_fields(member: Member, errors: dict | None = None) -> dict:
                            ("education_level", EducationLevel), ("qualification", Qualification)):
         setattr(member, field, _clean_choice(getattr(member, field), choices, field, errors))
     dob = member.date_of_birth
-    if dob and (dob < OLDEST_BIRTH or dob > timezone.localdate()):
+    if dob and (dob < OLDEST_BIRTH or dob > today):
         errors["date_of_birth"] = _("The date of birth must be between 1900 and today.")
-    if member.joined_on and member.joined_on > timezone.localdate():
+    if member.joined_on and member.joined_on > today:
         errors["joined_on"] = _("The date of joining cannot be in the future.")
     if member.joined_on and dob and member.joined_on < dob:
         errors["joined_on"] = _("The date of joining is before the date of birth.")
