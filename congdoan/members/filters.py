@@ -77,7 +77,14 @@ class MemberFilter(django_filters.FilterSet):
             self.filters[name].field.widget.attrs["class"] = "form-select"
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset  # applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        """All filters, the search last; ``unsearched`` keeps the rows before the search (the
+        list reads a name search's pages from it: ``queries.NameSearchPages``)."""
+        self.unsearched = super().filter_queryset(queryset)
+        text = self.form.cleaned_data.get("q")
+        return self.unsearched.search(text) if text else self.unsearched
 
     def filter_unit(self, queryset, name, value):
         unit = Unit.objects.visible_to(self.user).filter(code=value.strip().upper()).first()

@@ -2,11 +2,11 @@
 
 Search folds the query the way names are stored (``congdoan.common.text.fold``: no case, no
 diacritics, đ → d, either tone-mark placement), so a prefix of the folded full name, or of the
-folded name with the given name first, is a range of byte-ordered keys: ``key <= name <
-key + U+10FFFF``. PostgreSQL compares the column ``COLLATE "C"`` (indexes ``(name COLLATE "C",
-id)``, migration 0004), SQLite compares bytes anyway. The same index gives the rows in order,
-so a first page (``NameSearchPages``) walks the range and stops after 50 rows instead of
-fetching and sorting every match; counts stop at ``COUNT_CAP``.
+folded name with the given name first, is a range of an index in byte order: on PostgreSQL the
+two columns are ``COLLATE "C"`` (migration 0004) and ``LIKE 'key%'`` is a range scan; SQLite
+compares bytes anyway and is asked for a range. The same index gives the rows in order, so a
+first page (``NameSearchPages``) walks the range and stops after 50 rows instead of fetching
+and sorting every match; counts stop at ``COUNT_CAP``.
 """
 
 from __future__ import annotations
@@ -14,30 +14,23 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models.functions import Collate
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models import Count, Q
 
 from congdoan.common import cccd
 from congdoan.common.phone import normalize_phone
 from congdoan.common.text import fold
 
 _NUMBERISH = re.compile(r"^[\d\s.+\-()]+$")
-_PAST_ALL = "\U0010ffff"  # above every character: ``key + _PAST_ALL`` bounds the keys starting with ``key``
 COUNT_CAP = 1000  # lists count matches up to this many, then say "more than"
 
 
-def byte_ordered(field: str):
-    """``field`` compared and sorted byte by byte (the order of the search indexes)."""
-    if connection.vendor == "postgresql":
-        return Collate(F(field), "C")
-    return F(field)
-
-
 def name_prefix_q(key: str, field: str = "name_folded") -> Q:
-    """Rows whose folded ``field`` starts with ``key``: a range scan of its byte-ordered index."""
-    column = byte_ordered(field)
-    return Q(GreaterThanOrEqual(column, key), LessThan(column, key + _PAST_ALL))
+    """Rows whose folded ``field`` starts with ``key``: a range scan of its byte-ordered index
+    (PostgreSQL: ``LIKE 'key%'``, which the planner also estimates well; SQLite: a range, as
+    its ``LIKE`` ignores case and indexes; U+10FFFF sorts after any character a name holds)."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": key, f"{field}__lt": key + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": key})
 
 
 def name_key(text: str | None) -> str | None:
@@ -59,14 +52,14 @@ class NameSearchPages:
     The rows come in two runs, each in the order of its own index so the database reads only
     the rows of the slice: members whose full name starts with the key, by name ("hoa" →
     "Hoàng Văn An" …), then those whose given name does, by given name ("Nguyễn Thị Hoa" …).
-    ``qs`` is the scoped, filtered queryset (it may already hold the search filter).
+    ``qs`` is the scoped, filtered queryset before the search filter.
     """
 
     def __init__(self, qs, key: str):
         by_name = name_prefix_q(key, "name_folded")
-        self.full = qs.filter(by_name).order_by(byte_ordered("name_folded"), "id")
+        self.full = qs.filter(by_name).order_by("name_folded", "id")
         self.given = (qs.filter(name_prefix_q(key, "given_name_folded")).exclude(by_name)
-                      .order_by(byte_ordered("given_name_folded"), "id"))
+                      .order_by("given_name_folded", "id"))
 
     def slice(self, start: int, stop: int) -> list:
         rows = list(self.full[start:stop])

@@ -18,10 +18,13 @@ class MemberRows(TableQuerysetData):
     name search in the default order, read page by page from the name indexes
     (``queries.NameSearchPages``) instead of sorting every match."""
 
-    def __init__(self, qs, search: str | None = None):
+    def __init__(self, qs, search: str | None = None, unsearched=None):
+        """``qs``: the rows, searched; ``unsearched``: the same rows before the search (the
+        pages add their own prefix filters: repeating the search's would skew the planner's
+        estimates towards a sort of every match)."""
         super().__init__(qs)
         key = queries.name_key(search)
-        self.pages = queries.NameSearchPages(qs, key) if key else None
+        self.pages = queries.NameSearchPages(qs if unsearched is None else unsearched, key) if key else None
         self.more = False
 
     def __len__(self):

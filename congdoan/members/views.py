@@ -63,7 +63,7 @@ def member_list(request):
     members = _filtered(request)
     qs = members.qs if members.is_bound else members.queryset
     search = members.form.cleaned_data.get("q") if members.is_bound and members.form.is_valid() else None
-    table = MemberTable(MemberRows(qs, search))
+    table = MemberTable(MemberRows(qs, search, getattr(members, "unsearched", None)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
