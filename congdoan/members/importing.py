@@ -550,9 +550,15 @@ class Importer:
     def _match_and_validate(self, rows: list[RowResult]) -> None:
         numbers = {r.values["cccd"] for r in rows if r.values.get("cccd")}
         cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
-        members = Member.objects.select_related("unit")
+        members = Member.objects.all()
         by_cccd = {m.cccd: m for m in _among(members.filter(tree=self.tree), "cccd", numbers)}
         by_card = {m.card_number: m for m in _among(members, "card_number", cards)}
+        # Their units: almost always the importing unit itself, the others in one query.
+        found = [*by_cccd.values(), *by_card.values()]
+        units = {self.unit.pk: self.unit}
+        units.update(Unit.objects.in_bulk({m.unit_id for m in found} - set(units)))
+        for m in found:
+            m._state.fields_cache["unit"] = units[m.unit_id]
         today = timezone.localdate()
         for result in rows:
             if result.errors:
