@@ -85,7 +85,10 @@ def reserve_card_numbers(tree: str, count: int) -> list[str]:
     seq.next_value = start + count
     seq.save(update_fields=["next_value"])
     numbers = [f"{tree}{n:08d}" for n in range(start, start + count)]
-    taken = set(Member.objects.filter(card_number__in=numbers).values_list("card_number", flat=True))
+    # One range scan of the unique index (the numbers are consecutive, of one width) rather than
+    # thousands of IN parameters for a large import; anything else in the range is dropped below.
+    taken = set(Member.objects.filter(card_number__range=(numbers[0], numbers[-1]))
+                .values_list("card_number", flat=True)) & set(numbers)
     if taken:  # numbers typed in by hand or imported may sit inside the range: skip them
         numbers = [n for n in numbers if n not in taken] + reserve_card_numbers(tree, len(taken))
     return numbers
