@@ -61,7 +61,9 @@ class MemberFilter(django_filters.FilterSet):
         "class": "form-control",
     }))
     unit = django_filters.CharFilter(label=_("Unit (code, with everything below it)"), method="filter_unit",
-                                     widget=forms.TextInput(attrs={"class": "form-control"}))
+                                     widget=forms.TextInput(attrs={"class": "form-control",
+                                                                   "placeholder": _("Unit code"),
+                                                                   "aria-label": _("Unit code")}))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=MemberStatus.choices,
                                          empty_label=_("All statuses"))
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices, empty_label=_("All"))

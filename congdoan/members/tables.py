@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableQuerysetData
@@ -46,22 +47,28 @@ class MemberRows(TableQuerysetData):
         return super().__getitem__(key)
 
 
+MD = {"td": {"class": "d-none d-md-table-cell"}, "th": {"class": "d-none d-md-table-cell"}}
+LG = {"td": {"class": "d-none d-lg-table-cell"}, "th": {"class": "d-none d-lg-table-cell"}}
+
+
 class MemberTable(tables.Table):
-    full_name = tables.Column(verbose_name=_("Full name"), linkify=("members:detail", {"pk": tables.A("pk")}),
-                              order_by=("name_folded", "id"))
-    card_number = tables.Column(verbose_name=_("Card"))
-    date_of_birth = tables.DateColumn(format="d/m/Y", verbose_name=_("Date of birth"))
-    gender = tables.Column(verbose_name=_("Gender"), attrs={"td": {"class": "d-none d-md-table-cell"},
-                                                             "th": {"class": "d-none d-md-table-cell"}})
+    """Below 768 px only the name (with card, date of birth, unit and status folded under it)
+    and the completeness show; the identity number, phone and gender from 992 px."""
+
+    full_name = tables.Column(verbose_name=_("Full name"), order_by=("name_folded", "id"))
+    card_number = tables.Column(verbose_name=_("Card"), attrs=MD)
+    date_of_birth = tables.DateColumn(format="d/m/Y", verbose_name=_("Date of birth"), attrs=MD)
+    gender = tables.Column(verbose_name=_("Gender"), attrs=LG)
     cccd = tables.Column(verbose_name=_("Identity number"), accessor="cccd", orderable=False,
                          attrs={"td": {"class": "d-none d-lg-table-cell font-monospace"},
                                 "th": {"class": "d-none d-lg-table-cell"}})
     phone = tables.Column(verbose_name=_("Phone"), orderable=False,
-                          attrs={"td": {"class": "d-none d-lg-table-cell"}, "th": {"class": "d-none d-lg-table-cell"}})
+                          attrs={"td": {"class": "d-none d-lg-table-cell text-nowrap"}, "th": {"class": "d-none d-lg-table-cell"}})
     unit = tables.Column(verbose_name=_("Grassroots union"), accessor="unit__name", order_by=("unit__path",),
                          attrs={"td": {"class": "d-none d-md-table-cell small"}, "th": {"class": "d-none d-md-table-cell"}})
-    status = tables.Column(verbose_name=_("Status"))
-    completeness = tables.Column(verbose_name=_("Complete"), attrs={"td": {"class": "text-end"}})
+    status = tables.Column(verbose_name=_("Status"), attrs=MD)
+    completeness = tables.Column(verbose_name=_("Complete"), attrs={"td": {"class": "text-end text-nowrap"},
+                                                                  "th": {"class": "text-end"}})
 
     class Meta:
         model = Member
@@ -70,6 +77,14 @@ class MemberTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         per_page = 50
         empty_text = _("No members match.")
+
+    def render_full_name(self, record):
+        born = record.date_of_birth.strftime("%d/%m/%Y") if record.date_of_birth else ""
+        details = " · ".join(part for part in (record.card_number, born, record.unit.name) if part)
+        return format_html(
+            '<a href="{}">{}</a><div class="d-md-none small text-body-secondary">{} {}</div>',
+            reverse("members:detail", args=[record.pk]), record.full_name, details, self.render_status(record),
+        )
 
     def render_cccd(self, record):
         return record.cccd_masked

@@ -59,3 +59,15 @@ def test_list_says_more_than_the_cap(named, admin_user, client_for, monkeypatch)
     assert "hơn 3 đoàn viên" in body
     body = client_for(admin_user).get("/members/", {"q": "hoang"}).content.decode()
     assert "2 đoàn viên" in body and "hơn 3" not in body
+
+
+def test_list_folds_secondary_columns_for_phones(named, admin_user, client_for):
+    body = client_for(admin_user).get("/members/", {"q": "hoang van"}).content.decode()
+    # Card, date of birth, unit and status repeat under the name below 768 px; their columns hide.
+    assert 'class="d-md-none small text-body-secondary"' in body
+    assert '<td class="d-md-table-cell d-none">' in body and "17/05/1990" in body
+    # Filters other than the search box collapse behind a button on phones, open when one is set.
+    assert 'id="member-filters"' in body and 'data-bs-target="#member-filters"' in body
+    assert 'collapse d-lg-block" id="member-filters"' in body
+    filtered = client_for(admin_user).get("/members/", {"status": "active"}).content.decode()
+    assert 'collapse d-lg-block show" id="member-filters"' in filtered
