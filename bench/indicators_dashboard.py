@@ -61,8 +61,12 @@ def setup_django(args) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
+    # Plain static names: the manifest storage of DEBUG=0 would need collectstatic first.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     call_command("migrate", verbosity=0)
 
 

@@ -18,5 +18,6 @@ def refresh_indicators(day: str | None = None) -> dict[str, int]:
 
 @app.on_after_finalize.connect
 def _schedule(sender, **kwargs) -> None:
-    # Beat runs the refresh every minute: figures are at most a minute behind the data.
-    sender.add_periodic_task(60.0, refresh_indicators.s(), name="indicators: refresh figures")
+    # Beat runs the (incremental) refresh every 30 s: a change shows within a minute even when
+    # a run takes ~10 s at national scale (docs/benchmarks.md).
+    sender.add_periodic_task(30.0, refresh_indicators.s(), name="indicators: refresh figures")
