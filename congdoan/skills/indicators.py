@@ -35,9 +35,16 @@ def _member_url(member) -> str:
         return ""
 
 
+def _skills_url(member) -> str:
+    try:
+        return reverse("skills:member_skills", args=[member.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _session_url(session) -> str:
     try:
-        return reverse("skills:session", args=[session.pk])
+        return reverse("skills:session_detail", args=[session.pk])
     except NoReverseMatch:
         return ""
 
@@ -199,7 +206,7 @@ register(Indicator(
     changed_units=meeting_changed_units,
     records=meeting_records,
     columns=MEMBER_COLUMNS,
-    record_url=_member_url,
+    record_url=_skills_url,
     order=30,
 ))
 

@@ -174,3 +174,14 @@ def test_incremental_refresh_carries_a_transfer_up_the_tree(tree, world):
     snapshots.refresh()
     for code, values in incremental.items():
         assert figures(code) == values, code
+
+
+def test_record_lists_link_to_the_records(tree, world, admin_user, client_for):
+    client = client_for(admin_user)
+    body = client.get("/indicators/PROV/members.active/records/").content.decode()
+    assert f"/members/{world['a1'].pk}/" in body
+    body = client.get("/indicators/PROV/skills.meeting_definition/records/?part=numerator").content.decode()
+    assert f"/skills/members/{world['a1b'].pk}/" in body
+    session = TrainingSession.objects.get(code="S1")
+    body = client.get("/indicators/PROV/skills.sessions_held/records/").content.decode()
+    assert f"/skills/sessions/{session.pk}/" in body
