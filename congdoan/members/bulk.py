@@ -112,8 +112,19 @@ def insert_members(members: list[Member], *, user=None, reason: str = "", when: 
         user_id = getattr(user, "pk", None)
         date_field = historical._meta.get_field("history_date")
         when_db = date_field.get_db_prep_save(when, connection)
-        attnames, converters = [f.attname for f in tracked], _converters(tracked, connection)
         tail = [when_db, reason[:100] or None, "+", user_id]
+        if connection.vendor == "postgresql":
+            # The history rows are the member rows just written: PostgreSQL copies them itself.
+            quote = connection.ops.quote_name
+            by_attname = {f.attname: f for f in fields}
+            sql = "INSERT INTO {} ({}) SELECT {}, %s, %s, %s, %s FROM {} WHERE {} = ANY(%s) ORDER BY {}".format(
+                quote(historical._meta.db_table), ", ".join(quote(c) for c in columns),
+                ", ".join(quote(by_attname[f.attname].column) for f in tracked),
+                quote(Member._meta.db_table), quote(Member._meta.pk.column), quote(Member._meta.pk.column))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*tail, [m.pk for m in members]])
+            return
+        attnames, converters = [f.attname for f in tracked], _converters(tracked, connection)
         _executemany(connection, historical._meta.db_table, columns,
                      _rows(members, attnames, converters, tail))
 
