@@ -144,3 +144,9 @@ def test_subtree_count_follows_tree_changes(tree, admin_user, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         services.dissolve_unit(admin_user, Unit.objects.get(code="GR-A7"), "thử")
     assert queries.subtree_count(Unit.objects.get(pk=tree.prov.pk)) == 5
+
+
+def test_home_of_a_member_without_role_shows_their_pages_not_unit_search(no_role_user, client_for):
+    body = client_for(no_role_user).get("/").content.decode()
+    assert 'name="q"' not in body
+    assert "/units/" not in body and "/indicators/" not in body
