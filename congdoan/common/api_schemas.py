@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 from ninja.pagination import PaginationBase
 
 
@@ -12,8 +13,9 @@ class Page(PaginationBase):
     """Limit/offset pagination answering ``{"items": [...], "count": N}``."""
 
     class Input(Schema):
-        limit: int = 50
-        offset: int = 0
+        # Bounded so that no offset overflows the database's 64-bit integers.
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10**12)
 
     class Output(Schema):
         items: list[Any]
@@ -24,7 +26,7 @@ class Page(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, **params):
         limit = max(1, min(pagination.limit, 500))
         offset = max(0, pagination.offset)
-        return {"items": list(queryset[offset: offset + limit]), "count": queryset.count()}
+        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
 
 
 class ErrorOut(Schema):
