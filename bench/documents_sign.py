@@ -77,10 +77,19 @@ def main() -> None:
     tree = Tree()
     head = make_user("bench_head", tree.prov, Role.ADMINISTRATOR, full_name="Nguyễn Thị Hồng Hạnh")
     services.init_ca(tree.prov.name)
-    system = type("S", (), {"is_superuser": True, "is_authenticated": True, "is_active": True, "pk": None})()
-    cert = services.issue_internal_certificate(system, unit=tree.prov, kind=CertificateKind.PERSONAL, user=head)
+    system = type(
+        "S", (), {"is_superuser": True, "is_authenticated": True, "is_active": True, "pk": None}
+    )()
+    cert = services.issue_internal_certificate(
+        system, unit=tree.prov, kind=CertificateKind.PERSONAL, user=head
+    )
     services.issue_internal_certificate(system, unit=tree.prov, kind=CertificateKind.SEAL)
-    pages = "".join(f"<section style='page-break-after:always'><h1>Trang {i + 1}</h1>" + "<p>Nội dung văn bản có đủ dấu tiếng Việt.</p>" * 12 + "</section>" for i in range(10))
+    pages = "".join(
+        f"<section style='page-break-after:always'><h1>Trang {i + 1}</h1>"
+        + "<p>Nội dung văn bản có đủ dấu tiếng Việt.</p>" * 12
+        + "</section>"
+        for i in range(10)
+    )
     pdf = render_pdf(f"<html><body>{pages}</body></html>")
     assert signing.page_count(pdf) >= 10, signing.page_count(pdf)
     last = signing.page_count(pdf) - 1
@@ -90,22 +99,42 @@ def main() -> None:
     # 1. pyHanko directly, invisible signature (the floor).
     def pyhanko_plain(_i):
         w = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        meta = signers.PdfSignatureMetadata(field_name="Sig", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES)
+        meta = signers.PdfSignatureMetadata(
+            field_name="Sig", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+        )
         signers.sign_pdf(w, meta, signer=material.signer())
 
     # 2. pyHanko directly with the same visible appearance, pre-rendered.
     from django.utils import timezone
 
-    appearance = signing.signer_appearance(title_lines=["Chủ tịch"], name=head.display_name, unit=tree.prov.name, moment=timezone.now())
+    appearance = signing.signer_appearance(
+        title_lines=["Chủ tịch"], name=head.display_name, unit=tree.prov.name, moment=timezone.now()
+    )
     box = signing.signer_box(pdf, last, "bottom-right")
 
     def pyhanko_visible(_i):
-        signing.sign_pdf(pdf, material, field_name="Sig", appearance=appearance, page_ix=last, box=box,
-                         reason="x", location="Quảng Ninh", signer_name=head.display_name)
+        signing.sign_pdf(
+            pdf,
+            material,
+            field_name="Sig",
+            appearance=appearance,
+            page_ix=last,
+            box=box,
+            reason="x",
+            location="Quảng Ninh",
+            signer_name=head.display_name,
+        )
 
     # 3. The service: load draft, decrypt key, block (cached fixed part + time), sign, store, history, events.
-    drafts = [services.create_document(head, services.DraftData(
-        unit=tree.prov, doc_type=doc_type, summary=f"Văn bản thử {i}", file=("d.pdf", pdf))) for i in range(n * rounds + 1)]
+    drafts = [
+        services.create_document(
+            head,
+            services.DraftData(
+                unit=tree.prov, doc_type=doc_type, summary=f"Văn bản thử {i}", file=("d.pdf", pdf)
+            ),
+        )
+        for i in range(n * rounds + 1)
+    ]
 
     def service_sign(i):
         services.sign_document(head, drafts[i], pre_confirmed=True)
@@ -113,16 +142,30 @@ def main() -> None:
     def service_issue(i):
         services.issue_document(head, drafts[i], pre_confirmed=True)
 
-    rows = best_of(rounds, n, [
-        ("pyHanko direct, invisible signature", pyhanko_plain, 0),
-        ("pyHanko direct, same visible block (pre-rendered)", pyhanko_visible, 0),
-        ("service sign_document (cached block + time + sign + store)", service_sign, 0),
-        ("service issue_document (number + seal + deliver)", service_issue, 0),
-    ])
+    rows = best_of(
+        rounds,
+        n,
+        [
+            ("pyHanko direct, invisible signature", pyhanko_plain, 0),
+            ("pyHanko direct, same visible block (pre-rendered)", pyhanko_visible, 0),
+            ("service sign_document (cached block + time + sign + store)", service_sign, 0),
+            ("service issue_document (number + seal + deliver)", service_issue, 0),
+        ],
+    )
     # A signer's first signature in a process renders the fixed part of the block (WeasyPrint).
     signing._signer_static.cache_clear()
-    rows.append(("service sign_document, first of a signer (block rendered)", *timed(service_sign, 1, n * rounds)))
-    rows.append(("password confirmation alone (Argon2, excluded above)", *timed(lambda _i: head.check_password("x"), 5)))
+    rows.append(
+        (
+            "service sign_document, first of a signer (block rendered)",
+            *timed(service_sign, 1, n * rounds),
+        )
+    )
+    rows.append(
+        (
+            "password confirmation alone (Argon2, excluded above)",
+            *timed(lambda _i: head.check_password("x"), 5),
+        )
+    )
     drafts[0].refresh_from_db()
     with drafts[0].content.open("rb") as fh:
         signed = fh.read()
@@ -136,16 +179,27 @@ def main() -> None:
     def service_verify(_i):
         assert verify_pdf(signed).all_ok
 
-    rows += best_of(rounds, n, [
-        ("verify 2 signatures: pyHanko direct", pyhanko_validate, 0),
-        ("verify 2 signatures: verify_pdf report", service_verify, 0),
-    ])
+    rows += best_of(
+        rounds,
+        n,
+        [
+            ("verify 2 signatures: pyHanko direct", pyhanko_validate, 0),
+            ("verify 2 signatures: verify_pdf report", service_verify, 0),
+        ],
+    )
     width = max(len(r[0]) for r in rows)
-    print(f"{'operation (10-page PDF, n=' + str(n) + ', best of ' + str(rounds) + ')':<{width}}  per s (wall)  per s (CPU)")
+    print(
+        f"{'operation (10-page PDF, n=' + str(n) + ', best of ' + str(rounds) + ')':<{width}}  per s (wall)  per s (CPU)"
+    )
     for name, wall, cpu in rows:
         print(f"{name:<{width}}  {wall:12.1f}  {cpu:11.1f}")
-    print(f"ratio service/pyHanko (visible block): wall {rows[2][1] / rows[1][1]:.2f}, CPU {rows[2][2] / rows[1][2]:.2f}")
-    print(f"ratio verify_pdf/pyHanko: wall {rows[7][1] / rows[6][1]:.2f}, CPU {rows[7][2] / rows[6][2]:.2f}")
+    print(
+        f"ratio service/pyHanko (visible block): wall {rows[2][1] / rows[1][1]:.2f}, CPU {rows[2][2] / rows[1][2]:.2f}"
+    )
+    print(
+        f"ratio verify_pdf/pyHanko: wall {rows[7][1] / rows[6][1]:.2f}, CPU {rows[7][2] / rows[6][2]:.2f}"
+    )
+
 
 if __name__ == "__main__":
     main()

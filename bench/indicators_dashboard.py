@@ -48,7 +48,9 @@ def setup_django(args) -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
     os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    os.environ.setdefault(
+        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
     import psycopg
@@ -65,8 +67,10 @@ def setup_django(args) -> None:
     from django.core.management import call_command
 
     # Plain static names: the manifest storage of DEBUG=0 would need collectstatic first.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     call_command("migrate", verbosity=0)
 
 
@@ -84,21 +88,57 @@ def build_tree() -> None:
 
     if Unit.objects.filter(code="VN").exists():
         return
-    rows = [Unit(code="VN", name="Tổng Liên đoàn Lao động Việt Nam", name_folded="tong lien doan",
-                 kind="confederation", path=step(1), depth=1, numchild=PROVINCES)]
+    rows = [
+        Unit(
+            code="VN",
+            name="Tổng Liên đoàn Lao động Việt Nam",
+            name_folded="tong lien doan",
+            kind="confederation",
+            path=step(1),
+            depth=1,
+            numchild=PROVINCES,
+        )
+    ]
     for p in range(1, PROVINCES + 1):
         ppath = step(1) + step(p)
-        rows.append(Unit(code=f"P{p:02d}", name=f"Liên đoàn Lao động tỉnh {p:02d}", name_folded=f"lien doan {p}",
-                         kind="provincial_federation", path=ppath, depth=2, numchild=UPPERS, province_code=None))
+        rows.append(
+            Unit(
+                code=f"P{p:02d}",
+                name=f"Liên đoàn Lao động tỉnh {p:02d}",
+                name_folded=f"lien doan {p}",
+                kind="provincial_federation",
+                path=ppath,
+                depth=2,
+                numchild=UPPERS,
+                province_code=None,
+            )
+        )
         for u in range(1, UPPERS + 1):
             upath = ppath + step(u)
-            rows.append(Unit(code=f"P{p:02d}-U{u:03d}", name=f"Công đoàn phường {p:02d}-{u:03d}",
-                             name_folded=f"cong doan phuong {p} {u}", kind="commune_union", path=upath,
-                             depth=3, numchild=GRASSROOTS))
+            rows.append(
+                Unit(
+                    code=f"P{p:02d}-U{u:03d}",
+                    name=f"Công đoàn phường {p:02d}-{u:03d}",
+                    name_folded=f"cong doan phuong {p} {u}",
+                    kind="commune_union",
+                    path=upath,
+                    depth=3,
+                    numchild=GRASSROOTS,
+                )
+            )
             for g in range(1, GRASSROOTS + 1):
-                rows.append(Unit(code=f"P{p:02d}-U{u:03d}-G{g:02d}", name=f"Công đoàn cơ sở Công ty {p}-{u}-{g}",
-                                 name_folded=f"cong doan co so {p} {u} {g}", kind="grassroots_union",
-                                 path=upath + step(g), depth=4, numchild=0, worker_count=100))
+                rows.append(
+                    Unit(
+                        code=f"P{p:02d}-U{u:03d}-G{g:02d}",
+                        name=f"Công đoàn cơ sở Công ty {p}-{u}-{g}",
+                        name_folded=f"cong doan co so {p} {u} {g}",
+                        kind="grassroots_union",
+                        path=upath + step(g),
+                        depth=4,
+                        numchild=0,
+                        worker_count=100,
+                    )
+                )
     Unit.objects.bulk_create(rows, batch_size=5000)
 
 
@@ -128,7 +168,9 @@ def _sql_defaults(model, overrides: dict[str, str]) -> tuple[list[str], list[str
     return columns, values
 
 
-def insert_series(model, count: int, overrides: dict[str, str], chunk: int = 1_000_000, join: str = "") -> None:
+def insert_series(
+    model, count: int, overrides: dict[str, str], chunk: int = 1_000_000, join: str = ""
+) -> None:
     from django.db import connection
 
     columns, values = _sql_defaults(model, overrides)
@@ -165,48 +207,87 @@ def build_data(members: int, skill_records: int) -> None:
     if have < members:
         with connection.cursor() as cur:
             cur.execute("DROP TABLE IF EXISTS bench_grassroots")
-            cur.execute("CREATE TABLE bench_grassroots AS SELECT row_number() OVER (ORDER BY id) AS n, id "
-                        "FROM org_unit WHERE kind='grassroots_union'")
+            cur.execute(
+                "CREATE TABLE bench_grassroots AS SELECT row_number() OVER (ORDER BY id) AS n, id "
+                "FROM org_unit WHERE kind='grassroots_union'"
+            )
             cur.execute("CREATE UNIQUE INDEX ON bench_grassroots (n)")
         g_count = Unit.objects.filter(kind="grassroots_union").count()
-        insert_series(Member, members - have, {
-            "full_name": "'Nguyễn Văn ' || g", "name_folded": "'nguyen van ' || g", "unit": "b.id",
-            "tree": "'0001'", "card_number": f"'B' || (g + {have})", "status": "CASE WHEN g % 20 = 0 THEN 'left' ELSE 'active' END",
-            "completeness": "CASE WHEN g % 10 < 7 THEN 100 ELSE 60 END",
-            "is_complete": "(g % 10 < 7)", "version": "1",
-        }, join=f"JOIN bench_grassroots b ON b.n = 1 + (g % {g_count})")
-    comps = list(Competence.objects.filter(version__is_current=True).order_by("code").values_list("id", flat=True))
+        insert_series(
+            Member,
+            members - have,
+            {
+                "full_name": "'Nguyễn Văn ' || g",
+                "name_folded": "'nguyen van ' || g",
+                "unit": "b.id",
+                "tree": "'0001'",
+                "card_number": f"'B' || (g + {have})",
+                "status": "CASE WHEN g % 20 = 0 THEN 'left' ELSE 'active' END",
+                "completeness": "CASE WHEN g % 10 < 7 THEN 100 ELSE 60 END",
+                "is_complete": "(g % 10 < 7)",
+                "version": "1",
+            },
+            join=f"JOIN bench_grassroots b ON b.n = 1 + (g % {g_count})",
+        )
+    comps = list(
+        Competence.objects.filter(version__is_current=True)
+        .order_by("code")
+        .values_list("id", flat=True)
+    )
     root = Unit.objects.get(code="VN")
     if not DigitalSkillsDefinition.objects.exists():
-        d = DigitalSkillsDefinition.objects.create(unit=root, name="Kỹ năng số cơ bản", min_step=2,
-                                                   valid_from=datetime.date(2025, 1, 1))
+        d = DigitalSkillsDefinition.objects.create(
+            unit=root, name="Kỹ năng số cơ bản", min_step=2, valid_from=datetime.date(2025, 1, 1)
+        )
         d.competences.set(comps[:3])
     first_member = Member.objects.order_by("id").values_list("id", flat=True).first()
     have = SkillRecord.objects.count()
     if have < skill_records:
         comp_array = "ARRAY[" + ",".join(map(str, comps[:6])) + "]"
         # Records go to the first members densely, so that some meet the definition.
-        insert_series(SkillRecord, skill_records - have, {
-            # Six records per member, one per competence; every other member reaches step 2.
-            "member": f"{first_member} + ((g + {have} - 1) / 6) % {members}",
-            "competence": f"({comp_array})[1 + (g + {have}) % 6]",
-            "step": f"1 + ((g + {have} - 1) / 6) % 2", "source": "'attestation'",
-            "achieved_on": "DATE '2026-01-01' + (g % 300)",
-        })
+        insert_series(
+            SkillRecord,
+            skill_records - have,
+            {
+                # Six records per member, one per competence; every other member reaches step 2.
+                "member": f"{first_member} + ((g + {have} - 1) / 6) % {members}",
+                "competence": f"({comp_array})[1 + (g + {have}) % 6]",
+                "step": f"1 + ((g + {have} - 1) / 6) % 2",
+                "source": "'attestation'",
+                "achieved_on": "DATE '2026-01-01' + (g % 300)",
+            },
+        )
     if not TrainingSession.objects.exists():
-        course = Course.objects.create(unit=root, code="B-C1", title="Kỹ năng số cơ bản", target_step=2)
+        course = Course.objects.create(
+            unit=root, code="B-C1", title="Kỹ năng số cơ bản", target_step=2
+        )
         upper_ids = list(Unit.objects.filter(depth=3).values_list("id", flat=True))
-        sessions = [TrainingSession(code=f"B-S{i}", course=course, unit_id=upper_ids[i % len(upper_ids)],
-                                    starts_on=datetime.date(2026, 1, 5) + timedelta(days=i % 300),
-                                    ends_on=datetime.date(2026, 1, 5) + timedelta(days=i % 300),
-                                    venue="Hội trường", status="closed", checkin_token=f"b{i}")
-                    for i in range(20_000)]
+        sessions = [
+            TrainingSession(
+                code=f"B-S{i}",
+                course=course,
+                unit_id=upper_ids[i % len(upper_ids)],
+                starts_on=datetime.date(2026, 1, 5) + timedelta(days=i % 300),
+                ends_on=datetime.date(2026, 1, 5) + timedelta(days=i % 300),
+                venue="Hội trường",
+                status="closed",
+                checkin_token=f"b{i}",
+            )
+            for i in range(20_000)
+        ]
         TrainingSession.objects.bulk_create(sessions, batch_size=5000)
         s0 = TrainingSession.objects.order_by("id").values_list("id", flat=True).first()
-        insert_series(Enrolment, min(1_000_000, members // 10), {
-            "session": f"{s0} + g % 20000", "member": f"{first_member} + (g * 7) % {members}",
-            "status": "'completed'", "source": "'officer'", "completed_on": "DATE '2026-01-05' + (g % 300)",
-        })
+        insert_series(
+            Enrolment,
+            min(1_000_000, members // 10),
+            {
+                "session": f"{s0} + g % 20000",
+                "member": f"{first_member} + (g * 7) % {members}",
+                "status": "'completed'",
+                "source": "'officer'",
+                "completed_on": "DATE '2026-01-05' + (g % 300)",
+            },
+        )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
 
@@ -226,7 +307,9 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=2_000_000)
     parser.add_argument("--skill-records", type=int, default=5_000_000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--weeks", type=int, default=8, help="weeks of invented history in the figures")
+    parser.add_argument(
+        "--weeks", type=int, default=8, help="weeks of invented history in the figures"
+    )
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args()
     setup_django(args)
@@ -245,7 +328,11 @@ def main() -> None:
     results: list[tuple[str, str]] = []
     print("building data …", flush=True)
     timed("tree (bulk insert)", build_tree, results)
-    timed("members, skill records, sessions (generate_series)", lambda: build_data(args.members, args.skill_records), results)
+    timed(
+        "members, skill records, sessions (generate_series)",
+        lambda: build_data(args.members, args.skill_records),
+        results,
+    )
     units = Unit.objects.count()
     members = Member.objects.count()
     from congdoan.skills.models import SkillRecord
@@ -260,42 +347,74 @@ def main() -> None:
         started = time.perf_counter()
         written = snapshots.refresh(today, [indicator.code])[indicator.code]
         per_indicator[indicator.code] = (time.perf_counter() - started, written)
-        print(f"  {indicator.code}: {per_indicator[indicator.code][0]:.1f} s, {written:,} rows", flush=True)
-    results.append(("first full refresh (all indicators)", f"{sum(t for t, _ in per_indicator.values()):,.1f} s"))
+        print(
+            f"  {indicator.code}: {per_indicator[indicator.code][0]:.1f} s, {written:,} rows",
+            flush=True,
+        )
+    results.append(
+        (
+            "first full refresh (all indicators)",
+            f"{sum(t for t, _ in per_indicator.values()):,.1f} s",
+        )
+    )
     for code, (seconds, written) in per_indicator.items():
         results.append((f"  {code}", f"{seconds:,.1f} s ({written:,} rows)"))
     if not Figure.objects.filter(valid_from__lt=today).exists():
-        timed(f"invent {args.weeks} weeks of history (demo.py)",
-              lambda: demo._invent_history(today, DemoContext({}, sys.stdout), args.weeks), results)
+        timed(
+            f"invent {args.weeks} weeks of history (demo.py)",
+            lambda: demo._invent_history(today, DemoContext({}, sys.stdout), args.weeks),
+            results,
+        )
     results.append(("figures table rows", f"{Figure.objects.count():,}"))
 
     # The once-a-minute job: a full recompute, then incremental runs after one member moved.
     started = time.perf_counter()
     snapshots.refresh(today)
-    results.append(("steady-state full refresh (all indicators)", f"{time.perf_counter() - started:,.1f} s"))
+    results.append(
+        ("steady-state full refresh (all indicators)", f"{time.perf_counter() - started:,.1f} s")
+    )
     m = Member.objects.filter(status="active").order_by("id").first()
-    target = Unit.objects.filter(kind="grassroots_union").exclude(pk=m.unit_id).order_by("-id").first()
+    target = (
+        Unit.objects.filter(kind="grassroots_union").exclude(pk=m.unit_id).order_by("-id").first()
+    )
     m.unit = target
     m.save()
     started = time.perf_counter()
     written = snapshots.refresh(today, incremental=True)
-    results.append(("one member moved → incremental refresh (all indicators)",
-                    f"{time.perf_counter() - started:,.1f} s ({sum(written.values())} rows)"))
+    results.append(
+        (
+            "one member moved → incremental refresh (all indicators)",
+            f"{time.perf_counter() - started:,.1f} s ({sum(written.values())} rows)",
+        )
+    )
     started = time.perf_counter()
     snapshots.refresh(today, incremental=True)
-    results.append(("incremental refresh, nothing changed", f"{time.perf_counter() - started:,.1f} s"))
+    results.append(
+        ("incremental refresh, nothing changed", f"{time.perf_counter() - started:,.1f} s")
+    )
 
-    user, _ = get_user_model().objects.get_or_create(username="bench_admin", defaults={"is_superuser": True, "is_staff": True})
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench_admin", defaults={"is_superuser": True, "is_staff": True}
+    )
     client = Client()
     client.force_login(user)
     province = Unit.objects.get(code="P07")
     upper = Unit.objects.get(code="P07-U042")
     pages = [
         ("national dashboard (34 children)", "/indicators/VN/?i=skills.meeting_definition"),
-        ("province dashboard (100 children)", f"/indicators/{province.code}/?i=skills.meeting_definition"),
-        ("upper-level union dashboard (43 children)", f"/indicators/{upper.code}/?i=members.complete_data"),
+        (
+            "province dashboard (100 children)",
+            f"/indicators/{province.code}/?i=skills.meeting_definition",
+        ),
+        (
+            "upper-level union dashboard (43 children)",
+            f"/indicators/{upper.code}/?i=members.complete_data",
+        ),
         ("API list, national", "/api/v1/indicators?unit=VN"),
-        ("API series, province, 180 days", f"/api/v1/indicators/members.active/series?unit={province.code}"),
+        (
+            "API series, province, 180 days",
+            f"/api/v1/indicators/members.active/series?unit={province.code}",
+        ),
         ("xlsx export, province", f"/indicators/{province.code}/export.xlsx"),
     ]
     for label, url in pages:
@@ -315,14 +434,23 @@ def main() -> None:
     # Exactness at scale: the province's stored figures against counts over raw rows.
     started = time.perf_counter()
     children = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1))
-    stored = dict(Figure.objects.filter(indicator="members.complete_data", unit__in=children + [province]).on(today)
-                  .values_list("unit_id", "numerator"))
+    stored = dict(
+        Figure.objects.filter(indicator="members.complete_data", unit__in=children + [province])
+        .on(today)
+        .values_list("unit_id", "numerator")
+    )
     mismatches = 0
     for u in [province, *children]:
-        raw = Member.objects.filter(unit__path__startswith=u.path, status="active", is_complete=True).count()
+        raw = Member.objects.filter(
+            unit__path__startswith=u.path, status="active", is_complete=True
+        ).count()
         mismatches += raw != stored.get(u.pk, 0)
-    results.append(("rollup check: province + 100 children vs raw rows",
-                    f"{mismatches} mismatches ({time.perf_counter() - started:,.1f} s)"))
+    results.append(
+        (
+            "rollup check: province + 100 children vs raw rows",
+            f"{mismatches} mismatches ({time.perf_counter() - started:,.1f} s)",
+        )
+    )
 
     width = max(len(label) for label, _ in results)
     print()

@@ -61,7 +61,11 @@ def child(fmt: str, postgres: bool) -> None:
         rows = qs.count()
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"format": fmt, "rows": rows, "seconds": seconds, "bytes": size, "peak_mb": peak_mb}))
+    print(
+        json.dumps(
+            {"format": fmt, "rows": rows, "seconds": seconds, "bytes": size, "peak_mb": peak_mb}
+        )
+    )
 
 
 def main() -> None:
@@ -74,14 +78,24 @@ def main() -> None:
         return
     results = []
     for fmt in ("csv", "xlsx"):
-        command = [sys.executable, __file__, "--child", fmt] + (["--postgres"] if args.postgres else [])
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        command = [sys.executable, __file__, "--child", fmt] + (
+            ["--postgres"] if args.postgres else []
+        )
+        output = (
+            subprocess.run(command, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         results.append(json.loads(output))
     print(f"database: {'postgresql' if args.postgres else 'sqlite'}")
-    print("| format | rows | seconds | rows/s | file MB | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
+    print(
+        "| format | rows | seconds | rows/s | file MB | peak RSS MB |\n|---|---:|---:|---:|---:|---:|"
+    )
     for r in results:
-        print(f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
-              f"{r['bytes'] / 1e6:.1f} | {r['peak_mb']:.0f} |")
+        print(
+            f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
+            f"{r['bytes'] / 1e6:.1f} | {r['peak_mb']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

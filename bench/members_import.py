@@ -34,7 +34,9 @@ def setup_django(postgres: bool) -> None:
     if postgres:
         import psycopg
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
             conn.execute("DROP DATABASE IF EXISTS cd_bench_members_import")
             conn.execute("CREATE DATABASE cd_bench_members_import")
         os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/cd_bench_members_import"
@@ -69,16 +71,33 @@ def make_xlsx(path: str, rows: int, seed: int = 7) -> None:
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
     sheet.write_string(0, 0, "CÔNG ĐOÀN CƠ SỞ CÔNG TY TNHH MAY MẶC ĐÔNG BẮC")
     sheet.write_string(1, 0, "DANH SÁCH ĐOÀN VIÊN")
-    headers = ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Số điện thoại", "Dân tộc", "Tôn giáo",
-               "Trình độ văn hoá", "Trình độ chuyên môn", "Chức vụ", "Ngày vào Công đoàn"]
+    headers = [
+        "STT",
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Số CCCD",
+        "Số điện thoại",
+        "Dân tộc",
+        "Tôn giáo",
+        "Trình độ văn hoá",
+        "Trình độ chuyên môn",
+        "Chức vụ",
+        "Ngày vào Công đoàn",
+    ]
     for c, h in enumerate(headers):
         sheet.write_string(3, c, h)
     for i in range(rows):
         r = i + 4
         female = rng.random() < 0.56
         gender = "female" if female else "male"
-        name = " ".join([rng.choice(surnames), rng.choice(FEMALE_MIDDLE if female else MALE_MIDDLE),
-                         rng.choice(FEMALE_GIVEN if female else MALE_GIVEN)])
+        name = " ".join(
+            [
+                rng.choice(surnames),
+                rng.choice(FEMALE_MIDDLE if female else MALE_MIDDLE),
+                rng.choice(FEMALE_GIVEN if female else MALE_GIVEN),
+            ]
+        )
         born = datetime.date(1966, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 40))
         province = rng.choice(["022", "030", "031", "034", "036", "038", "040", "001"])
         number = cccd.make(province, gender, born.year, i % 10**6)
@@ -86,7 +105,9 @@ def make_xlsx(path: str, rows: int, seed: int = 7) -> None:
         sheet.write_string(r, 1, name)
         sheet.write_string(r, 2, "Nữ" if female else "Nam")
         if i % 2:
-            sheet.write_datetime(r, 3, datetime.datetime.combine(born, datetime.time()), date_format)
+            sheet.write_datetime(
+                r, 3, datetime.datetime.combine(born, datetime.time()), date_format
+            )
         else:
             sheet.write_string(r, 3, born.strftime("%d/%m/%Y"))
         sheet.write_number(r, 4, int(number))  # Excel drops the leading zero
@@ -94,7 +115,9 @@ def make_xlsx(path: str, rows: int, seed: int = 7) -> None:
         sheet.write_string(r, 6, "Kinh" if rng.random() < 0.9 else "Tày")
         sheet.write_string(r, 7, "Không")
         sheet.write_string(r, 8, "12/12")
-        sheet.write_string(r, 9, rng.choice(["Đại học", "Cao đẳng", "Trung cấp", "Sơ cấp", "Không"]))
+        sheet.write_string(
+            r, 9, rng.choice(["Đại học", "Cao đẳng", "Trung cấp", "Sơ cấp", "Không"])
+        )
         sheet.write_string(r, 10, rng.choice(JOBS))
         sheet.write_string(r, 11, "01/03/2020")
     workbook.close()
@@ -121,7 +144,9 @@ def main() -> None:
     path = os.path.join(os.environ["CONGDOAN_VAR_DIR"], "members.xlsx")
     t = time.perf_counter()
     make_xlsx(path, args.rows)
-    print(f"built {args.rows:,}-row xlsx ({os.path.getsize(path) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+    print(
+        f"built {args.rows:,}-row xlsx ({os.path.getsize(path) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s"
+    )
 
     results = []
 
@@ -133,12 +158,24 @@ def main() -> None:
         return outcome
 
     measure("parse (calamine, every cell)", lambda: sum(1 for _ in read_rows(path, "members.xlsx")))
-    measure("dry run (parse, normalise, validate, match)",
-            lambda: _summary(importing.Importer(actor, tree.gr_a1, dry_run=True).run(path, "members.xlsx")))
-    measure("import (… + write members and history)",
-            lambda: _summary(importing.Importer(actor, tree.gr_a1, dry_run=False).run(path, "members.xlsx")))
-    measure("re-import of the same file (all unchanged)",
-            lambda: _summary(importing.Importer(actor, tree.gr_a1, dry_run=False).run(path, "members.xlsx")))
+    measure(
+        "dry run (parse, normalise, validate, match)",
+        lambda: _summary(
+            importing.Importer(actor, tree.gr_a1, dry_run=True).run(path, "members.xlsx")
+        ),
+    )
+    measure(
+        "import (… + write members and history)",
+        lambda: _summary(
+            importing.Importer(actor, tree.gr_a1, dry_run=False).run(path, "members.xlsx")
+        ),
+    )
+    measure(
+        "re-import of the same file (all unchanged)",
+        lambda: _summary(
+            importing.Importer(actor, tree.gr_a1, dry_run=False).run(path, "members.xlsx")
+        ),
+    )
     assert Member.objects.count() == args.rows
 
     # The floor: the same rows, already prepared, straight into the table (rolled back).
@@ -167,8 +204,10 @@ def main() -> None:
 
 
 def _summary(summary) -> str:
-    return (f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged, "
-            f"{summary.rejected} rejected")
+    return (
+        f"{summary.created} new, {summary.updated} updated, {summary.unchanged} unchanged, "
+        f"{summary.rejected} rejected"
+    )
 
 
 if __name__ == "__main__":

@@ -26,9 +26,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-QUERIES = ["nguyen van h", "tran thi", "le van d", "pham thi thu", "hoang", "nguyen thi ngoc a", "hai", "hoa",
-           "dang van", "bui thi h", "vu duc", "ngo thi l", "do van t", "phan thanh", "duong", "trang",
-           "nguyen minh", "le thi hong", "ho van", "dinh"]
+QUERIES = [
+    "nguyen van h",
+    "tran thi",
+    "le van d",
+    "pham thi thu",
+    "hoang",
+    "nguyen thi ngoc a",
+    "hai",
+    "hoa",
+    "dang van",
+    "bui thi h",
+    "vu duc",
+    "ngo thi l",
+    "do van t",
+    "phan thanh",
+    "duong",
+    "trang",
+    "nguyen minh",
+    "le thi hong",
+    "ho van",
+    "dinh",
+]
 
 
 def setup_django(args) -> None:
@@ -37,7 +56,9 @@ def setup_django(args) -> None:
     if args.postgres:
         import psycopg
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
             if not args.keep:
                 conn.execute(f"DROP DATABASE IF EXISTS {name}")
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
@@ -74,15 +95,36 @@ def build(args) -> None:
     with transaction.atomic():
         org_demo.build(ctx)
     # A sibling province of the same size, outside the first one's scope.
-    other = Unit.objects.filter(code="LDLD-OTHER").first() or Unit.objects.add_root(instance=Unit(
-        code="LDLD-OTHER", name="Liên đoàn Lao động tỉnh Khác", kind=UnitKind.PROVINCIAL_FEDERATION,
-        province_code=22))
-    upper = Unit.objects.filter(code="OT-KCN").first() or Unit.objects.add_child(other, instance=Unit(
-        code="OT-KCN", name="Công đoàn KCN", kind=UnitKind.INDUSTRIAL_ZONE_UNION, province_code=22))
-    for n in range(Unit.objects.filter(code__startswith="OT-CDCS-").count() + 1, args.units // 4 + 1):
-        Unit.objects.add_child(Unit.objects.get(pk=upper.pk), instance=Unit(
-            code=f"OT-CDCS-{n:04d}", name=f"CĐCS {n}", kind=UnitKind.GRASSROOTS_UNION, province_code=22,
-            worker_count=500))
+    other = Unit.objects.filter(code="LDLD-OTHER").first() or Unit.objects.add_root(
+        instance=Unit(
+            code="LDLD-OTHER",
+            name="Liên đoàn Lao động tỉnh Khác",
+            kind=UnitKind.PROVINCIAL_FEDERATION,
+            province_code=22,
+        )
+    )
+    upper = Unit.objects.filter(code="OT-KCN").first() or Unit.objects.add_child(
+        other,
+        instance=Unit(
+            code="OT-KCN",
+            name="Công đoàn KCN",
+            kind=UnitKind.INDUSTRIAL_ZONE_UNION,
+            province_code=22,
+        ),
+    )
+    for n in range(
+        Unit.objects.filter(code__startswith="OT-CDCS-").count() + 1, args.units // 4 + 1
+    ):
+        Unit.objects.add_child(
+            Unit.objects.get(pk=upper.pk),
+            instance=Unit(
+                code=f"OT-CDCS-{n:04d}",
+                name=f"CĐCS {n}",
+                kind=UnitKind.GRASSROOTS_UNION,
+                province_code=22,
+                worker_count=500,
+            ),
+        )
     print(f"units ready in {time.perf_counter() - start:.0f} s")
     for root, count in ((ctx.data["root"], args.members), (other, args.members // 2)):
         sub = DemoContext(options={}, stdout=io.StringIO(), rng=random.Random(root.pk))
@@ -93,7 +135,9 @@ def build(args) -> None:
             with transaction.atomic():
                 member_demo.build(sub, count=done + step)
             done += step
-            print(f"  {root.code}: {done:,} members ({time.perf_counter() - start:.0f} s)", flush=True)
+            print(
+                f"  {root.code}: {done:,} members ({time.perf_counter() - start:.0f} s)", flush=True
+            )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE members_member")
@@ -129,24 +173,41 @@ def main() -> None:
     root = Unit.objects.get(code="LDLD-QN")
     province_admin, _ = User.objects.get_or_create(username="bench_admin")
     RoleAssignment.objects.get_or_create(user=province_admin, unit=root, role=Role.ADMINISTRATOR)
-    big = (Member.objects.filter(unit__path__startswith=root.path).values("unit").order_by()
-           .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id")).order_by("-n").first())
+    big = (
+        Member.objects.filter(unit__path__startswith=root.path)
+        .values("unit")
+        .order_by()
+        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
+        .order_by("-n")
+        .first()
+    )
     grassroots = Unit.objects.get(pk=big["unit"])
     officer, _ = User.objects.get_or_create(username="bench_officer")
     RoleAssignment.objects.get_or_create(user=officer, unit=grassroots, role=Role.OFFICER)
 
     total = Member.objects.count()
     in_scope = Member.objects.visible_to(province_admin).count()
-    print(f"\ndatabase: {connection.vendor}; members: {total:,} ({in_scope:,} in the province); "
-          f"grassroots officer's unit: {big['n']:,} members")
+    print(
+        f"\ndatabase: {connection.vendor}; members: {total:,} ({in_scope:,} in the province); "
+        f"grassroots officer's unit: {big['n']:,} members"
+    )
 
     rows = []
-    for label, user in (("province administrator", province_admin), ("grassroots officer", officer)):
-        for what in ("first page (50, index order)", "count, capped at 1,001", "exact count of matches"):
+    for label, user in (
+        ("province administrator", province_admin),
+        ("grassroots officer", officer),
+    ):
+        for what in (
+            "first page (50, index order)",
+            "count, capped at 1,001",
+            "exact count of matches",
+        ):
             timings = []
             for _ in range(args.repeat):
                 for text in QUERIES:
-                    fresh = User.objects.get(pk=user.pk)  # the scope is read per request, as in a view
+                    fresh = User.objects.get(
+                        pk=user.pk
+                    )  # the scope is read per request, as in a view
                     start = time.perf_counter()
                     scoped = Member.objects.visible_to(fresh).select_related("unit")
                     qs = scoped.search(text)
@@ -157,7 +218,9 @@ def main() -> None:
                     else:
                         qs.count()
                     timings.append((time.perf_counter() - start) * 1000)
-            rows.append((label, what, statistics.median(timings), percentile(timings, 95), max(timings)))
+            rows.append(
+                (label, what, statistics.median(timings), percentile(timings, 95), max(timings))
+            )
     print("| scope | query | p50 ms | p95 ms | max ms |\n|---|---|---:|---:|---:|")
     for label, what, p50, p95, worst in rows:
         print(f"| {label} | {what} | {p50:.1f} | {p95:.1f} | {worst:.1f} |")

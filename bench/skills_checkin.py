@@ -58,34 +58,64 @@ def main() -> None:
     )
 
     rng = random.Random(7)
-    root = Unit.objects.add_root(instance=Unit(code="P", name="Liên đoàn Lao động tỉnh", kind=UnitKind.PROVINCIAL_FEDERATION))
-    zone = Unit.objects.add_child(root, instance=Unit(code="Z", name="Công đoàn KCN", kind=UnitKind.INDUSTRIAL_ZONE_UNION))
-    units = [Unit.objects.add_child(Unit.objects.get(pk=zone.pk), instance=Unit(
-        code=f"G{i}", name=f"CĐCS {i}", kind=UnitKind.GRASSROOTS_UNION)) for i in range(40)]
+    root = Unit.objects.add_root(
+        instance=Unit(code="P", name="Liên đoàn Lao động tỉnh", kind=UnitKind.PROVINCIAL_FEDERATION)
+    )
+    zone = Unit.objects.add_child(
+        root, instance=Unit(code="Z", name="Công đoàn KCN", kind=UnitKind.INDUSTRIAL_ZONE_UNION)
+    )
+    units = [
+        Unit.objects.add_child(
+            Unit.objects.get(pk=zone.pk),
+            instance=Unit(code=f"G{i}", name=f"CĐCS {i}", kind=UnitKind.GRASSROOTS_UNION),
+        )
+        for i in range(40)
+    ]
     people = []
     for i in range(args.members):
-        m = Member(unit=units[i % len(units)], full_name=f"Nguyễn Văn {i}", gender="male",
-                   date_of_birth=datetime.date(1990, 1, 1), cccd=cccd.make("022", "male", 1990, 100000 + i),
-                   card_number=f"C{i:07d}")
+        m = Member(
+            unit=units[i % len(units)],
+            full_name=f"Nguyễn Văn {i}",
+            gender="male",
+            date_of_birth=datetime.date(1990, 1, 1),
+            cccd=cccd.make("022", "male", 1990, 100000 + i),
+            card_number=f"C{i:07d}",
+        )
         m.prepare()
         people.append(m)
     Member.objects.bulk_create(people, batch_size=2000)
     comps = {c.code: c for c in Competence.objects.filter(version__is_current=True)}
-    definition = DigitalSkillsDefinition.objects.create(unit=root, name="Cơ bản", valid_from=datetime.date(2025, 1, 1))
+    definition = DigitalSkillsDefinition.objects.create(
+        unit=root, name="Cơ bản", valid_from=datetime.date(2025, 1, 1)
+    )
     definition.competences.set([comps["1.1"], comps["2.3"], comps["4.2"]])
     ids = list(Member.objects.values_list("pk", flat=True))
     records = []
     for pk in ids:
         for code in rng.sample(["1.1", "2.3", "4.2", "2.6", "6.2"], rng.randint(0, 4)):
-            records.append(SkillRecord(member_id=pk, competence=comps[code], step=rng.randint(1, 3),
-                                       source=RecordSource.IMPORT, achieved_on=datetime.date(2026, 1, 1)))
+            records.append(
+                SkillRecord(
+                    member_id=pk,
+                    competence=comps[code],
+                    step=rng.randint(1, 3),
+                    source=RecordSource.IMPORT,
+                    achieved_on=datetime.date(2026, 1, 1),
+                )
+            )
     SkillRecord.objects.bulk_create(records, batch_size=5000)
     today = timezone.localdate()
     course = Course.objects.create(unit=root, code="X", title="Kỹ năng số cơ bản")
 
     def new_session(code):
-        return TrainingSession.objects.create(code=code, course=course, unit=zone, starts_on=today, ends_on=today,
-                                              venue="Hội trường", status="open")
+        return TrainingSession.objects.create(
+            code=code,
+            course=course,
+            unit=zone,
+            starts_on=today,
+            ends_on=today,
+            venue="Hội trường",
+            status="open",
+        )
 
     rows = []
     # 1. sequential check-ins
@@ -99,7 +129,9 @@ def main() -> None:
     # 2. concurrent burst, with duplicates
     session = new_session("BURST")
     distinct = members[: args.burst - args.burst // 5]
-    calls = [m.pk for m in distinct] + [m.pk for m in distinct[: args.burst // 5]]  # a fifth scan twice
+    calls = [m.pk for m in distinct] + [
+        m.pk for m in distinct[: args.burst // 5]
+    ]  # a fifth scan twice
     rng.shuffle(calls)
 
     def scan(pk):
@@ -114,17 +146,34 @@ def main() -> None:
         created = sum(pool.map(scan, calls))
     burst = time.perf_counter() - start
     stored = Attendance.objects.filter(session=session).count()
-    rows.append((f"burst of {len(calls)} ({args.threads} threads)", f"{burst:.2f} s",
-                 f"{created} created, {stored} stored, {len(set(calls))} distinct"))
+    rows.append(
+        (
+            f"burst of {len(calls)} ({args.threads} threads)",
+            f"{burst:.2f} s",
+            f"{created} created, {stored} stored, {len(set(calls))} distinct",
+        )
+    )
     # 3. queries
-    definition = DigitalSkillsDefinition.objects.prefetch_related("competences").get(pk=definition.pk)
+    definition = DigitalSkillsDefinition.objects.prefetch_related("competences").get(
+        pk=definition.pk
+    )
     for label, fn in [
         ("members_meeting count (all)", lambda: queries.members_meeting(definition, today).count()),
-        ("members_meeting count (one CĐCS)",
-         lambda: queries.members_meeting(definition, today, Member.objects.filter(unit=units[0])).count()),
+        (
+            "members_meeting count (one CĐCS)",
+            lambda: queries.members_meeting(
+                definition, today, Member.objects.filter(unit=units[0])
+            ).count(),
+        ),
         ("unit report (zone)", lambda: queries.unit_report(zone, definition, today)["meeting"]),
-        ("leave-no-one-behind xlsx (zone)", lambda: len(views._export(
-            queries.leave_behind(zone, definition, today), "xlsx", zone, today).content)),
+        (
+            "leave-no-one-behind xlsx (zone)",
+            lambda: len(
+                views._export(
+                    queries.leave_behind(zone, definition, today), "xlsx", zone, today
+                ).content
+            ),
+        ),
     ]:
         times = []
         for _ in range(3):

@@ -50,14 +50,18 @@ class StrictParser(Parser):
         data = super().parse_body(request)
         where = _find_nul(data)
         if where is not None:
-            raise NinjaValidationError([{"loc": ["body", *where], "msg": NUL_MESSAGE, "type": "value_error"}])
+            raise NinjaValidationError(
+                [{"loc": ["body", *where], "msg": NUL_MESSAGE, "type": "value_error"}]
+            )
         return data
 
     def parse_querydict(self, data, list_fields, request):
         result = super().parse_querydict(data, list_fields, request)
         where = _find_nul(result)
         if where is not None:
-            raise NinjaValidationError([{"loc": list(where), "msg": NUL_MESSAGE, "type": "value_error"}])
+            raise NinjaValidationError(
+                [{"loc": list(where), "msg": NUL_MESSAGE, "type": "value_error"}]
+            )
         return result
 
 

@@ -1,11 +1,11 @@
 """Fixtures shared by every app's tests: a small province tree and users at known places.
 
-    PROV (provincial federation)          federation admin: admin_user
-    ├── ZONE (industrial-zone union)      zone officer: officer_a (officer on ZONE)
-    │   ├── GR-A1 (grassroots union)      grassroots officer: grassroots_a (officer on GR-A1)
-    │   └── GR-A2
-    └── WARD (commune union)              sibling officer: officer_b (officer on WARD)
-        └── GR-B1
+PROV (provincial federation)          federation admin: admin_user
+├── ZONE (industrial-zone union)      zone officer: officer_a (officer on ZONE)
+│   ├── GR-A1 (grassroots union)      grassroots officer: grassroots_a (officer on GR-A1)
+│   └── GR-A2
+└── WARD (commune union)              sibling officer: officer_b (officer on WARD)
+    └── GR-B1
 """
 
 from __future__ import annotations
@@ -37,14 +37,35 @@ def make_user(username: str, unit: Unit | None = None, role: str | None = None, 
 
 class Tree:
     def __init__(self):
-        self.prov = make_unit(None, "PROV", "Liên đoàn Lao động tỉnh Quảng Ninh", UnitKind.PROVINCIAL_FEDERATION,
-                              province_code=22, abbreviation="LĐLĐ")
-        self.zone = make_unit(self.prov, "ZONE", "Công đoàn các Khu công nghiệp", UnitKind.INDUSTRIAL_ZONE_UNION)
+        self.prov = make_unit(
+            None,
+            "PROV",
+            "Liên đoàn Lao động tỉnh Quảng Ninh",
+            UnitKind.PROVINCIAL_FEDERATION,
+            province_code=22,
+            abbreviation="LĐLĐ",
+        )
+        self.zone = make_unit(
+            self.prov, "ZONE", "Công đoàn các Khu công nghiệp", UnitKind.INDUSTRIAL_ZONE_UNION
+        )
         self.ward = make_unit(self.prov, "WARD", "Công đoàn phường Hạ Long", UnitKind.COMMUNE_UNION)
-        self.gr_a1 = make_unit(self.zone, "GR-A1", "Công đoàn cơ sở Công ty TNHH Đông Bắc", UnitKind.GRASSROOTS_UNION,
-                               employer_name="Công ty TNHH Đông Bắc", worker_count=1200)
-        self.gr_a2 = make_unit(self.zone, "GR-A2", "Công đoàn cơ sở Công ty Cổ phần Hoà Bình", UnitKind.GRASSROOTS_UNION)
-        self.gr_b1 = make_unit(self.ward, "GR-B1", "Công đoàn cơ sở Công ty TNHH Sao Mai", UnitKind.GRASSROOTS_UNION)
+        self.gr_a1 = make_unit(
+            self.zone,
+            "GR-A1",
+            "Công đoàn cơ sở Công ty TNHH Đông Bắc",
+            UnitKind.GRASSROOTS_UNION,
+            employer_name="Công ty TNHH Đông Bắc",
+            worker_count=1200,
+        )
+        self.gr_a2 = make_unit(
+            self.zone,
+            "GR-A2",
+            "Công đoàn cơ sở Công ty Cổ phần Hoà Bình",
+            UnitKind.GRASSROOTS_UNION,
+        )
+        self.gr_b1 = make_unit(
+            self.ward, "GR-B1", "Công đoàn cơ sở Công ty TNHH Sao Mai", UnitKind.GRASSROOTS_UNION
+        )
 
     def refresh(self):
         for name in ("prov", "zone", "ward", "gr_a1", "gr_a2", "gr_b1"):

@@ -23,4 +23,6 @@ class ScopedRoute:
 
 def assert_hidden(client, url: str, method: str = "get", data: dict | None = None) -> None:
     response = getattr(client, method)(url, data or {})
-    assert response.status_code == 404, f"{method.upper()} {url} answered {response.status_code}, expected 404"
+    assert response.status_code == 404, (
+        f"{method.upper()} {url} answered {response.status_code}, expected 404"
+    )

@@ -58,7 +58,11 @@ def issue_token(request, payload: TokenIn):
         return 401, {"detail": _("Wrong username or password.")}
     if user_has_totp(user):
         if not payload.otp:
-            return 401, {"detail": _("This account uses two-factor authentication: send the 6-digit code as otp.")}
+            return 401, {
+                "detail": _(
+                    "This account uses two-factor authentication: send the 6-digit code as otp."
+                )
+            }
         if not verify_totp(user, payload.otp):
             ratelimit.consume(request, action="login_failed", key=key)
             return 401, {"detail": _("Wrong two-factor code.")}

@@ -44,10 +44,14 @@ class ApiToken(models.Model):
 
     PREFIX = "cds_"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    hint = models.CharField(_("hint"), max_length=12, help_text=_("first characters, to recognise the token"))
+    hint = models.CharField(
+        _("hint"), max_length=12, help_text=_("first characters, to recognise the token")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

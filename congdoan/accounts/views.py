@@ -24,10 +24,15 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.issue_token(request.user, form.cleaned_data["name"])
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-    return render(request, "accounts/tokens.html", {
-        "form": form, "new_token": new_token,
-        "tokens": ApiToken.objects.filter(user=request.user),
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+    )
 
 
 @login_required

@@ -15,20 +15,69 @@ from django.utils.translation import gettext as _
 
 # Pre-2025 province codes used in digits 1–3 (they did not change with the 2025 merger).
 PROVINCE_CODES: dict[str, str] = {
-    "001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn", "008": "Tuyên Quang",
-    "010": "Lào Cai", "011": "Điện Biên", "012": "Lai Châu", "014": "Sơn La", "015": "Yên Bái",
-    "017": "Hoà Bình", "019": "Thái Nguyên", "020": "Lạng Sơn", "022": "Quảng Ninh",
-    "024": "Bắc Giang", "025": "Phú Thọ", "026": "Vĩnh Phúc", "027": "Bắc Ninh", "030": "Hải Dương",
-    "031": "Hải Phòng", "033": "Hưng Yên", "034": "Thái Bình", "035": "Hà Nam", "036": "Nam Định",
-    "037": "Ninh Bình", "038": "Thanh Hoá", "040": "Nghệ An", "042": "Hà Tĩnh", "044": "Quảng Bình",
-    "045": "Quảng Trị", "046": "Thừa Thiên Huế", "048": "Đà Nẵng", "049": "Quảng Nam",
-    "051": "Quảng Ngãi", "052": "Bình Định", "054": "Phú Yên", "056": "Khánh Hoà",
-    "058": "Ninh Thuận", "060": "Bình Thuận", "062": "Kon Tum", "064": "Gia Lai", "066": "Đắk Lắk",
-    "067": "Đắk Nông", "068": "Lâm Đồng", "070": "Bình Phước", "072": "Tây Ninh",
-    "074": "Bình Dương", "075": "Đồng Nai", "077": "Bà Rịa – Vũng Tàu", "079": "TP Hồ Chí Minh",
-    "080": "Long An", "082": "Tiền Giang", "083": "Bến Tre", "084": "Trà Vinh", "086": "Vĩnh Long",
-    "087": "Đồng Tháp", "089": "An Giang", "091": "Kiên Giang", "092": "Cần Thơ", "093": "Hậu Giang",
-    "094": "Sóc Trăng", "095": "Bạc Liêu", "096": "Cà Mau",
+    "001": "Hà Nội",
+    "002": "Hà Giang",
+    "004": "Cao Bằng",
+    "006": "Bắc Kạn",
+    "008": "Tuyên Quang",
+    "010": "Lào Cai",
+    "011": "Điện Biên",
+    "012": "Lai Châu",
+    "014": "Sơn La",
+    "015": "Yên Bái",
+    "017": "Hoà Bình",
+    "019": "Thái Nguyên",
+    "020": "Lạng Sơn",
+    "022": "Quảng Ninh",
+    "024": "Bắc Giang",
+    "025": "Phú Thọ",
+    "026": "Vĩnh Phúc",
+    "027": "Bắc Ninh",
+    "030": "Hải Dương",
+    "031": "Hải Phòng",
+    "033": "Hưng Yên",
+    "034": "Thái Bình",
+    "035": "Hà Nam",
+    "036": "Nam Định",
+    "037": "Ninh Bình",
+    "038": "Thanh Hoá",
+    "040": "Nghệ An",
+    "042": "Hà Tĩnh",
+    "044": "Quảng Bình",
+    "045": "Quảng Trị",
+    "046": "Thừa Thiên Huế",
+    "048": "Đà Nẵng",
+    "049": "Quảng Nam",
+    "051": "Quảng Ngãi",
+    "052": "Bình Định",
+    "054": "Phú Yên",
+    "056": "Khánh Hoà",
+    "058": "Ninh Thuận",
+    "060": "Bình Thuận",
+    "062": "Kon Tum",
+    "064": "Gia Lai",
+    "066": "Đắk Lắk",
+    "067": "Đắk Nông",
+    "068": "Lâm Đồng",
+    "070": "Bình Phước",
+    "072": "Tây Ninh",
+    "074": "Bình Dương",
+    "075": "Đồng Nai",
+    "077": "Bà Rịa – Vũng Tàu",
+    "079": "TP Hồ Chí Minh",
+    "080": "Long An",
+    "082": "Tiền Giang",
+    "083": "Bến Tre",
+    "084": "Trà Vinh",
+    "086": "Vĩnh Long",
+    "087": "Đồng Tháp",
+    "089": "An Giang",
+    "091": "Kiên Giang",
+    "092": "Cần Thơ",
+    "093": "Hậu Giang",
+    "094": "Sóc Trăng",
+    "095": "Bạc Liêu",
+    "096": "Cà Mau",
 }
 
 MALE, FEMALE = "male", "female"
@@ -108,35 +157,72 @@ def problems(number: str, gender: str | None = None, year: int | None = None) ->
     if not number.isdigit():
         return [CccdProblem("digits", _("A citizen identity number has digits only."))]
     if len(number) == 9:
-        return [CccdProblem("old_id", _(
-            "This is a 9-digit old identity card number; enter the 12-digit citizen identity number."
-        ))]
+        return [
+            CccdProblem(
+                "old_id",
+                _(
+                    "This is a 9-digit old identity card number; enter the 12-digit citizen identity number."
+                ),
+            )
+        ]
     if len(number) != 12:
-        return [CccdProblem("length", _("A citizen identity number has 12 digits (this one has %(n)d).")
-                            % {"n": len(number)})]
+        return [
+            CccdProblem(
+                "length",
+                _("A citizen identity number has 12 digits (this one has %(n)d).")
+                % {"n": len(number)},
+            )
+        ]
     found: list[CccdProblem] = []
     if number[:3] not in PROVINCE_CODES:
-        found.append(CccdProblem("province", _(
-            "The first three digits (%(code)s) are not a province code."
-        ) % {"code": number[:3]}))
+        found.append(
+            CccdProblem(
+                "province",
+                _("The first three digits (%(code)s) are not a province code.")
+                % {"code": number[:3]},
+            )
+        )
     digit = int(number[3])
     if gender in (MALE, FEMALE) and (digit % 2 == 1) != (gender == FEMALE):
-        found.append(CccdProblem("gender", _(
-            "The fourth digit (%(digit)d) is for a %(theirs)s, but the member is recorded as %(ours)s."
-        ) % {
-            "digit": digit,
-            "theirs": _("woman") if digit % 2 else _("man"),
-            "ours": _("a woman") if gender == FEMALE else _("a man"),
-        }))
+        found.append(
+            CccdProblem(
+                "gender",
+                _(
+                    "The fourth digit (%(digit)d) is for a %(theirs)s, but the member is recorded as %(ours)s."
+                )
+                % {
+                    "digit": digit,
+                    "theirs": _("woman") if digit % 2 else _("man"),
+                    "ours": _("a woman") if gender == FEMALE else _("a man"),
+                },
+            )
+        )
     if year is not None:
         if FIRST_YEAR <= year <= LAST_YEAR and digit // 2 != (year - 1900) // 100:
-            found.append(CccdProblem("century", _(
-                "The fourth digit (%(digit)d) says born in %(start)d–%(end)d, but the date of birth is in %(year)d."
-            ) % {"digit": digit, "start": 1900 + digit // 2 * 100, "end": 1999 + digit // 2 * 100, "year": year}))
+            found.append(
+                CccdProblem(
+                    "century",
+                    _(
+                        "The fourth digit (%(digit)d) says born in %(start)d–%(end)d, but the date of birth is in %(year)d."
+                    )
+                    % {
+                        "digit": digit,
+                        "start": 1900 + digit // 2 * 100,
+                        "end": 1999 + digit // 2 * 100,
+                        "year": year,
+                    },
+                )
+            )
         if number[4:6] != f"{year % 100:02d}":
-            found.append(CccdProblem("year", _(
-                "The fifth and sixth digits (%(digits)s) should be the last two digits of the year of birth (%(year)02d)."
-            ) % {"digits": number[4:6], "year": year % 100}))
+            found.append(
+                CccdProblem(
+                    "year",
+                    _(
+                        "The fifth and sixth digits (%(digits)s) should be the last two digits of the year of birth (%(year)02d)."
+                    )
+                    % {"digits": number[4:6], "year": year % 100},
+                )
+            )
     return found
 
 

@@ -91,8 +91,13 @@ def compile_tree(root: Path) -> list[Path]:
     no Vietnamese) live beside ours in their own file that ``makemessages`` leaves alone.
     """
     written = []
-    folders = sorted({po.parent for po in root.rglob("*.po")
-                      if "node_modules" not in po.parts and ".venv" not in po.parts})
+    folders = sorted(
+        {
+            po.parent
+            for po in root.rglob("*.po")
+            if "node_modules" not in po.parts and ".venv" not in po.parts
+        }
+    )
     for folder in folders:
         messages: dict[str, str] = {}
         catalogues = sorted(folder.glob("*.po"), key=lambda p: (p.name == "django.po", p.name))

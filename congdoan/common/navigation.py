@@ -52,6 +52,5 @@ def items_for(user, roles_held: set[str]) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     return [
-        item for item in all_items()
-        if (item.roles is None or item.roles & roles_held) and item.url
+        item for item in all_items() if (item.roles is None or item.roles & roles_held) and item.url
     ]

@@ -30,12 +30,19 @@ def font_css() -> str:
     bvp = _be_vietnam_pro_dir()
     faces = []
     if bvp is not None:
-        faces = [("normal", 400, bvp / "BeVietnamPro-Regular.ttf"), ("normal", 700, bvp / "BeVietnamPro-Bold.ttf"),
-                 ("italic", 400, bvp / "BeVietnamPro-Italic.ttf"), ("italic", 700, bvp / "BeVietnamPro-BoldItalic.ttf")]
+        faces = [
+            ("normal", 400, bvp / "BeVietnamPro-Regular.ttf"),
+            ("normal", 700, bvp / "BeVietnamPro-Bold.ttf"),
+            ("italic", 400, bvp / "BeVietnamPro-Italic.ttf"),
+            ("italic", 700, bvp / "BeVietnamPro-BoldItalic.ttf"),
+        ]
     else:
-        faces = [("normal", 400, DEJAVU_DIR / "DejaVuSans.ttf"), ("normal", 700, DEJAVU_DIR / "DejaVuSans-Bold.ttf"),
-                 ("italic", 400, DEJAVU_DIR / "DejaVuSans-Oblique.ttf"),
-                 ("italic", 700, DEJAVU_DIR / "DejaVuSans-BoldOblique.ttf")]
+        faces = [
+            ("normal", 400, DEJAVU_DIR / "DejaVuSans.ttf"),
+            ("normal", 700, DEJAVU_DIR / "DejaVuSans-Bold.ttf"),
+            ("italic", 400, DEJAVU_DIR / "DejaVuSans-Oblique.ttf"),
+            ("italic", 700, DEJAVU_DIR / "DejaVuSans-BoldOblique.ttf"),
+        ]
     for style, weight, path in faces:
         if path.exists():
             rules.append(
@@ -46,7 +53,9 @@ def font_css() -> str:
     return "\n".join(rules)
 
 
-def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list[str] | None = None) -> bytes:
+def render_pdf(
+    html: str, *, base_url: str | None = None, stylesheets: list[str] | None = None
+) -> bytes:
     """Render ``html`` to PDF bytes with the Vietnamese-complete fonts embedded."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration

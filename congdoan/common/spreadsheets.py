@@ -37,8 +37,10 @@ def read_rows(source, filename: str) -> Iterator[tuple[int, list]]:
     elif suffix in CSV_SUFFIXES:
         yield from _csv_rows(source)
     else:
-        raise UnreadableFile(_("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
-                             % {"suffix": suffix or "?"})
+        raise UnreadableFile(
+            _("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
+            % {"suffix": suffix or "?"}
+        )
 
 
 def row_count(source, filename: str) -> int:
@@ -54,7 +56,9 @@ def row_count(source, filename: str) -> int:
                 workbook = CalamineWorkbook.from_filelike(source)
             sheet = workbook.get_sheet_by_index(0)
         except Exception as exc:
-            raise UnreadableFile(_("The spreadsheet could not be read (%(error)s).") % {"error": exc}) from exc
+            raise UnreadableFile(
+                _("The spreadsheet could not be read (%(error)s).") % {"error": exc}
+            ) from exc
         return sheet.start[0] + sheet.height if sheet.height else 0
     return sum(1 for _row in read_rows(source, filename))
 
@@ -70,9 +74,13 @@ def _calamine_rows(source) -> Iterator[tuple[int, list]]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
     except (CalamineError, ValueError, OSError) as exc:
-        raise UnreadableFile(_("The spreadsheet could not be read (%(error)s).") % {"error": exc}) from exc
+        raise UnreadableFile(
+            _("The spreadsheet could not be read (%(error)s).") % {"error": exc}
+        ) from exc
     except Exception as exc:  # calamine raises its own zip/xml errors
-        raise UnreadableFile(_("The spreadsheet could not be read (%(error)s).") % {"error": exc}) from exc
+        raise UnreadableFile(
+            _("The spreadsheet could not be read (%(error)s).") % {"error": exc}
+        ) from exc
     # iter_rows starts at the sheet's first row (leading empty rows included).
     for index, row in enumerate(rows, start=1):
         yield index, list(row)
@@ -80,7 +88,7 @@ def _calamine_rows(source) -> Iterator[tuple[int, list]]:
 
 def _decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     # UTF-16 without BOM: every other byte of ASCII text is zero.
@@ -89,9 +97,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(_(
-            "The CSV file is not in UTF-8 or UTF-16. Save it again as \"CSV UTF-8\"."
-        )) from exc
+        raise UnreadableFile(
+            _('The CSV file is not in UTF-8 or UTF-16. Save it again as "CSV UTF-8".')
+        ) from exc
 
 
 def _csv_rows(source) -> Iterator[tuple[int, list]]:
@@ -182,8 +190,14 @@ def csv_stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         yield writer.writerow(["" if v is None else v for v in row])
 
 
-def write_xlsx(target, sheets: list[tuple[str, list[str], Iterable[Iterable]]], *, constant_memory: bool = True,
-               title_rows: dict[str, list[str]] | None = None, widths: dict[str, list[int]] | None = None) -> None:
+def write_xlsx(
+    target,
+    sheets: list[tuple[str, list[str], Iterable[Iterable]]],
+    *,
+    constant_memory: bool = True,
+    title_rows: dict[str, list[str]] | None = None,
+    widths: dict[str, list[int]] | None = None,
+) -> None:
     """Write ``(sheet name, header, rows)`` to ``target`` (a path or a binary file).
 
     ``constant_memory`` keeps one row in memory at a time (rows must come in order), so a
@@ -191,10 +205,17 @@ def write_xlsx(target, sheets: list[tuple[str, list[str], Iterable[Iterable]]], 
     """
     import xlsxwriter
 
-    options = {"constant_memory": constant_memory, "in_memory": False, "strings_to_numbers": False,
-               "strings_to_formulas": False, "strings_to_urls": False}
+    options = {
+        "constant_memory": constant_memory,
+        "in_memory": False,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
     workbook = xlsxwriter.Workbook(target, options)
-    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    bold = workbook.add_format(
+        {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True}
+    )
     title = workbook.add_format({"bold": True, "font_size": 13})
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
     for name, header, rows in sheets:
@@ -216,7 +237,12 @@ def write_xlsx(target, sheets: list[tuple[str, list[str], Iterable[Iterable]]], 
                 if value is None or value == "":
                     continue
                 if isinstance(value, datetime.date):
-                    sheet.write_datetime(row_index, col, datetime.datetime.combine(value, datetime.time()), date_format)
+                    sheet.write_datetime(
+                        row_index,
+                        col,
+                        datetime.datetime.combine(value, datetime.time()),
+                        date_format,
+                    )
                 elif isinstance(value, int | float) and not isinstance(value, bool):
                     sheet.write_number(row_index, col, value)
                 else:

@@ -24,7 +24,15 @@ class DocumentAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "doc_type", "urgency", "confidentiality")
     search_fields = ("number_symbol", "summary", "code")
     raw_id_fields = ("unit", "register", "signer")
-    readonly_fields = ("code", "content", "original", "number", "number_symbol", "register", "status")
+    readonly_fields = (
+        "code",
+        "content",
+        "original",
+        "number",
+        "number_symbol",
+        "register",
+        "status",
+    )
 
 
 @admin.register(IncomingEntry)
@@ -46,7 +54,15 @@ class RegisterAdmin(admin.ModelAdmin):
 class SigningCertificateAdmin(admin.ModelAdmin):
     list_display = ("subject", "kind", "source", "unit", "user", "not_after", "revoked_at")
     exclude = ("encrypted_key", "certificate_der")
-    readonly_fields = ("fingerprint", "serial", "subject", "issuer", "not_before", "not_after", "chain_der")
+    readonly_fields = (
+        "fingerprint",
+        "serial",
+        "subject",
+        "issuer",
+        "not_before",
+        "not_after",
+        "chain_der",
+    )
 
 
 @admin.register(CertificateAuthority)

@@ -1,6 +1,5 @@
 """Documents over the API: create (multipart), list, read, workflow actions, sign, file, verify."""
 
-
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -154,16 +153,36 @@ def _user(username: str, field: str):
 
 @router.get("", response=list[DocumentOut])
 @paginate(Page)
-def list_documents(request, q: str = "", type: str = "", status: str = "", date_from: date | None = None,
-                   date_to: date | None = None, unit: str = ""):
+def list_documents(
+    request,
+    q: str = "",
+    type: str = "",
+    status: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    unit: str = "",
+):
     """Documents in the caller's scope (issued by their units or delivered to them)."""
-    return _with_recipients(queries.filter_documents(
-        request.user, q=q, doc_type=type, status=status, date_from=date_from, date_to=date_to, unit=unit))
+    return _with_recipients(
+        queries.filter_documents(
+            request.user,
+            q=q,
+            doc_type=type,
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            unit=unit,
+        )
+    )
 
 
 @router.post("", response={201: DocumentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def create_document(request, payload: Form[DocumentCreateIn], file: File[UploadedFile],
-                    attachments: File[list[UploadedFile]] = None):
+def create_document(
+    request,
+    payload: Form[DocumentCreateIn],
+    file: File[UploadedFile],
+    attachments: File[list[UploadedFile]] = None,
+):
     """Create a draft from a multipart form: ``file`` (PDF, or DOCX/ODT when LibreOffice is installed)."""
     unit = Unit.objects.visible_to(request.user).filter(code=payload.unit).first()
     if unit is None:
@@ -174,13 +193,24 @@ def create_document(request, payload: Form[DocumentCreateIn], file: File[Uploade
     codes = [c.strip() for c in payload.recipient_units.split(",") if c.strip()]
     recipients = list(Unit.objects.filter(code__in=codes))
     if len(recipients) != len(set(codes)):
-        raise ValidationError({"recipient_units": _("A recipient unit is not one you can send to.")})
+        raise ValidationError(
+            {"recipient_units": _("A recipient unit is not one you can send to.")}
+        )
     data = services.DraftData(
-        unit=unit, doc_type=doc_type, summary=payload.summary, file=file, urgency=payload.urgency,
-        confidentiality=payload.confidentiality, place=payload.place, department=payload.department,
-        signer=_user(payload.signer, "signer") if payload.signer else None, signer_prefix=payload.signer_prefix,
-        signer_position=payload.signer_position, recipient_units=tuple(recipients),
-        recipients_text=payload.recipients_text, attachments=tuple(attachments or ()),
+        unit=unit,
+        doc_type=doc_type,
+        summary=payload.summary,
+        file=file,
+        urgency=payload.urgency,
+        confidentiality=payload.confidentiality,
+        place=payload.place,
+        department=payload.department,
+        signer=_user(payload.signer, "signer") if payload.signer else None,
+        signer_prefix=payload.signer_prefix,
+        signer_position=payload.signer_position,
+        recipient_units=tuple(recipients),
+        recipients_text=payload.recipients_text,
+        attachments=tuple(attachments or ()),
     )
     return 201, services.create_document(request.user, data)
 
@@ -195,10 +225,17 @@ def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
 
         document, report = verify_by_code(code)
         if document is None:
-            return {"signatures": [], "error": _("No issued document has this code."), "all_ok": False}
+            return {
+                "signatures": [],
+                "error": _("No issued document has this code."),
+                "all_ok": False,
+            }
         data = report.as_dict()
-        data["document"] = {"number_symbol": document.number_symbol, "unit": document.unit.name,
-                            "issue_date": document.issue_date}
+        data["document"] = {
+            "number_symbol": document.number_symbol,
+            "unit": document.unit.name,
+            "issue_date": document.issue_date,
+        }
         return data
     raise ValidationError({"file": _("Upload a PDF file or enter the document code.")})
 
@@ -206,14 +243,21 @@ def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
 @router.get("/incoming", response=list[IncomingOut])
 @paginate(Page)
 def list_incoming(request, q: str = "", status: str = "", channel: str = "", overdue: bool = False):
-    return queries.filter_incoming(request.user, q=q, status=status, channel=channel, overdue=overdue)
+    return queries.filter_incoming(
+        request.user, q=q, status=status, channel=channel, overdue=overdue
+    )
 
 
 @router.post("/incoming/{pk}/assign", response={200: IncomingOut, 403: ErrorOut, 422: ErrorOut})
 def assign_incoming(request, pk: int, payload: AssignIn):
     entry = queries.visible_incoming(request.user, pk)
-    return 200, services.assign_incoming(request.user, entry, handler=_user(payload.handler, "handler"),
-                                         deadline=payload.deadline, note=payload.note)
+    return 200, services.assign_incoming(
+        request.user,
+        entry,
+        handler=_user(payload.handler, "handler"),
+        deadline=payload.deadline,
+        note=payload.note,
+    )
 
 
 @router.post("/incoming/{pk}/handle", response={200: IncomingOut, 403: ErrorOut, 422: ErrorOut})
@@ -244,7 +288,9 @@ def submit(request, pk: int, payload: ReviewersIn):
 
 @router.post("/{pk}/review", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
 def review(request, pk: int, payload: ReviewIn):
-    return 200, services.review_document(request.user, _document(request, pk), agree=payload.agree, comment=payload.comment)
+    return 200, services.review_document(
+        request.user, _document(request, pk), agree=payload.agree, comment=payload.comment
+    )
 
 
 @router.post("/{pk}/approve", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
@@ -255,22 +301,35 @@ def approve(request, pk: int):
 @router.post("/{pk}/sign", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
 def sign(request, pk: int, payload: SignIn):
     """Sign with the caller's certificate; confirm with ``password`` or ``otp``."""
-    return 200, services.sign_document(request.user, _document(request, pk), password=payload.password,
-                                       otp=payload.otp, page=payload.page, position=payload.position)
+    return 200, services.sign_document(
+        request.user,
+        _document(request, pk),
+        password=payload.password,
+        otp=payload.otp,
+        page=payload.page,
+        position=payload.position,
+    )
 
 
 @router.post("/{pk}/issue", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
 def issue(request, pk: int, payload: ConfirmIn):
     """Number the document, apply the unit's seal and deliver it; confirm with ``password`` or ``otp``."""
-    return 200, services.issue_document(request.user, _document(request, pk), password=payload.password, otp=payload.otp)
+    return 200, services.issue_document(
+        request.user, _document(request, pk), password=payload.password, otp=payload.otp
+    )
 
 
 @router.get("/{pk}/history")
 def history(request, pk: int):
     document = _document(request, pk)
-    return {"items": [
-        {"action": e.action, "actor": e.actor.username if e.actor else None, "at": e.at, "note": e.note}
-        for e in document.events.select_related("actor")
-    ]}
-
-
+    return {
+        "items": [
+            {
+                "action": e.action,
+                "actor": e.actor.username if e.actor else None,
+                "at": e.at,
+                "note": e.note,
+            }
+            for e in document.events.select_related("actor")
+        ]
+    }

@@ -33,7 +33,7 @@ class _System:
 
 FEDERATION_TOPICS = [
     ("ke-hoach", "Kế hoạch tổ chức Tháng Công nhân năm {year}"),
-    ("ke-hoach", "Kế hoạch triển khai phong trào \"Bình dân học vụ số\" trong công nhân, lao động"),
+    ("ke-hoach", 'Kế hoạch triển khai phong trào "Bình dân học vụ số" trong công nhân, lao động'),
     ("quyet-dinh", "Quyết định khen thưởng các công đoàn cơ sở vững mạnh năm {year}"),
     ("quyet-dinh", "Quyết định thành lập Tổ công nghệ số cộng đồng tại khu công nghiệp"),
     ("huong-dan", "Hướng dẫn cập nhật dữ liệu đoàn viên trên hệ thống quản lý"),
@@ -50,14 +50,20 @@ GRASSROOTS_TOPICS = [
     ("bien-ban", "Biên bản hội nghị người lao động năm {year}"),
     ("cong-van", "Về việc đề nghị hỗ trợ công nhân có hoàn cảnh khó khăn"),
 ]
-PAPER_SENDERS = ["Sở Nội vụ tỉnh Quảng Ninh", "Bảo hiểm xã hội tỉnh Quảng Ninh", "Ban Quản lý các khu công nghiệp",
-                 "Ủy ban nhân dân phường Hạ Long", "Công ty TNHH Đông Bắc"]
+PAPER_SENDERS = [
+    "Sở Nội vụ tỉnh Quảng Ninh",
+    "Bảo hiểm xã hội tỉnh Quảng Ninh",
+    "Ban Quản lý các khu công nghiệp",
+    "Ủy ban nhân dân phường Hạ Long",
+    "Công ty TNHH Đông Bắc",
+]
 
 
 def _pdf(title: str, unit: Unit) -> bytes:
     paragraphs = "".join(
         f"<p>{i}. Các cấp công đoàn quán triệt, triển khai thực hiện nghiêm túc nội dung văn bản; "
-        "bảo đảm quyền, lợi ích hợp pháp, chính đáng của đoàn viên và người lao động.</p>" for i in range(1, 7)
+        "bảo đảm quyền, lợi ích hợp pháp, chính đáng của đoàn viên và người lao động.</p>"
+        for i in range(1, 7)
     )
     html = f"""<html><head><style>
       @page {{ size: A4; margin: 2cm 2cm 6.5cm 3cm }} body {{ font-size: 13pt; line-height: 1.45 }}
@@ -80,7 +86,9 @@ def _ensure_pki(root: Unit, seal_units: list[Unit], people: list) -> None:
             services.issue_internal_certificate(system, unit=unit, kind=CertificateKind.SEAL)
     for user, unit in people:
         if not SigningCertificate.objects.filter(user=user, kind=CertificateKind.PERSONAL).exists():
-            services.issue_internal_certificate(system, unit=unit, kind=CertificateKind.PERSONAL, user=user)
+            services.issue_internal_certificate(
+                system, unit=unit, kind=CertificateKind.PERSONAL, user=user
+            )
 
 
 def build(ctx: DemoContext) -> None:
@@ -92,7 +100,9 @@ def build(ctx: DemoContext) -> None:
         ctx.log("demo documents: no demo organisation, skipped")
         return
     officer_unit = Unit.objects.get(code="QN-CDCS-0001")
-    grassroots = list(Unit.objects.filter(code__startswith="QN-CDCS-", depth=root.depth + 2).order_by("code")[:40])
+    grassroots = list(
+        Unit.objects.filter(code__startswith="QN-CDCS-", depth=root.depth + 2).order_by("code")[:40]
+    )
     _ensure_pki(root, [root, officer_unit], [(admin, root), (officer, officer_unit)])
     if Document.objects.filter(unit__path__startswith=root.path).exists():
         ctx.log("demo documents: already there")
@@ -110,13 +120,22 @@ def build(ctx: DemoContext) -> None:
     def make(actor, unit, topic, recipients=(), signer=None, confidentiality="normal"):
         code, summary = topic
         summary = summary.format(year=year, quarter=rng.choice(["I", "II", "III", "IV"]))
-        return services.create_document(actor, services.DraftData(
-            unit=unit, doc_type=types[code], summary=summary, file=content_for(unit, summary),
-            urgency=rng.choice(["normal"] * 6 + ["urgent", "very_urgent"]), confidentiality=confidentiality,
-            department=rng.choice(["TC", "CSPL", "TG", "VP"]) if code == "cong-van" else "",
-            signer=signer, signer_prefix="TM." if signer is None else "", signer_position="Chủ tịch",
-            recipient_units=tuple(recipients),
-        ))
+        return services.create_document(
+            actor,
+            services.DraftData(
+                unit=unit,
+                doc_type=types[code],
+                summary=summary,
+                file=content_for(unit, summary),
+                urgency=rng.choice(["normal"] * 6 + ["urgent", "very_urgent"]),
+                confidentiality=confidentiality,
+                department=rng.choice(["TC", "CSPL", "TG", "VP"]) if code == "cong-van" else "",
+                signer=signer,
+                signer_prefix="TM." if signer is None else "",
+                signer_position="Chủ tịch",
+                recipient_units=tuple(recipients),
+            ),
+        )
 
     # Federation documents, issued for real (signed + sealed), each to several grassroots unions.
     issued = []
@@ -129,7 +148,12 @@ def build(ctx: DemoContext) -> None:
         issued.append(services.issue_document(admin, doc, pre_confirmed=True))
     # Signed by the head, waiting for the clerk to issue them (number + seal).
     for i in range(6):
-        doc = make(admin, root, FEDERATION_TOPICS[(8 + i) % len(FEDERATION_TOPICS)], rng.sample(grassroots, k=4))
+        doc = make(
+            admin,
+            root,
+            FEDERATION_TOPICS[(8 + i) % len(FEDERATION_TOPICS)],
+            rng.sample(grassroots, k=4),
+        )
         services.sign_document(admin, doc, pre_confirmed=True)
     # Reports from the demo grassroots union: signed by its officer, sealed, sent up.
     for topic in GRASSROOTS_TOPICS[:2]:
@@ -141,30 +165,50 @@ def build(ctx: DemoContext) -> None:
     # Incoming entries of the grassroots unions: spread over received / assigned / handled / overdue.
     today = timezone.localdate()
     handlers = {officer_unit.pk: officer}
-    for n, entry in enumerate(IncomingEntry.objects.filter(unit__path__startswith=root.path).select_related("unit")):
+    for n, entry in enumerate(
+        IncomingEntry.objects.filter(unit__path__startswith=root.path).select_related("unit")
+    ):
         handler = handlers.get(entry.unit_id, admin)
         state = n % 4
         if state == 0:
             continue
-        services.assign_incoming(admin, entry, handler=handler, deadline=today + timedelta(days=rng.randint(1, 20)))
+        services.assign_incoming(
+            admin, entry, handler=handler, deadline=today + timedelta(days=rng.randint(1, 20))
+        )
         if state == 2:
             services.mark_handled(admin, entry, "Đã triển khai tới toàn thể đoàn viên.")
         elif state == 3:
-            IncomingEntry.objects.filter(pk=entry.pk).update(deadline=today - timedelta(days=rng.randint(1, 15)))
+            IncomingEntry.objects.filter(pk=entry.pk).update(
+                deadline=today - timedelta(days=rng.randint(1, 15))
+            )
 
     # Paper documents received, registered with a scan (the honest denominator).
     for i in range(60):
         unit = grassroots[i % len(grassroots)] if i % 3 else root
         actor = officer if unit == officer_unit else admin
         entry = services.register_paper_document(
-            actor, unit, sender=PAPER_SENDERS[i % len(PAPER_SENDERS)], doc_type=types[rng.choice(["cong-van", "thong-bao", "giay-moi"])],
-            summary=rng.choice(["Về việc phối hợp tuyên truyền pháp luật lao động", "Về việc kiểm tra an toàn, vệ sinh lao động",
-                                "Về việc cử cán bộ dự lớp bồi dưỡng", "Mời dự hội nghị đối thoại với doanh nghiệp"]),
-            scan=("scan.pdf", federation_pdf), number_symbol=f"{rng.randint(1, 300):02d}/{rng.choice(['SNV', 'BHXH', 'BQL'])}-VP",
+            actor,
+            unit,
+            sender=PAPER_SENDERS[i % len(PAPER_SENDERS)],
+            doc_type=types[rng.choice(["cong-van", "thong-bao", "giay-moi"])],
+            summary=rng.choice(
+                [
+                    "Về việc phối hợp tuyên truyền pháp luật lao động",
+                    "Về việc kiểm tra an toàn, vệ sinh lao động",
+                    "Về việc cử cán bộ dự lớp bồi dưỡng",
+                    "Mời dự hội nghị đối thoại với doanh nghiệp",
+                ]
+            ),
+            scan=("scan.pdf", federation_pdf),
+            number_symbol=f"{rng.randint(1, 300):02d}/{rng.choice(['SNV', 'BHXH', 'BQL'])}-VP",
         )
         if i % 2:
-            services.assign_incoming(actor, entry, handler=officer if unit == officer_unit else admin,
-                                     deadline=today + timedelta(days=7))
+            services.assign_incoming(
+                actor,
+                entry,
+                handler=officer if unit == officer_unit else admin,
+                deadline=today + timedelta(days=7),
+            )
 
     # Drafts in every earlier state: draft, in review, returned, approved.
     for i in range(240):
@@ -172,19 +216,32 @@ def build(ctx: DemoContext) -> None:
         unit = root if from_root else grassroots[i % len(grassroots)]
         actor = admin if from_root or unit != officer_unit else officer
         topic = rng.choice(FEDERATION_TOPICS if from_root else GRASSROOTS_TOPICS)
-        doc = make(actor, unit, topic, rng.sample(grassroots, k=3) if from_root else [root],
-                   confidentiality="confidential" if i % 37 == 0 else "normal")
+        doc = make(
+            actor,
+            unit,
+            topic,
+            rng.sample(grassroots, k=3) if from_root else [root],
+            confidentiality="confidential" if i % 37 == 0 else "normal",
+        )
         stage = i % 4
         if stage >= 1:
             services.submit_for_review(actor, doc, [admin])
         if stage == 2:
-            services.review_document(admin, doc, agree=False, comment="Đề nghị bổ sung số liệu cụ thể.")
+            services.review_document(
+                admin, doc, agree=False, comment="Đề nghị bổ sung số liệu cụ thể."
+            )
         elif stage == 3:
             services.review_document(admin, doc, agree=True)
             services.approve_document(admin, doc)
     total = Document.objects.filter(unit__path__startswith=root.path).count()
     entries = IncomingEntry.objects.filter(unit__path__startswith=root.path).count()
-    overdue = IncomingEntry.objects.filter(status=IncomingStatus.ASSIGNED, deadline__lt=today).count()
-    signed = Document.objects.filter(unit__path__startswith=root.path, status=DocumentStatus.SIGNED).count()
-    ctx.log(f"demo documents: {total} documents ({len(issued)} issued, {signed} signed awaiting issue), "
-            f"{entries} incoming, {overdue} overdue")
+    overdue = IncomingEntry.objects.filter(
+        status=IncomingStatus.ASSIGNED, deadline__lt=today
+    ).count()
+    signed = Document.objects.filter(
+        unit__path__startswith=root.path, status=DocumentStatus.SIGNED
+    ).count()
+    ctx.log(
+        f"demo documents: {total} documents ({len(issued)} issued, {signed} signed awaiting issue), "
+        f"{entries} incoming, {overdue} overdue"
+    )

@@ -45,25 +45,48 @@ def _file_help() -> str:
 
 
 class DocumentForm(forms.Form):
-    unit = forms.ModelChoiceField(label=pgettext_lazy("documents", "Issuing unit"), queryset=Unit.objects.none(),
-                                  empty_label=_("Choose a unit"))
-    doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True),
-                                      empty_label=_("Choose a type"))
-    summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(
+        label=pgettext_lazy("documents", "Issuing unit"),
+        queryset=Unit.objects.none(),
+        empty_label=_("Choose a unit"),
+    )
+    doc_type = forms.ModelChoiceField(
+        label=_("Document type"),
+        queryset=DocumentType.objects.filter(is_active=True),
+        empty_label=_("Choose a type"),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     file = FileField(label=_("Content"))
-    department = forms.CharField(label=_("Drafting department"), max_length=16, required=False,
-                                 help_text=_("For an official letter: e.g. TC gives 12/LĐLĐ-TC."))
+    department = forms.CharField(
+        label=_("Drafting department"),
+        max_length=16,
+        required=False,
+        help_text=_("For an official letter: e.g. TC gives 12/LĐLĐ-TC."),
+    )
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices,
-                                        initial=Confidentiality.NORMAL)
-    signer = forms.ModelChoiceField(label=_("Signer"), queryset=get_user_model().objects.none(), required=False,
-                                    empty_label=_("(the head of the unit)"),
-                                    help_text=_("Empty: the head of the unit signs."))
-    signer_prefix = forms.ChoiceField(label=_("Signer prefix"), choices=SignerPrefix.choices, required=False)
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.NORMAL
+    )
+    signer = forms.ModelChoiceField(
+        label=_("Signer"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("(the head of the unit)"),
+        help_text=_("Empty: the head of the unit signs."),
+    )
+    signer_prefix = forms.ChoiceField(
+        label=_("Signer prefix"), choices=SignerPrefix.choices, required=False
+    )
     signer_position = forms.CharField(label=_("Signer position"), max_length=100, required=False)
-    recipient_units = forms.ModelMultipleChoiceField(label=_("Recipient units"), queryset=Unit.objects.none(),
-                                                     required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    recipient_units = forms.ModelMultipleChoiceField(
+        label=_("Recipient units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     recipients_text = forms.CharField(label=_("Other recipients"), max_length=500, required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
@@ -74,8 +97,12 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = _file_help()
         if services.office_converter() is None:
             self.fields["file"].widget.attrs["accept"] = "application/pdf,.pdf"
-        self.fields["signer"].queryset = get_user_model().objects.filter(
-            role_assignments__unit__in=units).distinct().order_by("username")
+        self.fields["signer"].queryset = (
+            get_user_model()
+            .objects.filter(role_assignments__unit__in=units)
+            .distinct()
+            .order_by("username")
+        )
         first = units.first()
         recipients = Unit.objects.visible_to(user).active()
         if first is not None:
@@ -85,22 +112,34 @@ class DocumentForm(forms.Form):
     def draft_data(self) -> services.DraftData:
         d = self.cleaned_data
         return services.DraftData(
-            unit=d["unit"], doc_type=d["doc_type"], summary=d["summary"], file=d["file"],
-            urgency=d["urgency"], confidentiality=d["confidentiality"], place=d["place"] or "",
-            department=d["department"] or "", signer=d["signer"], signer_prefix=d["signer_prefix"] or "",
-            signer_position=d["signer_position"] or "", recipient_units=tuple(d["recipient_units"]),
-            recipients_text=d["recipients_text"] or "", attachments=tuple(d["attachments"] or ()),
+            unit=d["unit"],
+            doc_type=d["doc_type"],
+            summary=d["summary"],
+            file=d["file"],
+            urgency=d["urgency"],
+            confidentiality=d["confidentiality"],
+            place=d["place"] or "",
+            department=d["department"] or "",
+            signer=d["signer"],
+            signer_prefix=d["signer_prefix"] or "",
+            signer_position=d["signer_position"] or "",
+            recipient_units=tuple(d["recipient_units"]),
+            recipients_text=d["recipients_text"] or "",
+            attachments=tuple(d["attachments"] or ()),
         )
 
 
 class ReviseForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     file = FileField(label=_("New content"), required=False)
 
 
 class SubmitForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"), queryset=get_user_model().objects.none(),
-                                               required=False)
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers"), queryset=get_user_model().objects.none(), required=False
+    )
 
     def __init__(self, *args, document, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,21 +147,41 @@ class SubmitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("agree", _("Agree")), ("return", _("Return for changes"))])
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("agree", _("Agree")), ("return", _("Return for changes"))]
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ConfirmForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), required=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    otp = forms.CharField(label=_("or authentication code (TOTP)"), required=False, max_length=10,
-                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp = forms.CharField(
+        label=_("or authentication code (TOTP)"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class SignForm(ConfirmForm):
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, help_text=_("Empty: the last page."))
-    position = forms.ChoiceField(label=_("Position of the signature block"), choices=[
-        ("bottom-right", _("Bottom right")), ("bottom-left", _("Bottom left")), ("bottom-center", _("Bottom centre")),
-    ], initial="bottom-right")
+    page = forms.IntegerField(
+        label=_("Page"), required=False, min_value=1, help_text=_("Empty: the last page.")
+    )
+    position = forms.ChoiceField(
+        label=_("Position of the signature block"),
+        choices=[
+            ("bottom-right", _("Bottom right")),
+            ("bottom-left", _("Bottom left")),
+            ("bottom-center", _("Bottom centre")),
+        ],
+        initial="bottom-right",
+    )
 
     def clean_position(self):
         value = self.cleaned_data["position"]
@@ -137,7 +196,11 @@ class IssueForm(ConfirmForm):
 
 class AssignForm(forms.Form):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=get_user_model().objects.none())
-    deadline = forms.DateField(label=pgettext_lazy("documents", "Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=pgettext_lazy("documents", "Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     note = forms.CharField(label=_("Instruction"), required=False, max_length=500)
 
     def __init__(self, *args, entry, **kwargs):
@@ -146,20 +209,35 @@ class AssignForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    note = forms.CharField(label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PaperForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Receiving unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit"))
+    unit = forms.ModelChoiceField(
+        label=_("Receiving unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit")
+    )
     sender = forms.CharField(label=_("Sender"), max_length=255)
     number_symbol = forms.CharField(label=_("Number and symbol"), max_length=64, required=False)
-    doc_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.filter(is_active=True),
-                                      empty_label=_("Choose a type"))
-    document_date = forms.DateField(label=_("Document date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    scan = FileField(label=_("Scan (PDF)"), widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}))
+    doc_type = forms.ModelChoiceField(
+        label=_("Document type"),
+        queryset=DocumentType.objects.filter(is_active=True),
+        empty_label=_("Choose a type"),
+    )
+    document_date = forms.DateField(
+        label=_("Document date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    scan = FileField(
+        label=_("Scan (PDF)"), widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    confidentiality = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.NORMAL)
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"), choices=Confidentiality.choices, initial=Confidentiality.NORMAL
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,11 +248,20 @@ class PaperForm(forms.Form):
 
 class DocumentFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    type = forms.ModelChoiceField(label=_("Type"), queryset=DocumentType.objects.filter(is_active=True),
-                                  to_field_name="code", required=False, empty_label=_("All types"))
+    type = forms.ModelChoiceField(
+        label=_("Type"),
+        queryset=DocumentType.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All types"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,17 +270,32 @@ class DocumentFilterForm(forms.Form):
 
 class IncomingFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses"))] + list(IncomingStatus.choices))
-    channel = forms.ChoiceField(label=_("Channel"), required=False,
-                                choices=[("", _("Electronic and paper"))] + list(Channel.choices))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses"))] + list(IncomingStatus.choices),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("Electronic and paper"))] + list(Channel.choices),
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
 class CertificateIssueForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("personal", _("Personal (signer)")), ("seal", _("Organisation seal"))])
-    user = forms.ModelChoiceField(label=pgettext_lazy("documents", "Holder"), queryset=get_user_model().objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("Choose a unit")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("personal", _("Personal (signer)")), ("seal", _("Organisation seal"))],
+    )
+    user = forms.ModelChoiceField(
+        label=pgettext_lazy("documents", "Holder"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+    )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=3650, initial=730)
 
     def __init__(self, *args, user, **kwargs):
@@ -202,8 +304,12 @@ class CertificateIssueForm(forms.Form):
 
         units = Unit.objects.visible_to(user, CERTIFICATE_MANAGERS).active()
         self.fields["unit"].queryset = units
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            role_assignments__unit__in=units).distinct().order_by("username")
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(role_assignments__unit__in=units)
+            .distinct()
+            .order_by("username")
+        )
 
 
 class CertificateImportForm(CertificateIssueForm):
@@ -220,8 +326,11 @@ class RevokeForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    file = FileField(label=_("Signed PDF file"), required=False,
-                           widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}))
+    file = FileField(
+        label=_("Signed PDF file"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
     code = forms.CharField(label=_("or document code"), required=False, max_length=16)
 
     def clean(self):

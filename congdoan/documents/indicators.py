@@ -24,12 +24,16 @@ from .models import Document, IncomingEntry
 
 def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, time.min), tz),
-            timezone.make_aware(datetime.combine(end, time.max), tz))
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end, time.max), tz),
+    )
 
 
 def _outgoing(start: date, end: date):
-    return Document.objects.filter(status=DocumentStatus.ISSUED, issue_date__gte=start, issue_date__lte=end)
+    return Document.objects.filter(
+        status=DocumentStatus.ISSUED, issue_date__gte=start, issue_date__lte=end
+    )
 
 
 def _incoming(start: date, end: date):
@@ -41,13 +45,20 @@ def _compute(period: Period):
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     online = Count("pk", filter=Q(channel=Channel.ELECTRONIC))
     for qs in (_outgoing(period.start, period.end), _incoming(period.start, period.end)):
-        for unit_id, n, d in qs.order_by().values("unit_id").annotate(n=online, d=Count("pk")).values_list("unit_id", "n", "d"):
+        for unit_id, n, d in (
+            qs.order_by()
+            .values("unit_id")
+            .annotate(n=online, d=Count("pk"))
+            .values_list("unit_id", "n", "d")
+        ):
             totals[unit_id][0] += n
             totals[unit_id][1] += d
     return [(unit_id, n, d) for unit_id, (n, d) in totals.items()]
 
 
-def documents_online_share(unit_path_prefix: str, date_from: date, date_to: date) -> tuple[int, int]:
+def documents_online_share(
+    unit_path_prefix: str, date_from: date, date_to: date
+) -> tuple[int, int]:
     """(handled online, all work papers) for the subtree at ``unit_path_prefix``."""
     numerator = denominator = 0
     for qs in (_outgoing(date_from, date_to), _incoming(date_from, date_to)):
@@ -58,16 +69,34 @@ def documents_online_share(unit_path_prefix: str, date_from: date, date_to: date
 
 
 def _records(user, unit, period: Period, part: str):
-    outgoing = Document.objects.visible_to(user).filter(
-        pk__in=_outgoing(period.start, period.end).filter(unit__path__startswith=unit.path).values("pk")
-    ).select_related("unit", "doc_type")
-    incoming = IncomingEntry.objects.visible_to(user).filter(
-        pk__in=_incoming(period.start, period.end).filter(unit__path__startswith=unit.path).values("pk")
-    ).select_related("unit", "doc_type")
+    outgoing = (
+        Document.objects.visible_to(user)
+        .filter(
+            pk__in=_outgoing(period.start, period.end)
+            .filter(unit__path__startswith=unit.path)
+            .values("pk")
+        )
+        .select_related("unit", "doc_type")
+    )
+    incoming = (
+        IncomingEntry.objects.visible_to(user)
+        .filter(
+            pk__in=_incoming(period.start, period.end)
+            .filter(unit__path__startswith=unit.path)
+            .values("pk")
+        )
+        .select_related("unit", "doc_type")
+    )
     if part == Part.NUMERATOR:
-        outgoing, incoming = outgoing.filter(channel=Channel.ELECTRONIC), incoming.filter(channel=Channel.ELECTRONIC)
+        outgoing, incoming = (
+            outgoing.filter(channel=Channel.ELECTRONIC),
+            incoming.filter(channel=Channel.ELECTRONIC),
+        )
     elif part == Part.COMPLEMENT:
-        outgoing, incoming = outgoing.exclude(channel=Channel.ELECTRONIC), incoming.exclude(channel=Channel.ELECTRONIC)
+        outgoing, incoming = (
+            outgoing.exclude(channel=Channel.ELECTRONIC),
+            incoming.exclude(channel=Channel.ELECTRONIC),
+        )
     rows = list(outgoing[:2000]) + list(incoming[:2000])
     return sorted(rows, key=_record_date, reverse=True)
 
@@ -88,28 +117,32 @@ def _url(obj) -> str:
     return reverse("documents:incoming_detail", args=[obj.pk])
 
 
-DOCUMENTS_PROCESSED_ONLINE = register(Indicator(
-    code="documents.processed_online",
-    name=_("Documents processed online"),
-    kind=Kind.RATIO,
-    compute=_compute,
-    description=_("Documents issued and received by the unit in the period that were handled electronically "
-                  "(signed and delivered on the platform), out of all, including paper documents registered "
-                  "with a scan."),
-    measure=_("documents"),
-    numerator_label=_("handled online"),
-    denominator_label=_("all work papers"),
-    flow=True,
-    history=True,
-    records=_records,
-    columns=(
-        Column(_("Date"), _record_date),
-        Column(_("Direction"), _direction),
-        Column(_("Number and symbol"), "number_symbol"),
-        Column(_("Summary"), "summary"),
-        Column(_("Channel"), "get_channel_display"),
-        Column(_("Unit"), "unit.name"),
-    ),
-    record_url=_url,
-    order=60,
-))
+DOCUMENTS_PROCESSED_ONLINE = register(
+    Indicator(
+        code="documents.processed_online",
+        name=_("Documents processed online"),
+        kind=Kind.RATIO,
+        compute=_compute,
+        description=_(
+            "Documents issued and received by the unit in the period that were handled electronically "
+            "(signed and delivered on the platform), out of all, including paper documents registered "
+            "with a scan."
+        ),
+        measure=_("documents"),
+        numerator_label=_("handled online"),
+        denominator_label=_("all work papers"),
+        flow=True,
+        history=True,
+        records=_records,
+        columns=(
+            Column(_("Date"), _record_date),
+            Column(_("Direction"), _direction),
+            Column(_("Number and symbol"), "number_symbol"),
+            Column(_("Summary"), "summary"),
+            Column(_("Channel"), "get_channel_display"),
+            Column(_("Unit"), "unit.name"),
+        ),
+        record_url=_url,
+        order=60,
+    )
+)

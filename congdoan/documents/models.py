@@ -57,7 +57,9 @@ class DocumentType(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     abbreviation = models.CharField(
-        _("abbreviation"), max_length=10, blank=True,
+        _("abbreviation"),
+        max_length=10,
+        blank=True,
         help_text=_("Used in the symbol, e.g. QĐ. An official letter (công văn) has none."),
     )
     is_copy = models.BooleanField(_("copy form"), default=False)
@@ -80,10 +82,18 @@ class Register(models.Model):
     documents have their own registers. ``next_number`` is only changed under a row lock.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="document_registers", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="document_registers", verbose_name=_("unit")
+    )
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    doc_type = models.ForeignKey(DocumentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("document type"))
+    doc_type = models.ForeignKey(
+        DocumentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("document type"),
+    )
     confidential = models.BooleanField(_("confidential register"), default=False)
     next_number = models.PositiveIntegerField(_("next number"), default=1)
 
@@ -92,11 +102,13 @@ class Register(models.Model):
         verbose_name_plural = _("registers")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "direction", "year", "doc_type", "confidential"], name="unique_typed_register",
+                fields=["unit", "direction", "year", "doc_type", "confidential"],
+                name="unique_typed_register",
                 condition=Q(doc_type__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["unit", "direction", "year", "confidential"], name="unique_untyped_register",
+                fields=["unit", "direction", "year", "confidential"],
+                name="unique_untyped_register",
                 condition=Q(doc_type__isnull=True),
             ),
         ]
@@ -117,7 +129,9 @@ class Register(models.Model):
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Documents of units in scope, and documents delivered to units in scope."""
-        delivered = IncomingEntry.objects.filter(document=OuterRef("pk")).filter(scope_q(user, "unit__path"))
+        delivered = IncomingEntry.objects.filter(document=OuterRef("pk")).filter(
+            scope_q(user, "unit__path")
+        )
         return self.filter(scope_q(user, "unit__path") | Q(Exists(delivered)))
 
     def search(self, text: str):
@@ -130,46 +144,95 @@ class DocumentQuerySet(models.QuerySet):
 class Document(models.Model):
     """An official document issued by a unit, with the fields of Decree 30/2020/NĐ-CP."""
 
-    code = models.CharField(_("verification code"), max_length=16, unique=True, default=new_public_code, editable=False)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="documents", verbose_name=pgettext_lazy("documents", "issuing unit"))
-    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("document type"))
-    department = models.CharField(
-        _("drafting department"), max_length=16, blank=True,
-        help_text=_("Abbreviation after the unit in an official letter's symbol, e.g. TC in 12/LĐLĐ-TC."),
+    code = models.CharField(
+        _("verification code"), max_length=16, unique=True, default=new_public_code, editable=False
     )
-    register = models.ForeignKey(Register, null=True, blank=True, on_delete=models.PROTECT, related_name="documents", verbose_name=_("register"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=pgettext_lazy("documents", "issuing unit"),
+    )
+    doc_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, verbose_name=_("document type")
+    )
+    department = models.CharField(
+        _("drafting department"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "Abbreviation after the unit in an official letter's symbol, e.g. TC in 12/LĐLĐ-TC."
+        ),
+    )
+    register = models.ForeignKey(
+        Register,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("register"),
+    )
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     number_symbol = models.CharField(_("number and symbol"), max_length=64, blank=True)
-    number_symbol_folded = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    number_symbol_folded = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True
+    )
     issue_date = models.DateField(_("date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
     summary = models.CharField(_("summary"), max_length=500)
     summary_folded = models.CharField(max_length=500, editable=False, db_index=True)
     content = models.FileField(_("content (PDF)"), upload_to=document_upload_to, max_length=200)
-    original = models.FileField(_("unsigned original"), upload_to=document_upload_to, max_length=200, blank=True)
-    source = models.FileField(_("uploaded source"), upload_to=document_upload_to, max_length=200, blank=True)
+    original = models.FileField(
+        _("unsigned original"), upload_to=document_upload_to, max_length=200, blank=True
+    )
+    source = models.FileField(
+        _("uploaded source"), upload_to=document_upload_to, max_length=200, blank=True
+    )
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="documents_to_sign",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents_to_sign",
         verbose_name=_("signer"),
     )
-    signer_prefix = models.CharField(_("signer prefix"), max_length=5, choices=SignerPrefix.choices, blank=True)
-    signer_position = models.CharField(_("signer position"), max_length=100, blank=True)
-    urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
-    confidentiality = models.CharField(
-        _("confidentiality"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    signer_prefix = models.CharField(
+        _("signer prefix"), max_length=5, choices=SignerPrefix.choices, blank=True
     )
-    status = models.CharField(_("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.ELECTRONIC)
+    signer_position = models.CharField(_("signer position"), max_length=100, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=12,
+        choices=Confidentiality.choices,
+        default=Confidentiality.NORMAL,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, default=Channel.ELECTRONIC
+    )
     recipients_text = models.CharField(_("other recipients"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     issued_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["summary_folded", "number_symbol_folded"])
@@ -206,15 +269,30 @@ class Recipient(models.Model):
     """Where a document goes: a unit (delivered into its incoming register) or a person."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipients")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+    )
 
     class Meta:
         verbose_name = _("recipient")
         verbose_name_plural = _("recipients")
         constraints = [
             models.CheckConstraint(
-                condition=Q(unit__isnull=False) | Q(user__isnull=False), name="recipient_unit_or_user"
+                condition=Q(unit__isnull=False) | Q(user__isnull=False),
+                name="recipient_unit_or_user",
             ),
         ]
 
@@ -238,9 +316,16 @@ class Attachment(models.Model):
 
 class Review(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
     round = models.PositiveSmallIntegerField(default=1)
-    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices, default=ReviewDecision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
     comment = models.TextField(_("comment"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -271,30 +356,66 @@ class IncomingEntryQuerySet(models.QuerySet):
 class IncomingEntry(models.Model):
     """One entry of a unit's incoming register: a delivered document or a scanned paper one."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="incoming_documents", verbose_name=_("receiving unit"))
-    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="incoming_entries", verbose_name=_("register"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="incoming_documents",
+        verbose_name=_("receiving unit"),
+    )
+    register = models.ForeignKey(
+        Register,
+        on_delete=models.PROTECT,
+        related_name="incoming_entries",
+        verbose_name=_("register"),
+    )
     number = models.PositiveIntegerField(_("incoming number"))
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
+    )
     # For paper documents (and a copy of the delivered document's heading, for searching).
     sender = models.CharField(_("sender"), max_length=255)
     number_symbol = models.CharField(_("number and symbol"), max_length=64, blank=True)
-    number_symbol_folded = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("document type"))
+    number_symbol_folded = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True
+    )
+    doc_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, verbose_name=_("document type")
+    )
     document_date = models.DateField(_("document date"), null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=500)
     summary_folded = models.CharField(max_length=500, editable=False, db_index=True)
-    scan = models.FileField(_("scan (PDF)"), upload_to=document_upload_to, max_length=200, blank=True)
-    urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
-    confidentiality = models.CharField(_("confidentiality"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.NORMAL)
+    scan = models.FileField(
+        _("scan (PDF)"), upload_to=document_upload_to, max_length=200, blank=True
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=12,
+        choices=Confidentiality.choices,
+        default=Confidentiality.NORMAL,
+    )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=10, choices=IncomingStatus.choices, default=IncomingStatus.RECEIVED)
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_documents", verbose_name=_("handler"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=IncomingStatus.choices, default=IncomingStatus.RECEIVED
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_documents",
+        verbose_name=_("handler"),
+    )
     deadline = models.DateField(pgettext_lazy("documents", "deadline"), null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handling_note = models.TextField(_("handling note"), blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = HistoricalRecords(excluded_fields=["summary_folded", "number_symbol_folded"])
     objects = IncomingEntryQuerySet.as_manager()
@@ -305,7 +426,11 @@ class IncomingEntry(models.Model):
         ordering = ["-received_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["register", "number"], name="unique_incoming_number"),
-            models.UniqueConstraint(fields=["unit", "document"], name="unique_delivery", condition=Q(document__isnull=False)),
+            models.UniqueConstraint(
+                fields=["unit", "document"],
+                name="unique_delivery",
+                condition=Q(document__isnull=False),
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"])]
 
@@ -321,7 +446,8 @@ class IncomingEntry(models.Model):
     @property
     def is_overdue(self) -> bool:
         return (
-            self.status == IncomingStatus.ASSIGNED and self.deadline is not None
+            self.status == IncomingStatus.ASSIGNED
+            and self.deadline is not None
             and self.deadline < timezone.localdate()
         )
 
@@ -329,10 +455,21 @@ class IncomingEntry(models.Model):
 class Event(models.Model):
     """One step of the workflow: who did what and when."""
 
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    incoming = models.ForeignKey(IncomingEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    incoming = models.ForeignKey(
+        IncomingEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=pgettext_lazy("documents", "by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("documents", "by"),
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
@@ -390,8 +527,17 @@ class SigningCertificate(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=CertificateKind.choices)
     source = models.CharField(_("source"), max_length=12, choices=CertificateSource.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=pgettext_lazy("documents", "holder"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=_("unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_certificates",
+        verbose_name=pgettext_lazy("documents", "holder"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=_("unit")
+    )
     subject = models.CharField(_("subject"), max_length=500)
     issuer = models.CharField(_("issuer"), max_length=500)
     serial = models.CharField(_("serial number"), max_length=80)
@@ -404,7 +550,9 @@ class SigningCertificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.CharField(_("revocation reason"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = SigningCertificateQuerySet.as_manager()
 
@@ -427,16 +575,22 @@ class SigningCertificate(models.Model):
         from . import pki
 
         try:
-            return pki.common_name(pki.load_certificate(bytes(self.certificate_der))) or self.subject
+            return (
+                pki.common_name(pki.load_certificate(bytes(self.certificate_der))) or self.subject
+            )
         except ValueError:
             return self.subject
 
 
 class DocumentSignature(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatures")
-    certificate = models.ForeignKey(SigningCertificate, on_delete=models.PROTECT, related_name="signatures")
+    certificate = models.ForeignKey(
+        SigningCertificate, on_delete=models.PROTECT, related_name="signatures"
+    )
     role = models.CharField(_("role"), max_length=10, choices=SignatureRole.choices)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     signed_at = models.DateTimeField(_("signed at"))
     field_name = models.CharField(max_length=64)
     page_index = models.PositiveSmallIntegerField(default=0)

@@ -94,11 +94,18 @@ def _subset(path: str, chars: frozenset) -> FontSubset:
     scale = 1000 / font["head"].unitsPerEm
     cmap = font.getBestCmap()
     glyphs = {ch: font.getGlyphID(cmap[ord(ch)]) for ch in chars if ord(ch) in cmap}
-    widths = {font.getGlyphID(name): round(adv * scale) for name, (adv, _lsb) in font["hmtx"].metrics.items()}
+    widths = {
+        font.getGlyphID(name): round(adv * scale)
+        for name, (adv, _lsb) in font["hmtx"].metrics.items()
+    }
     head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
     return FontSubset(
-        data=out.getvalue(), ps_name=f"{_tag(chars)}+{ps_name}", glyphs=glyphs, widths=widths,
-        ascent=round(hhea.ascent * scale), descent=round(hhea.descent * scale),
+        data=out.getvalue(),
+        ps_name=f"{_tag(chars)}+{ps_name}",
+        glyphs=glyphs,
+        widths=widths,
+        ascent=round(hhea.ascent * scale),
+        descent=round(hhea.descent * scale),
         cap_height=round(getattr(os2, "sCapHeight", 0) * scale or hhea.ascent * scale * 0.7),
         bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
     )
@@ -122,9 +129,12 @@ def _to_unicode(subset: FontSubset) -> bytes:
         b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
     ]
     for start in range(0, len(pairs), 100):  # at most 100 entries per block
-        chunk = pairs[start:start + 100]
+        chunk = pairs[start : start + 100]
         lines.append(b"%d beginbfchar" % len(chunk))
-        lines += [b"<%04X> <%s>" % (gid, ch.encode("utf-16-be").hex().upper().encode()) for gid, ch in chunk]
+        lines += [
+            b"<%04X> <%s>" % (gid, ch.encode("utf-16-be").hex().upper().encode())
+            for gid, ch in chunk
+        ]
         lines.append(b"endbfchar")
     lines.append(b"endcmap CMapName currentdict /CMap defineresource pop end end")
     return b"\n".join(lines)
@@ -133,52 +143,77 @@ def _to_unicode(subset: FontSubset) -> bytes:
 def embed_font(writer, subset: FontSubset) -> generic.IndirectObject:
     """Add the subset as a Type0 font to ``writer``; returns the font dictionary's reference."""
     n = generic.NameObject
-    font_file = generic.StreamObject({n("/Length1"): generic.NumberObject(len(subset.data))}, stream_data=subset.data)
+    font_file = generic.StreamObject(
+        {n("/Length1"): generic.NumberObject(len(subset.data))}, stream_data=subset.data
+    )
     font_file.compress()
     to_unicode = generic.StreamObject(stream_data=_to_unicode(subset))
     to_unicode.compress()
-    descriptor = generic.DictionaryObject({
-        n("/Type"): n("/FontDescriptor"),
-        n("/FontName"): n("/" + subset.ps_name),
-        n("/Flags"): generic.NumberObject(4),
-        n("/FontBBox"): generic.ArrayObject(generic.NumberObject(v) for v in subset.bbox),
-        n("/ItalicAngle"): generic.NumberObject(0),
-        n("/Ascent"): generic.NumberObject(subset.ascent),
-        n("/Descent"): generic.NumberObject(subset.descent),
-        n("/CapHeight"): generic.NumberObject(subset.cap_height),
-        n("/StemV"): generic.NumberObject(80),
-        n("/FontFile2"): writer.add_object(font_file),
-    })
+    descriptor = generic.DictionaryObject(
+        {
+            n("/Type"): n("/FontDescriptor"),
+            n("/FontName"): n("/" + subset.ps_name),
+            n("/Flags"): generic.NumberObject(4),
+            n("/FontBBox"): generic.ArrayObject(generic.NumberObject(v) for v in subset.bbox),
+            n("/ItalicAngle"): generic.NumberObject(0),
+            n("/Ascent"): generic.NumberObject(subset.ascent),
+            n("/Descent"): generic.NumberObject(subset.descent),
+            n("/CapHeight"): generic.NumberObject(subset.cap_height),
+            n("/StemV"): generic.NumberObject(80),
+            n("/FontFile2"): writer.add_object(font_file),
+        }
+    )
     widths = generic.ArrayObject()
     for gid in sorted(set(subset.glyphs.values())):
-        widths += [generic.NumberObject(gid), generic.ArrayObject([generic.NumberObject(subset.widths[gid])])]
-    cid_font = generic.DictionaryObject({
-        n("/Type"): n("/Font"),
-        n("/Subtype"): n("/CIDFontType2"),
-        n("/BaseFont"): n("/" + subset.ps_name),
-        n("/CIDSystemInfo"): generic.DictionaryObject({
-            n("/Registry"): generic.TextStringObject("Adobe"),
-            n("/Ordering"): generic.TextStringObject("Identity"),
-            n("/Supplement"): generic.NumberObject(0),
-        }),
-        n("/FontDescriptor"): writer.add_object(descriptor),
-        n("/CIDToGIDMap"): n("/Identity"),
-        n("/DW"): generic.NumberObject(1000),
-        n("/W"): widths,
-    })
-    return writer.add_object(generic.DictionaryObject({
-        n("/Type"): n("/Font"),
-        n("/Subtype"): n("/Type0"),
-        n("/BaseFont"): n("/" + subset.ps_name),
-        n("/Encoding"): n("/Identity-H"),
-        n("/DescendantFonts"): generic.ArrayObject([writer.add_object(cid_font)]),
-        n("/ToUnicode"): writer.add_object(to_unicode),
-    }))
+        widths += [
+            generic.NumberObject(gid),
+            generic.ArrayObject([generic.NumberObject(subset.widths[gid])]),
+        ]
+    cid_font = generic.DictionaryObject(
+        {
+            n("/Type"): n("/Font"),
+            n("/Subtype"): n("/CIDFontType2"),
+            n("/BaseFont"): n("/" + subset.ps_name),
+            n("/CIDSystemInfo"): generic.DictionaryObject(
+                {
+                    n("/Registry"): generic.TextStringObject("Adobe"),
+                    n("/Ordering"): generic.TextStringObject("Identity"),
+                    n("/Supplement"): generic.NumberObject(0),
+                }
+            ),
+            n("/FontDescriptor"): writer.add_object(descriptor),
+            n("/CIDToGIDMap"): n("/Identity"),
+            n("/DW"): generic.NumberObject(1000),
+            n("/W"): widths,
+        }
+    )
+    return writer.add_object(
+        generic.DictionaryObject(
+            {
+                n("/Type"): n("/Font"),
+                n("/Subtype"): n("/Type0"),
+                n("/BaseFont"): n("/" + subset.ps_name),
+                n("/Encoding"): n("/Identity-H"),
+                n("/DescendantFonts"): generic.ArrayObject([writer.add_object(cid_font)]),
+                n("/ToUnicode"): writer.add_object(to_unicode),
+            }
+        )
+    )
 
 
-def show_text(subset: FontSubset, resource: str, text: str, *, x: float, y: float, size: float,
-              color: tuple[float, float, float]) -> bytes:
+def show_text(
+    subset: FontSubset,
+    resource: str,
+    text: str,
+    *,
+    x: float,
+    y: float,
+    size: float,
+    color: tuple[float, float, float],
+) -> bytes:
     """Operators drawing ``text`` with its baseline starting at (x, y)."""
     codes = "".join(f"{subset.glyphs.get(ch, 0):04X}" for ch in text)
     r, g, b = color
-    return (f"BT {r:.3f} {g:.3f} {b:.3f} rg /{resource} {size:g} Tf {x:.2f} {y:.2f} Td <{codes}> Tj ET").encode()
+    return (
+        f"BT {r:.3f} {g:.3f} {b:.3f} rg /{resource} {size:g} Tf {x:.2f} {y:.2f} Td <{codes}> Tj ET"
+    ).encode()

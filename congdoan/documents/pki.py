@@ -32,12 +32,20 @@ INTERNAL_CA_LABEL = "Internal CA – not a public certification authority"
 def _master_key() -> bytes:
     from django.conf import settings
 
-    secret = os.environ.get("CONGDOAN_SIGNING_KEY_SECRET") or getattr(settings, "SIGNING_KEY_SECRET", "") or settings.SECRET_KEY
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"congdoan-documents", info=_AAD).derive(secret.encode())
+    secret = (
+        os.environ.get("CONGDOAN_SIGNING_KEY_SECRET")
+        or getattr(settings, "SIGNING_KEY_SECRET", "")
+        or settings.SECRET_KEY
+    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"congdoan-documents", info=_AAD).derive(
+        secret.encode()
+    )
 
 
 def encrypt_private_key(key) -> bytes:
-    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     nonce = os.urandom(12)
     return KEY_FORMAT_VERSION + nonce + AESGCM(_master_key()).encrypt(nonce, der, _AAD)
 
@@ -62,7 +70,11 @@ def der_fingerprint(der: bytes) -> str:
 
 
 def to_asn1(cert: x509.Certificate | bytes) -> asn1_x509.Certificate:
-    der = cert.public_bytes(serialization.Encoding.DER) if isinstance(cert, x509.Certificate) else bytes(cert)
+    der = (
+        cert.public_bytes(serialization.Encoding.DER)
+        if isinstance(cert, x509.Certificate)
+        else bytes(cert)
+    )
     return asn1_x509.Certificate.load(der)
 
 
@@ -103,14 +115,27 @@ def create_ca(organisation: str, years: int = 10) -> IssuedCertificate:
     now = _now()
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=365 * years))
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * years))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=False, content_commitment=False, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False,
-        ), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA384())
     )
@@ -118,8 +143,14 @@ def create_ca(organisation: str, years: int = 10) -> IssuedCertificate:
 
 
 def issue_certificate(
-    ca_cert: x509.Certificate, ca_key, *, common_name: str, organisation: str, unit_label: str = "",
-    days: int = 730, not_before: datetime | None = None,
+    ca_cert: x509.Certificate,
+    ca_key,
+    *,
+    common_name: str,
+    organisation: str,
+    unit_label: str = "",
+    days: int = 730,
+    not_before: datetime | None = None,
 ) -> IssuedCertificate:
     """A signing certificate (digital signature + non-repudiation) issued by the internal CA."""
     key = ec.generate_private_key(ec.SECP256R1())
@@ -127,15 +158,30 @@ def issue_certificate(
     end = min(start + timedelta(days=days), ca_cert.not_valid_after_utc)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(common_name, organisation, unit_label)).issuer_name(ca_cert.subject)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(start).not_valid_after(end)
+        .subject_name(_name(common_name, organisation, unit_label))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
-        ), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA384())
     )
@@ -144,7 +190,9 @@ def issue_certificate(
 
 def read_pkcs12(data: bytes, password: str | None) -> IssuedCertificate:
     """Key, certificate and chain from a PKCS#12 file; ``ValueError`` when it cannot be read."""
-    key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode() if password else None)
+    key, cert, extra = pkcs12.load_key_and_certificates(
+        data, password.encode() if password else None
+    )
     if key is None or cert is None:
         raise ValueError("the file holds no private key or no certificate")
     return IssuedCertificate(cert, key, list(extra or []))

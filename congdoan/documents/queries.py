@@ -17,8 +17,10 @@ from .models import Document, DocumentType, IncomingEntry, Register, SigningCert
 
 def visible_document(user, pk: int) -> Document:
     document = (
-        Document.objects.visible_to(user).select_related("unit", "doc_type", "signer", "register")
-        .filter(pk=pk).first()
+        Document.objects.visible_to(user)
+        .select_related("unit", "doc_type", "signer", "register")
+        .filter(pk=pk)
+        .first()
     )
     if document is None:
         raise Http404("No such document in your scope.")
@@ -27,8 +29,10 @@ def visible_document(user, pk: int) -> Document:
 
 def visible_incoming(user, pk: int) -> IncomingEntry:
     entry = (
-        IncomingEntry.objects.visible_to(user).select_related("unit", "doc_type", "handler", "document", "register")
-        .filter(pk=pk).first()
+        IncomingEntry.objects.visible_to(user)
+        .select_related("unit", "doc_type", "handler", "document", "register")
+        .filter(pk=pk)
+        .first()
     )
     if entry is None:
         raise Http404("No such incoming document in your scope.")
@@ -36,7 +40,12 @@ def visible_incoming(user, pk: int) -> IncomingEntry:
 
 
 def visible_register(user, pk: int) -> Register:
-    register = Register.objects.filter(scope_q(user, "unit__path")).select_related("unit", "doc_type").filter(pk=pk).first()
+    register = (
+        Register.objects.filter(scope_q(user, "unit__path"))
+        .select_related("unit", "doc_type")
+        .filter(pk=pk)
+        .first()
+    )
     if register is None:
         raise Http404("No such register in your scope.")
     return register
@@ -51,7 +60,9 @@ def visible_certificate(user, pk: int) -> SigningCertificate:
 
 def certificates_for(user):
     """The user's own certificates and those of units in their scope."""
-    return SigningCertificate.objects.filter(scope_q(user, "unit__path") | Q(user=user)).select_related("unit", "user")
+    return SigningCertificate.objects.filter(
+        scope_q(user, "unit__path") | Q(user=user)
+    ).select_related("unit", "user")
 
 
 def _parse_date(value) -> date | None:
@@ -63,8 +74,16 @@ def _parse_date(value) -> date | None:
         return None
 
 
-def filter_documents(user, *, q: str = "", doc_type: str = "", status: str = "", date_from=None, date_to=None,
-                     unit: str = ""):
+def filter_documents(
+    user,
+    *,
+    q: str = "",
+    doc_type: str = "",
+    status: str = "",
+    date_from=None,
+    date_to=None,
+    unit: str = "",
+):
     """Documents in scope matching the filters; ``q`` searches number/symbol and summary,
     accents optional."""
     qs = Document.objects.visible_to(user).select_related("unit", "doc_type", "signer")
@@ -78,14 +97,26 @@ def filter_documents(user, *, q: str = "", doc_type: str = "", status: str = "",
         qs = qs.filter(unit__code=unit)
     start, end = _parse_date(date_from), _parse_date(date_to)
     if start:
-        qs = qs.filter(Q(issue_date__gte=start) | Q(issue_date__isnull=True, created_at__date__gte=start))
+        qs = qs.filter(
+            Q(issue_date__gte=start) | Q(issue_date__isnull=True, created_at__date__gte=start)
+        )
     if end:
-        qs = qs.filter(Q(issue_date__lte=end) | Q(issue_date__isnull=True, created_at__date__lte=end))
+        qs = qs.filter(
+            Q(issue_date__lte=end) | Q(issue_date__isnull=True, created_at__date__lte=end)
+        )
     return qs
 
 
-def filter_incoming(user, *, q: str = "", status: str = "", channel: str = "", overdue: bool = False,
-                    handler=None, unit: str = ""):
+def filter_incoming(
+    user,
+    *,
+    q: str = "",
+    status: str = "",
+    channel: str = "",
+    overdue: bool = False,
+    handler=None,
+    unit: str = "",
+):
     qs = IncomingEntry.objects.visible_to(user).select_related("unit", "doc_type", "handler")
     if q:
         qs = qs.search(q)
@@ -106,9 +137,15 @@ def overdue_for(user):
     """(mine, of my units): overdue incoming documents assigned to the user, and those in
     their scope assigned to someone else."""
     today = timezone.localdate()
-    mine = IncomingEntry.objects.filter(handler=user).overdue(today).select_related("unit", "doc_type")
-    units = (IncomingEntry.objects.visible_to(user).overdue(today).exclude(handler=user)
-             .select_related("unit", "doc_type", "handler"))
+    mine = (
+        IncomingEntry.objects.filter(handler=user).overdue(today).select_related("unit", "doc_type")
+    )
+    units = (
+        IncomingEntry.objects.visible_to(user)
+        .overdue(today)
+        .exclude(handler=user)
+        .select_related("unit", "doc_type", "handler")
+    )
     return mine, units
 
 
@@ -127,12 +164,19 @@ def register_entries(register: Register):
 
 def workflow_counts(user) -> list[tuple[str, str, int]]:
     """(status, label, count) of the documents in scope, in workflow order."""
-    rows = dict(Document.objects.visible_to(user).order_by().values_list("status").annotate(n=Count("pk")))
+    rows = dict(
+        Document.objects.visible_to(user).order_by().values_list("status").annotate(n=Count("pk"))
+    )
     return [(value, label, rows.get(value, 0)) for value, label in DocumentStatus.choices]
 
 
 def incoming_counts(user) -> list[tuple[str, str, int]]:
-    rows = dict(IncomingEntry.objects.visible_to(user).order_by().values_list("status").annotate(n=Count("pk")))
+    rows = dict(
+        IncomingEntry.objects.visible_to(user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
     return [(value, label, rows.get(value, 0)) for value, label in IncomingStatus.choices]
 
 

@@ -71,6 +71,7 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 
 # --- helpers ----------------------------------------------------------------------------
 
+
 def timestamp_url() -> str:
     import os
 
@@ -85,13 +86,21 @@ def office_converter() -> str | None:
 def convert_to_pdf(name: str, data: bytes) -> bytes:
     tool = office_converter()
     if tool is None:
-        raise ValidationError({"file": _("This server cannot convert Word or OpenDocument files; please upload a PDF.")})
+        raise ValidationError(
+            {
+                "file": _(
+                    "This server cannot convert Word or OpenDocument files; please upload a PDF."
+                )
+            }
+        )
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / Path(name).name
         source.write_bytes(data)
         subprocess.run(
             [tool, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
-            check=False, capture_output=True, timeout=180,
+            check=False,
+            capture_output=True,
+            timeout=180,
         )
         out = source.with_suffix(".pdf")
         if not out.exists():
@@ -146,7 +155,10 @@ def confirm_identity(actor, *, password: str | None = None, otp: str | None = No
 
 def _event(actor, action: str, *, document=None, incoming=None, note: str = "") -> Event:
     return Event.objects.create(
-        document=document, incoming=incoming, action=action, note=note,
+        document=document,
+        incoming=incoming,
+        action=action,
+        note=note,
         actor=actor if getattr(actor, "pk", None) else None,
     )
 
@@ -157,7 +169,9 @@ def _history(obj, actor, reason: str) -> None:
 
 
 def _locked(document: Document) -> Document:
-    return Document.objects.select_for_update().select_related("unit", "doc_type").get(pk=document.pk)
+    return (
+        Document.objects.select_for_update().select_related("unit", "doc_type").get(pk=document.pk)
+    )
 
 
 def _require_status(document: Document, *statuses) -> None:
@@ -173,20 +187,32 @@ def allowed_recipient_units(actor, unit: Unit):
     from django.db.models import Q
 
     ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    return Unit.objects.all().active().filter(Q(path__in=ancestors) | Q(pk__in=Unit.objects.visible_to(actor).values("pk")))
+    return (
+        Unit.objects.all()
+        .active()
+        .filter(Q(path__in=ancestors) | Q(pk__in=Unit.objects.visible_to(actor).values("pk")))
+    )
 
 
 # --- numbering --------------------------------------------------------------------------
 
-def take_number(*, unit: Unit, direction: str, year: int, doc_type: DocumentType | None,
-                confidential: bool) -> tuple[Register, int]:
+
+def take_number(
+    *, unit: Unit, direction: str, year: int, doc_type: DocumentType | None, confidential: bool
+) -> tuple[Register, int]:
     """The next number of a register, under a row lock: no gaps, no repeats.
 
     Must run inside the caller's transaction, so a failure later in the same operation gives
     the number back. On PostgreSQL the counter row is locked (SELECT … FOR UPDATE); SQLite
     serialises writers with IMMEDIATE transactions (settings.py).
     """
-    lookup = {"unit": unit, "direction": direction, "year": year, "doc_type": doc_type, "confidential": confidential}
+    lookup = {
+        "unit": unit,
+        "direction": direction,
+        "year": year,
+        "doc_type": doc_type,
+        "confidential": confidential,
+    }
     register = Register.objects.select_for_update().filter(**lookup).first()
     if register is None:
         try:
@@ -201,7 +227,9 @@ def take_number(*, unit: Unit, direction: str, year: int, doc_type: DocumentType
     return register, number
 
 
-def format_number_symbol(number: int, doc_type: DocumentType, unit: Unit, department: str = "") -> str:
+def format_number_symbol(
+    number: int, doc_type: DocumentType, unit: Unit, department: str = ""
+) -> str:
     """``05/QĐ-LĐLĐ``; an official letter (no type abbreviation) ``12/LĐLĐ-TC`` (DOMAIN.md)."""
     issuer = (unit.abbreviation or unit.code).replace(" ", "")
     if doc_type.abbreviation:
@@ -210,6 +238,7 @@ def format_number_symbol(number: int, doc_type: DocumentType, unit: Unit, depart
 
 
 # --- drafting and workflow --------------------------------------------------------------
+
 
 @dataclass
 class DraftData:
@@ -254,10 +283,18 @@ def create_document(actor, data: DraftData) -> Document:
         raise ValidationError(errors)
     pdf, source = pdf_content(data.file)
     document = Document(
-        unit=data.unit, doc_type=data.doc_type, summary=data.summary, urgency=data.urgency,
-        confidentiality=data.confidentiality, place=data.place or data.unit.province_name,
-        department=data.department.strip().upper(), signer=data.signer, signer_prefix=data.signer_prefix,
-        signer_position=data.signer_position, recipients_text=data.recipients_text, created_by=actor,
+        unit=data.unit,
+        doc_type=data.doc_type,
+        summary=data.summary,
+        urgency=data.urgency,
+        confidentiality=data.confidentiality,
+        place=data.place or data.unit.province_name,
+        department=data.department.strip().upper(),
+        signer=data.signer,
+        signer_prefix=data.signer_prefix,
+        signer_position=data.signer_position,
+        recipients_text=data.recipients_text,
+        created_by=actor,
     )
     document.content.save("document.pdf", ContentFile(pdf), save=False)
     if source is not None:
@@ -278,7 +315,9 @@ def create_document(actor, data: DraftData) -> Document:
 
 
 @transaction.atomic
-def revise_document(actor, document: Document, *, file=None, summary: str | None = None) -> Document:
+def revise_document(
+    actor, document: Document, *, file=None, summary: str | None = None
+) -> Document:
     """Replace the content or summary of a draft or a returned document."""
     require_role(actor, document.unit, DRAFTERS)
     document = _locked(document)
@@ -309,7 +348,9 @@ def submit_for_review(actor, document: Document, reviewers=()) -> Document:
     round_ = _current_round(document) + 1
     for reviewer in {r.pk: r for r in reviewers}.values():
         if not has_role_on(reviewer, document.unit, ALL_ROLES):
-            raise ValidationError({"reviewers": _("%(name)s holds no role on this unit.") % {"name": reviewer}})
+            raise ValidationError(
+                {"reviewers": _("%(name)s holds no role on this unit.") % {"name": reviewer}}
+            )
         Review.objects.create(document=document, reviewer=reviewer, round=round_)
     document.status = DocumentStatus.IN_REVIEW
     _history(document, actor, "submitted")
@@ -340,7 +381,12 @@ def review_document(actor, document: Document, *, agree: bool, comment: str = ""
         document.status = DocumentStatus.RETURNED
         _history(document, actor, "returned")
         document.save()
-    _event(actor, EventAction.REVIEW_AGREED if agree else EventAction.REVIEW_RETURNED, document=document, note=comment)
+    _event(
+        actor,
+        EventAction.REVIEW_AGREED if agree else EventAction.REVIEW_RETURNED,
+        document=document,
+        note=comment,
+    )
     return document
 
 
@@ -380,7 +426,9 @@ def _page_index(pdf, page: int | None) -> int:
     if page is None or page == 0 or page == -1:
         return count - 1
     if not 1 <= page <= count:
-        raise ValidationError({"page": _("Choose a page between 1 and %(count)s.") % {"count": count}})
+        raise ValidationError(
+            {"page": _("Choose a page between 1 and %(count)s.") % {"count": count}}
+        )
     return page - 1
 
 
@@ -397,8 +445,16 @@ def can_sign(user, document: Document) -> bool:
 
 
 @transaction.atomic
-def sign_document(actor, document: Document, *, password: str | None = None, otp: str | None = None,
-                  page: int | None = None, position: str = "bottom-right", pre_confirmed: bool = False) -> Document:
+def sign_document(
+    actor,
+    document: Document,
+    *,
+    password: str | None = None,
+    otp: str | None = None,
+    page: int | None = None,
+    position: str = "bottom-right",
+    pre_confirmed: bool = False,
+) -> Document:
     """The signer's PAdES signature with a visible block (name, position, unit, time).
 
     The head of the issuing unit may sign a draft directly (approving it in the same step);
@@ -418,7 +474,11 @@ def sign_document(actor, document: Document, *, password: str | None = None, otp
     position = _signing_position(position)
     certificate = usable_certificate(user=actor, kind=CertificateKind.PERSONAL)
     if certificate is None:
-        raise ValidationError(_("You have no valid signing certificate (revoked or expired certificates cannot sign)."))
+        raise ValidationError(
+            _(
+                "You have no valid signing certificate (revoked or expired certificates cannot sign)."
+            )
+        )
     if not pre_confirmed:
         confirm_identity(actor, password=password, otp=otp)
     if document.status != DocumentStatus.APPROVED:
@@ -428,15 +488,23 @@ def sign_document(actor, document: Document, *, password: str | None = None, otp
     writer = signing.open_pdf(pdf)
     page_ix = _page_index(writer, page)
     moment = timezone.now()
-    titles = [document.signer_prefix and f"{document.signer_prefix} {document.unit.name}",
-              document.signer_position]
+    titles = [
+        document.signer_prefix and f"{document.signer_prefix} {document.unit.name}",
+        document.signer_position,
+    ]
     appearance = signing.signer_appearance(
         title_lines=titles, name=actor.display_name, unit=document.unit.name, moment=moment
     )
     signed = signing.sign_pdf(
-        writer, _material(certificate), field_name="ChuKyNguoiKy", appearance=appearance, page_ix=page_ix,
-        box=signing.signer_box(writer, page_ix, position), reason=_("Signed by the competent person"),
-        location=document.place or document.unit.province_name, signer_name=actor.display_name,
+        writer,
+        _material(certificate),
+        field_name="ChuKyNguoiKy",
+        appearance=appearance,
+        page_ix=page_ix,
+        box=signing.signer_box(writer, page_ix, position),
+        reason=_("Signed by the competent person"),
+        location=document.place or document.unit.province_name,
+        signer_name=actor.display_name,
         timestamp_url=timestamp_url(),
     )
     if not document.original:
@@ -448,8 +516,15 @@ def sign_document(actor, document: Document, *, password: str | None = None, otp
     _history(document, actor, "signed")
     document.save()
     DocumentSignature.objects.create(
-        document=document, certificate=certificate, role=SignatureRole.SIGNER, signed_by=actor, signed_at=moment,
-        field_name="ChuKyNguoiKy", page_index=page_ix, position=position, timestamped=bool(timestamp_url()),
+        document=document,
+        certificate=certificate,
+        role=SignatureRole.SIGNER,
+        signed_by=actor,
+        signed_at=moment,
+        field_name="ChuKyNguoiKy",
+        page_index=page_ix,
+        position=position,
+        timestamped=bool(timestamp_url()),
     )
     _event(actor, EventAction.SIGNED, document=document, note=pki_subject_name(certificate))
     return document
@@ -476,8 +551,15 @@ def _signature_page(document: Document, pdf) -> tuple[int, str]:
 
 
 @transaction.atomic
-def issue_document(actor, document: Document, *, password: str | None = None, otp: str | None = None,
-                   issue_date: date | None = None, pre_confirmed: bool = False) -> Document:
+def issue_document(
+    actor,
+    document: Document,
+    *,
+    password: str | None = None,
+    otp: str | None = None,
+    issue_date: date | None = None,
+    pre_confirmed: bool = False,
+) -> Document:
     """The clerk issues a signed document: next number of the register, the organisation's
     seal as a second signature (name, number, ISO 8601 Vietnam time), and delivery into the
     incoming register of every recipient unit."""
@@ -486,27 +568,44 @@ def issue_document(actor, document: Document, *, password: str | None = None, ot
     _require_status(document, DocumentStatus.SIGNED)
     seal = usable_certificate(unit=document.unit, kind=CertificateKind.SEAL)
     if seal is None:
-        raise ValidationError(_("The unit has no valid seal certificate (revoked or expired certificates cannot sign)."))
+        raise ValidationError(
+            _(
+                "The unit has no valid seal certificate (revoked or expired certificates cannot sign)."
+            )
+        )
     if not pre_confirmed:
         confirm_identity(actor, password=password, otp=otp)
     issue_date = issue_date or timezone.localdate()
     register, number = take_number(
-        unit=document.unit, direction=Direction.OUTGOING, year=issue_date.year, doc_type=document.doc_type,
+        unit=document.unit,
+        direction=Direction.OUTGOING,
+        year=issue_date.year,
+        doc_type=document.doc_type,
         confidential=document.is_confidential,
     )
     document.register, document.number = register, number
-    document.number_symbol = format_number_symbol(number, document.doc_type, document.unit, document.department)
+    document.number_symbol = format_number_symbol(
+        number, document.doc_type, document.unit, document.department
+    )
     document.issue_date = issue_date
     pdf = document.content.read()
     document.content.close()
     writer = signing.open_pdf(pdf)
     page_ix, position = _signature_page(document, writer)
     moment = timezone.now()
-    appearance = signing.seal_appearance(unit=document.unit.name, number_symbol=document.number_symbol, moment=moment)
+    appearance = signing.seal_appearance(
+        unit=document.unit.name, number_symbol=document.number_symbol, moment=moment
+    )
     sealed = signing.sign_pdf(
-        writer, _material(seal), field_name="ChuKyCoQuan", appearance=appearance, page_ix=page_ix,
-        box=signing.seal_box(writer, page_ix, position), reason=_("Issued: %(number)s") % {"number": document.number_symbol},
-        location=document.place or document.unit.province_name, signer_name=document.unit.name,
+        writer,
+        _material(seal),
+        field_name="ChuKyCoQuan",
+        appearance=appearance,
+        page_ix=page_ix,
+        box=signing.seal_box(writer, page_ix, position),
+        reason=_("Issued: %(number)s") % {"number": document.number_symbol},
+        location=document.place or document.unit.province_name,
+        signer_name=document.unit.name,
         timestamp_url=timestamp_url(),
     )
     document.content.save("issued.pdf", ContentFile(sealed), save=False)
@@ -515,8 +614,15 @@ def issue_document(actor, document: Document, *, password: str | None = None, ot
     _history(document, actor, "issued")
     document.save()
     DocumentSignature.objects.create(
-        document=document, certificate=seal, role=SignatureRole.SEAL, signed_by=actor, signed_at=moment,
-        field_name="ChuKyCoQuan", page_index=page_ix, position=position, timestamped=bool(timestamp_url()),
+        document=document,
+        certificate=seal,
+        role=SignatureRole.SEAL,
+        signed_by=actor,
+        signed_at=moment,
+        field_name="ChuKyCoQuan",
+        page_index=page_ix,
+        position=position,
+        timestamped=bool(timestamp_url()),
     )
     _event(actor, EventAction.ISSUED, document=document, note=document.number_symbol)
     deliver(actor, document)
@@ -531,30 +637,58 @@ def deliver(actor, document: Document) -> list[IncomingEntry]:
         if IncomingEntry.objects.filter(unit=unit, document=document).exists():
             continue
         register, number = take_number(
-            unit=unit, direction=Direction.INCOMING, year=timezone.localdate().year, doc_type=None,
+            unit=unit,
+            direction=Direction.INCOMING,
+            year=timezone.localdate().year,
+            doc_type=None,
             confidential=document.is_confidential,
         )
         entry = IncomingEntry(
-            unit=unit, register=register, number=number, channel=Channel.ELECTRONIC, document=document,
-            sender=document.unit.name, number_symbol=document.number_symbol, doc_type=document.doc_type,
-            document_date=document.issue_date, summary=document.summary, urgency=document.urgency,
-            confidentiality=document.confidentiality, registered_by=actor,
+            unit=unit,
+            register=register,
+            number=number,
+            channel=Channel.ELECTRONIC,
+            document=document,
+            sender=document.unit.name,
+            number_symbol=document.number_symbol,
+            doc_type=document.doc_type,
+            document_date=document.issue_date,
+            summary=document.summary,
+            urgency=document.urgency,
+            confidentiality=document.confidentiality,
+            registered_by=actor,
         )
         _history(entry, actor, "delivered")
         entry.save()
         _event(actor, EventAction.RECEIVED, incoming=entry, note=document.number_symbol)
         entries.append(entry)
     if entries:
-        _event(actor, EventAction.DELIVERED, document=document, note=", ".join(e.unit.name for e in entries))
+        _event(
+            actor,
+            EventAction.DELIVERED,
+            document=document,
+            note=", ".join(e.unit.name for e in entries),
+        )
     return entries
 
 
 # --- incoming documents -----------------------------------------------------------------
 
+
 @transaction.atomic
-def register_paper_document(actor, unit: Unit, *, sender: str, doc_type: DocumentType, summary: str, scan,
-                            number_symbol: str = "", document_date: date | None = None,
-                            urgency: str = Urgency.NORMAL, confidentiality: str = Confidentiality.NORMAL) -> IncomingEntry:
+def register_paper_document(
+    actor,
+    unit: Unit,
+    *,
+    sender: str,
+    doc_type: DocumentType,
+    summary: str,
+    scan,
+    number_symbol: str = "",
+    document_date: date | None = None,
+    urgency: str = Urgency.NORMAL,
+    confidentiality: str = Confidentiality.NORMAL,
+) -> IncomingEntry:
     """Register a paper document received, with its scan (so it counts as not online)."""
     require_role(actor, unit, CLERKS)
     errors = {}
@@ -566,13 +700,25 @@ def register_paper_document(actor, unit: Unit, *, sender: str, doc_type: Documen
         raise ValidationError(errors)
     pdf, _source = pdf_content(scan, "scan")
     register, number = take_number(
-        unit=unit, direction=Direction.INCOMING, year=timezone.localdate().year, doc_type=None,
+        unit=unit,
+        direction=Direction.INCOMING,
+        year=timezone.localdate().year,
+        doc_type=None,
         confidential=confidentiality != Confidentiality.NORMAL,
     )
     entry = IncomingEntry(
-        unit=unit, register=register, number=number, channel=Channel.PAPER, sender=sender.strip(),
-        number_symbol=number_symbol.strip(), doc_type=doc_type, document_date=document_date, summary=summary,
-        urgency=urgency, confidentiality=confidentiality, registered_by=actor,
+        unit=unit,
+        register=register,
+        number=number,
+        channel=Channel.PAPER,
+        sender=sender.strip(),
+        number_symbol=number_symbol.strip(),
+        doc_type=doc_type,
+        document_date=document_date,
+        summary=summary,
+        urgency=urgency,
+        confidentiality=confidentiality,
+        registered_by=actor,
     )
     entry.scan.save("scan.pdf", ContentFile(pdf), save=False)
     _history(entry, actor, "registered")
@@ -582,7 +728,9 @@ def register_paper_document(actor, unit: Unit, *, sender: str, doc_type: Documen
 
 
 @transaction.atomic
-def assign_incoming(actor, entry: IncomingEntry, *, handler, deadline: date | None, note: str = "") -> IncomingEntry:
+def assign_incoming(
+    actor, entry: IncomingEntry, *, handler, deadline: date | None, note: str = ""
+) -> IncomingEntry:
     require_role(actor, entry.unit, CLERKS)
     entry = IncomingEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
     if entry.status == IncomingStatus.HANDLED:
@@ -590,14 +738,24 @@ def assign_incoming(actor, entry: IncomingEntry, *, handler, deadline: date | No
     if handler is None or not has_role_on(handler, entry.unit, ALL_ROLES):
         raise ValidationError({"handler": _("The handler must hold a role on the receiving unit.")})
     if deadline is not None and deadline < timezone.localdate():
-        raise ValidationError({"deadline": pgettext("documents", "The deadline cannot be in the past.")})
+        raise ValidationError(
+            {"deadline": pgettext("documents", "The deadline cannot be in the past.")}
+        )
     entry.handler, entry.deadline = handler, deadline
     entry.status = IncomingStatus.ASSIGNED
     entry.assigned_at = timezone.now()
     _history(entry, actor, "assigned")
     entry.save()
-    _event(actor, EventAction.ASSIGNED, incoming=entry,
-           note=" · ".join(part for part in (str(handler), deadline.strftime("%d/%m/%Y") if deadline else "", note) if part))
+    _event(
+        actor,
+        EventAction.ASSIGNED,
+        incoming=entry,
+        note=" · ".join(
+            part
+            for part in (str(handler), deadline.strftime("%d/%m/%Y") if deadline else "", note)
+            if part
+        ),
+    )
     return entry
 
 
@@ -619,6 +777,7 @@ def mark_handled(actor, entry: IncomingEntry, note: str = "") -> IncomingEntry:
 
 
 # --- certificates -----------------------------------------------------------------------
+
 
 def internal_ca() -> CertificateAuthority | None:
     return CertificateAuthority.objects.order_by("-created_at").first()
@@ -646,20 +805,33 @@ def add_trust_anchor(data: bytes, *, name: str = "", internal: bool = False) -> 
     der = cert.public_bytes(pki.serialization.Encoding.DER)
     anchor, _created = TrustAnchor.objects.get_or_create(
         fingerprint=pki.fingerprint(cert),
-        defaults={"name": name or pki.common_name(cert), "certificate_der": der, "is_internal": internal},
+        defaults={
+            "name": name or pki.common_name(cert),
+            "certificate_der": der,
+            "is_internal": internal,
+        },
     )
     return anchor
 
 
-def _store_certificate(actor, issued: pki.IssuedCertificate, *, kind: str, source: str, unit: Unit, user) -> SigningCertificate:
+def _store_certificate(
+    actor, issued: pki.IssuedCertificate, *, kind: str, source: str, unit: Unit, user
+) -> SigningCertificate:
     cert = issued.certificate
     return SigningCertificate.objects.create(
-        kind=kind, source=source, user=user, unit=unit,
-        subject=cert.subject.rfc4514_string()[:500], issuer=cert.issuer.rfc4514_string()[:500],
-        serial=format(cert.serial_number, "x")[:80], fingerprint=pki.fingerprint(cert),
-        not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
+        kind=kind,
+        source=source,
+        user=user,
+        unit=unit,
+        subject=cert.subject.rfc4514_string()[:500],
+        issuer=cert.issuer.rfc4514_string()[:500],
+        serial=format(cert.serial_number, "x")[:80],
+        fingerprint=pki.fingerprint(cert),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
         certificate_der=cert.public_bytes(pki.serialization.Encoding.DER),
-        chain_der=pki.chain_to_json(issued.chain), encrypted_key=pki.encrypt_private_key(issued.key),
+        chain_der=pki.chain_to_json(issued.chain),
+        encrypted_key=pki.encrypt_private_key(issued.key),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
 
@@ -667,7 +839,9 @@ def _store_certificate(actor, issued: pki.IssuedCertificate, *, kind: str, sourc
 def _check_holder(kind: str, unit: Unit, user) -> None:
     if kind == CertificateKind.PERSONAL:
         if user is None:
-            raise ValidationError({"user": _("Choose the person who will sign with this certificate.")})
+            raise ValidationError(
+                {"user": _("Choose the person who will sign with this certificate.")}
+            )
         if not has_role_on(user, unit, ALL_ROLES):
             raise ValidationError({"user": _("The person holds no role on this unit.")})
     elif kind != CertificateKind.SEAL:
@@ -675,38 +849,68 @@ def _check_holder(kind: str, unit: Unit, user) -> None:
 
 
 @transaction.atomic
-def issue_internal_certificate(actor, *, unit: Unit, kind: str, user=None, days: int = 730) -> SigningCertificate:
+def issue_internal_certificate(
+    actor, *, unit: Unit, kind: str, user=None, days: int = 730
+) -> SigningCertificate:
     """A certificate from the internal CA for an officer, or for the unit's seal."""
     require_role(actor, unit, CERTIFICATE_MANAGERS)
     _check_holder(kind, unit, user)
     ca = internal_ca()
     if ca is None:
-        raise ValidationError(_("The internal CA has not been created yet (run: congdoan ca init)."))
+        raise ValidationError(
+            _("The internal CA has not been created yet (run: congdoan ca init).")
+        )
     ca_cert = pki.load_certificate(bytes(ca.certificate_der))
     ca_key = pki.load_private_key(bytes(ca.encrypted_key))
     common = unit.name if kind == CertificateKind.SEAL else (user.display_name if user else "")
     root = Unit.objects.filter(path=unit.path[: Unit.steplen]).first() or unit
-    issued = pki.issue_certificate(ca_cert, ca_key, common_name=common, organisation=root.name,
-                                   unit_label=unit.name if kind == CertificateKind.PERSONAL else "", days=days)
-    return _store_certificate(actor, issued, kind=kind, source=CertificateSource.INTERNAL_CA, unit=unit,
-                              user=user if kind == CertificateKind.PERSONAL else None)
+    issued = pki.issue_certificate(
+        ca_cert,
+        ca_key,
+        common_name=common,
+        organisation=root.name,
+        unit_label=unit.name if kind == CertificateKind.PERSONAL else "",
+        days=days,
+    )
+    return _store_certificate(
+        actor,
+        issued,
+        kind=kind,
+        source=CertificateSource.INTERNAL_CA,
+        unit=unit,
+        user=user if kind == CertificateKind.PERSONAL else None,
+    )
 
 
 @transaction.atomic
-def import_pkcs12(actor, *, unit: Unit, kind: str, data: bytes, password: str = "", user=None) -> SigningCertificate:
+def import_pkcs12(
+    actor, *, unit: Unit, kind: str, data: bytes, password: str = "", user=None
+) -> SigningCertificate:
     """Import a key and certificate issued by a certification authority (PKCS#12)."""
-    require_role(actor, unit, CERTIFICATE_MANAGERS if kind == CertificateKind.SEAL or user != actor else ALL_ROLES)
+    require_role(
+        actor,
+        unit,
+        CERTIFICATE_MANAGERS if kind == CertificateKind.SEAL or user != actor else ALL_ROLES,
+    )
     _check_holder(kind, unit, user)
     try:
         issued = pki.read_pkcs12(data, password)
     except ValueError as exc:
-        raise ValidationError({"file": _("The PKCS#12 file could not be opened (wrong password?).")}) from exc
+        raise ValidationError(
+            {"file": _("The PKCS#12 file could not be opened (wrong password?).")}
+        ) from exc
     if SigningCertificate.objects.filter(fingerprint=pki.fingerprint(issued.certificate)).exists():
         raise ValidationError({"file": _("This certificate has already been imported.")})
     if issued.certificate.not_valid_after_utc <= timezone.now():
         raise ValidationError({"file": _("This certificate has expired.")})
-    return _store_certificate(actor, issued, kind=kind, source=CertificateSource.PKCS12, unit=unit,
-                              user=user if kind == CertificateKind.PERSONAL else None)
+    return _store_certificate(
+        actor,
+        issued,
+        kind=kind,
+        source=CertificateSource.PKCS12,
+        unit=unit,
+        user=user if kind == CertificateKind.PERSONAL else None,
+    )
 
 
 @transaction.atomic
@@ -729,7 +933,11 @@ def default_deadline(days: int = 7) -> date:
 def users_on(unit: Unit):
     """Users holding a role on ``unit`` or above it (handlers, reviewers, signers)."""
     ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return get_user_model().objects.filter(role_assignments__unit__path__in=ancestors, is_active=True).distinct()
+    return (
+        get_user_model()
+        .objects.filter(role_assignments__unit__path__in=ancestors, is_active=True)
+        .distinct()
+    )
 
 
 def require_visible(user, unit: Unit) -> None:

@@ -62,7 +62,9 @@ class BlockContent(content.PdfContent):
 
     def __init__(self, appearance: Appearance | bytes):
         super().__init__()
-        self.appearance = appearance if isinstance(appearance, Appearance) else Appearance(appearance)
+        self.appearance = (
+            appearance if isinstance(appearance, Appearance) else Appearance(appearance)
+        )
 
     def render(self) -> bytes:
         writer = self._ensure_writer
@@ -78,8 +80,17 @@ class BlockContent(content.PdfContent):
             self.resources.font["/FT"] = pdftext.embed_font(writer, subset)
             for line in lines:
                 x = line.x - subset.width(line.text, line.size) / 2 if line.centre else line.x
-                ops.append(pdftext.show_text(subset, "FT", line.text, x=min(x1, x2) + x, y=min(y1, y2) + line.y,
-                                             size=line.size, color=line.color))
+                ops.append(
+                    pdftext.show_text(
+                        subset,
+                        "FT",
+                        line.text,
+                        x=min(x1, x2) + x,
+                        y=min(y1, y2) + line.y,
+                        size=line.size,
+                        color=line.color,
+                    )
+                )
         return b"\n".join(ops)
 
 
@@ -112,7 +123,9 @@ def render_block(html: str) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=font_css(), font_config=config)], font_config=config)
+    return HTML(string=html).write_pdf(
+        stylesheets=[CSS(string=font_css(), font_config=config)], font_config=config
+    )
 
 
 SIGNER_BLUE = (11 / 255, 61 / 255, 145 / 255)
@@ -136,10 +149,14 @@ def _signer_static(title_lines: tuple[str, ...], name: str, unit: str) -> bytes:
     return render_block(html)
 
 
-def signer_appearance(*, title_lines: list[str], name: str, unit: str, moment: datetime) -> Appearance:
+def signer_appearance(
+    *, title_lines: list[str], name: str, unit: str, moment: datetime
+) -> Appearance:
     """Title lines, "Ký bởi: name", unit (cached) and "Thời gian ký: time" (drawn each time)."""
     static = _signer_static(tuple(nfc(line) for line in title_lines if line), nfc(name), nfc(unit))
-    return Appearance(static, (Line(f"Thời gian ký: {iso_vietnam(moment)}", 4.8, 5.6, 6.6, SIGNER_BLUE),))
+    return Appearance(
+        static, (Line(f"Thời gian ký: {iso_vietnam(moment)}", 4.8, 5.6, 6.6, SIGNER_BLUE),)
+    )
 
 
 @lru_cache(maxsize=64)
@@ -160,10 +177,13 @@ def _seal_static(unit: str) -> bytes:
 def seal_appearance(*, unit: str, number_symbol: str, moment: datetime) -> Appearance:
     """The seal: unit and star (cached per unit), number and ISO 8601 time (drawn each time)."""
     centre = SEAL_BOX[0] / 2 - 1
-    return Appearance(_seal_static(nfc(unit)), (
-        Line(nfc(number_symbol), centre, 50, 6.4, SEAL_RED, centre=True),
-        Line(iso_vietnam(moment), centre, 41, 5.8, SEAL_RED, centre=True),
-    ))
+    return Appearance(
+        _seal_static(nfc(unit)),
+        (
+            Line(nfc(number_symbol), centre, 50, 6.4, SEAL_RED, centre=True),
+            Line(iso_vietnam(moment), centre, 41, 5.8, SEAL_RED, centre=True),
+        ),
+    )
 
 
 def nfc(text: str) -> str:
@@ -185,7 +205,9 @@ def page_count(pdf: bytes | IncrementalPdfFileWriter) -> int:
     return int(_reader(pdf).root["/Pages"]["/Count"])
 
 
-def _media_box(pdf: bytes | IncrementalPdfFileWriter, page_ix: int) -> tuple[float, float, float, float]:
+def _media_box(
+    pdf: bytes | IncrementalPdfFileWriter, page_ix: int
+) -> tuple[float, float, float, float]:
     """The page's MediaBox, inherited from the page tree when needed; A4 when unreadable."""
     try:
         node = _reader(pdf).find_page_for_modification(page_ix)[0]
@@ -199,8 +221,13 @@ def _media_box(pdf: bytes | IncrementalPdfFileWriter, page_ix: int) -> tuple[flo
     return 0.0, 0.0, 595.0, 842.0
 
 
-def _box_on_page(pdf: bytes | IncrementalPdfFileWriter, page_ix: int, size: tuple[int, int], position: str,
-                 shift: int = 0) -> tuple[int, int, int, int]:
+def _box_on_page(
+    pdf: bytes | IncrementalPdfFileWriter,
+    page_ix: int,
+    size: tuple[int, int],
+    position: str,
+    shift: int = 0,
+) -> tuple[int, int, int, int]:
     x1, y1, x2, _y2 = _media_box(pdf, page_ix)
     width, height = size
     margin = 36
@@ -215,9 +242,17 @@ def _box_on_page(pdf: bytes | IncrementalPdfFileWriter, page_ix: int, size: tupl
 
 
 def sign_pdf(
-    pdf: bytes | IncrementalPdfFileWriter, material: KeyMaterial, *, field_name: str, appearance: Appearance | bytes,
-    page_ix: int, box: tuple,
-    reason: str, location: str, signer_name: str, timestamp_url: str = "",
+    pdf: bytes | IncrementalPdfFileWriter,
+    material: KeyMaterial,
+    *,
+    field_name: str,
+    appearance: Appearance | bytes,
+    page_ix: int,
+    box: tuple,
+    reason: str,
+    location: str,
+    signer_name: str,
+    timestamp_url: str = "",
 ) -> bytes:
     """Add one PAdES signature as an incremental update; earlier signatures stay valid.
 
@@ -229,22 +264,39 @@ def sign_pdf(
         timestamper = HTTPTimeStamper(timestamp_url, timeout=15)
     writer = pdf if isinstance(pdf, IncrementalPdfFileWriter) else open_pdf(pdf)
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason, location=location, name=signer_name,
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=signer_name,
     )
     pdf_signer = signers.PdfSigner(
-        meta, signer=material.signer(), timestamper=timestamper,
-        stamp_style=StaticStampStyle(background=BlockContent(appearance), border_width=0, background_opacity=1.0),
+        meta,
+        signer=material.signer(),
+        timestamper=timestamper,
+        stamp_style=StaticStampStyle(
+            background=BlockContent(appearance), border_width=0, background_opacity=1.0
+        ),
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page_ix, box=box),
     )
     return pdf_signer.sign_pdf(writer).getvalue()
 
 
-def signer_box(pdf: bytes | IncrementalPdfFileWriter, page_ix: int, position: str) -> tuple[int, int, int, int]:
+def signer_box(
+    pdf: bytes | IncrementalPdfFileWriter, page_ix: int, position: str
+) -> tuple[int, int, int, int]:
     return _box_on_page(pdf, page_ix, SIGNER_BOX, position)
 
 
-def seal_box(pdf: bytes | IncrementalPdfFileWriter, page_ix: int, position: str) -> tuple[int, int, int, int]:
+def seal_box(
+    pdf: bytes | IncrementalPdfFileWriter, page_ix: int, position: str
+) -> tuple[int, int, int, int]:
     # The seal covers the left part of the signer's block, as a red seal does on paper.
     left, bottom, _right, _top = _box_on_page(pdf, page_ix, SIGNER_BOX, position)
-    return (left - SEAL_BOX[0] // 2, bottom - 20, left - SEAL_BOX[0] // 2 + SEAL_BOX[0], bottom - 20 + SEAL_BOX[1])
+    return (
+        left - SEAL_BOX[0] // 2,
+        bottom - 20,
+        left - SEAL_BOX[0] // 2 + SEAL_BOX[0],
+        bottom - 20 + SEAL_BOX[1],
+    )

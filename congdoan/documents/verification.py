@@ -18,8 +18,14 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import ModificationLevel
 from pyhanko_certvalidator import ValidationContext
 
-ACCEPTED_LEVELS = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
-KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+ACCEPTED_LEVELS = {
+    ModificationLevel.NONE,
+    ModificationLevel.LTA_UPDATES,
+    ModificationLevel.FORM_FILLING,
+}
+KEY_USAGE = KeyUsageConstraints(
+    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+)
 
 
 @dataclass
@@ -91,7 +97,10 @@ def _common_name(cert: asn1_x509.Certificate) -> str:
 def trust_roots() -> list[asn1_x509.Certificate]:
     from .models import TrustAnchor
 
-    return [asn1_x509.Certificate.load(bytes(der)) for der in TrustAnchor.objects.values_list("certificate_der", flat=True)]
+    return [
+        asn1_x509.Certificate.load(bytes(der))
+        for der in TrustAnchor.objects.values_list("certificate_der", flat=True)
+    ]
 
 
 def _revocations(fingerprints: list[str]) -> dict[str, tuple[datetime, str]]:
@@ -123,24 +132,49 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
         try:
             status = validate_pdf_signature(sig, context, key_usage_settings=KEY_USAGE)
         except Exception as exc:  # noqa: BLE001 - a malformed signature is reported as invalid
-            reports.append(SignatureReport(
-                field_name=sig.field_name or "", signer="", signer_subject="", signing_time=None, chain=[],
-                intact=False, valid=False, trusted=False, trust_anchor="", modified_after_signing=True,
-                covers_whole_file=False, later_revisions=index < total - 1, timestamped=False,
-                problems=[_("The signature could not be validated: %(error)s") % {"error": exc.__class__.__name__}],
-            ))
+            reports.append(
+                SignatureReport(
+                    field_name=sig.field_name or "",
+                    signer="",
+                    signer_subject="",
+                    signing_time=None,
+                    chain=[],
+                    intact=False,
+                    valid=False,
+                    trusted=False,
+                    trust_anchor="",
+                    modified_after_signing=True,
+                    covers_whole_file=False,
+                    later_revisions=index < total - 1,
+                    timestamped=False,
+                    problems=[
+                        _("The signature could not be validated: %(error)s")
+                        % {"error": exc.__class__.__name__}
+                    ],
+                )
+            )
             continue
         cert = status.signing_cert
-        path = list(status.validation_path.iter_certs(include_root=True)) if status.validation_path else []
+        path = (
+            list(status.validation_path.iter_certs(include_root=True))
+            if status.validation_path
+            else []
+        )
         chain = [_cert_info(c) for c in path] if path else [_cert_info(cert)]
         anchor = ""
         if status.trusted and status.validation_path:
             anchor_name = status.validation_path.trust_anchor.authority.name
             anchor = anchor_name.native.get("common_name") or anchor_name.human_friendly
         level = status.modification_level
-        modified = (not status.intact) or (level is not None and level not in ACCEPTED_LEVELS) or status.docmdp_ok is False
+        modified = (
+            (not status.intact)
+            or (level is not None and level not in ACCEPTED_LEVELS)
+            or status.docmdp_ok is False
+        )
         if not status.intact:
-            problems.append(_("The signed content does not match the signature: the file was altered."))
+            problems.append(
+                _("The signed content does not match the signature: the file was altered.")
+            )
         elif modified:
             problems.append(_("The document was changed after this signature."))
         if not status.valid:
@@ -150,22 +184,26 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
         signing_time = status.signer_reported_dt
         if status.timestamp_validity is not None:
             signing_time = status.timestamp_validity.timestamp
-        reports.append(SignatureReport(
-            field_name=sig.field_name or "",
-            signer=_common_name(cert),
-            signer_subject=cert.subject.human_friendly,
-            signing_time=signing_time,
-            chain=chain,
-            intact=bool(status.intact),
-            valid=bool(status.valid),
-            trusted=bool(status.trusted),
-            trust_anchor=anchor,
-            modified_after_signing=bool(modified),
-            covers_whole_file=str(status.coverage.name) == "ENTIRE_FILE" if status.coverage else False,
-            later_revisions=index < total - 1,
-            timestamped=status.timestamp_validity is not None,
-            problems=problems,
-        ))
+        reports.append(
+            SignatureReport(
+                field_name=sig.field_name or "",
+                signer=_common_name(cert),
+                signer_subject=cert.subject.human_friendly,
+                signing_time=signing_time,
+                chain=chain,
+                intact=bool(status.intact),
+                valid=bool(status.valid),
+                trusted=bool(status.trusted),
+                trust_anchor=anchor,
+                modified_after_signing=bool(modified),
+                covers_whole_file=str(status.coverage.name) == "ENTIRE_FILE"
+                if status.coverage
+                else False,
+                later_revisions=index < total - 1,
+                timestamped=status.timestamp_validity is not None,
+                problems=problems,
+            )
+        )
     revoked = _revocations([r.chain[-1].fingerprint for r in reports if r.chain])
     for report in reports:
         if report.chain and report.chain[-1].fingerprint in revoked:
@@ -174,6 +212,14 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
                 report.revoked = True
                 report.problems.append(_("The certificate was revoked before this signature."))
             report.revocation_note = _("Certificate revoked on %(date)s. %(reason)s") % {
-                "date": revoked_at.date().isoformat(), "reason": reason}
-        report.ok = report.intact and report.valid and report.trusted and not report.modified_after_signing and not report.revoked
+                "date": revoked_at.date().isoformat(),
+                "reason": reason,
+            }
+        report.ok = (
+            report.intact
+            and report.valid
+            and report.trusted
+            and not report.modified_after_signing
+            and not report.revoked
+        )
     return PdfReport(reports)

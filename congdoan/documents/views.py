@@ -61,11 +61,17 @@ def document_list(request):
     form = DocumentFilterForm(request.GET or None, statuses=DocumentStatus.choices)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = queries.filter_documents(
-        request.user, q=filters.get("q") or "", doc_type=getattr(filters.get("type"), "code", ""),
-        status=filters.get("status") or "", date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        request.user,
+        q=filters.get("q") or "",
+        doc_type=getattr(filters.get("type"), "code", ""),
+        status=filters.get("status") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
     )
     context = {
-        "form": form, "page": _page(request, qs), "counts": queries.workflow_counts(request.user),
+        "form": form,
+        "page": _page(request, qs),
+        "counts": queries.workflow_counts(request.user),
         "can_draft": queries.drafting_units(request.user, DRAFTERS).exists(),
     }
     template = "documents/_document_rows.html" if request.htmx else "documents/list.html"
@@ -99,16 +105,24 @@ def _detail_context(request, document: Document) -> dict:
         "attachments": document.attachments.all(),
         "deliveries": document.deliveries.visible_to(user).select_related("unit", "handler"),
         "history": document.history.select_related("history_user").order_by("-history_date")[:15],
-        "can_edit": has_role_on(user, document.unit, DRAFTERS) and document.status in (DocumentStatus.DRAFT, DocumentStatus.RETURNED),
-        "can_review": document.status == DocumentStatus.IN_REVIEW and pending.filter(reviewer=user).exists(),
-        "can_approve": has_role_on(user, document.unit, HEADS) and document.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW),
-        "can_sign": services.can_sign(user, document) and document.status in (
-            DocumentStatus.APPROVED, DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)
-            and (document.status == DocumentStatus.APPROVED or has_role_on(user, document.unit, HEADS)),
-        "can_issue": has_role_on(user, document.unit, CLERKS) and document.status == DocumentStatus.SIGNED,
+        "can_edit": has_role_on(user, document.unit, DRAFTERS)
+        and document.status in (DocumentStatus.DRAFT, DocumentStatus.RETURNED),
+        "can_review": document.status == DocumentStatus.IN_REVIEW
+        and pending.filter(reviewer=user).exists(),
+        "can_approve": has_role_on(user, document.unit, HEADS)
+        and document.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW),
+        "can_sign": services.can_sign(user, document)
+        and document.status
+        in (DocumentStatus.APPROVED, DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)
+        and (document.status == DocumentStatus.APPROVED or has_role_on(user, document.unit, HEADS)),
+        "can_issue": has_role_on(user, document.unit, CLERKS)
+        and document.status == DocumentStatus.SIGNED,
         "pending_reviewers": pending.select_related("reviewer"),
         "submit_form": SubmitForm(document=document),
-        "review_form": ReviewForm(), "sign_form": SignForm(), "issue_form": IssueForm(), "revise_form": ReviseForm(),
+        "review_form": ReviewForm(),
+        "sign_form": SignForm(),
+        "issue_form": IssueForm(),
+        "revise_form": ReviseForm(),
     }
 
 
@@ -156,8 +170,14 @@ def document_revise(request, pk):
     form = ReviseForm(request.POST, request.FILES)
     form.is_valid()
     data = form.cleaned_data
-    return _action(request, pk, lambda d: services.revise_document(
-        request.user, d, file=data.get("file"), summary=data.get("summary") or None), _("Changes saved."))
+    return _action(
+        request,
+        pk,
+        lambda d: services.revise_document(
+            request.user, d, file=data.get("file"), summary=data.get("summary") or None
+        ),
+        _("Changes saved."),
+    )
 
 
 @login_required
@@ -166,7 +186,12 @@ def document_submit(request, pk):
     document = queries.visible_document(request.user, pk)
     form = SubmitForm(request.POST, document=document)
     reviewers = form.cleaned_data["reviewers"] if form.is_valid() else []
-    return _action(request, pk, lambda d: services.submit_for_review(request.user, d, reviewers), _("Sent for review."))
+    return _action(
+        request,
+        pk,
+        lambda d: services.submit_for_review(request.user, d, reviewers),
+        _("Sent for review."),
+    )
 
 
 @login_required
@@ -175,14 +200,22 @@ def document_review(request, pk):
     form = ReviewForm(request.POST)
     form.is_valid()
     agree = form.cleaned_data.get("decision") == "agree"
-    return _action(request, pk, lambda d: services.review_document(
-        request.user, d, agree=agree, comment=form.cleaned_data.get("comment") or ""), _("Review recorded."))
+    return _action(
+        request,
+        pk,
+        lambda d: services.review_document(
+            request.user, d, agree=agree, comment=form.cleaned_data.get("comment") or ""
+        ),
+        _("Review recorded."),
+    )
 
 
 @login_required
 @require_POST
 def document_approve(request, pk):
-    return _action(request, pk, lambda d: services.approve_document(request.user, d), _("Approved."))
+    return _action(
+        request, pk, lambda d: services.approve_document(request.user, d), _("Approved.")
+    )
 
 
 @login_required
@@ -191,9 +224,19 @@ def document_sign(request, pk):
     form = SignForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    return _action(request, pk, lambda d: services.sign_document(
-        request.user, d, password=data.get("password"), otp=data.get("otp"), page=data.get("page"),
-        position=data.get("position") or "bottom-right"), _("Signed."))
+    return _action(
+        request,
+        pk,
+        lambda d: services.sign_document(
+            request.user,
+            d,
+            password=data.get("password"),
+            otp=data.get("otp"),
+            page=data.get("page"),
+            position=data.get("position") or "bottom-right",
+        ),
+        _("Signed."),
+    )
 
 
 @login_required
@@ -202,21 +245,38 @@ def document_issue(request, pk):
     form = IssueForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    return _action(request, pk, lambda d: services.issue_document(
-        request.user, d, password=data.get("password"), otp=data.get("otp")), _("Issued and delivered."))
+    return _action(
+        request,
+        pk,
+        lambda d: services.issue_document(
+            request.user, d, password=data.get("password"), otp=data.get("otp")
+        ),
+        _("Issued and delivered."),
+    )
 
 
 # --- incoming -------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
 def incoming_list(request):
     form = IncomingFilterForm(request.GET or None)
     f = form.cleaned_data if form.is_valid() else {}
-    qs = queries.filter_incoming(request.user, q=f.get("q") or "", status=f.get("status") or "",
-                                 channel=f.get("channel") or "", overdue=bool(f.get("overdue")))
-    context = {"form": form, "page": _page(request, qs), "counts": queries.incoming_counts(request.user),
-               "can_register": queries.drafting_units(request.user, CLERKS).exists(), "today": timezone.localdate()}
+    qs = queries.filter_incoming(
+        request.user,
+        q=f.get("q") or "",
+        status=f.get("status") or "",
+        channel=f.get("channel") or "",
+        overdue=bool(f.get("overdue")),
+    )
+    context = {
+        "form": form,
+        "page": _page(request, qs),
+        "counts": queries.incoming_counts(request.user),
+        "can_register": queries.drafting_units(request.user, CLERKS).exists(),
+        "today": timezone.localdate(),
+    }
     template = "documents/_incoming_rows.html" if request.htmx else "documents/incoming_list.html"
     return render(request, template, context)
 
@@ -229,16 +289,29 @@ def incoming_paper(request):
         d = form.cleaned_data
         try:
             entry = services.register_paper_document(
-                request.user, d["unit"], sender=d["sender"], doc_type=d["doc_type"], summary=d["summary"],
-                scan=d["scan"], number_symbol=d["number_symbol"] or "", document_date=d["document_date"],
-                urgency=d["urgency"], confidentiality=d["confidentiality"],
+                request.user,
+                d["unit"],
+                sender=d["sender"],
+                doc_type=d["doc_type"],
+                summary=d["summary"],
+                scan=d["scan"],
+                number_symbol=d["number_symbol"] or "",
+                document_date=d["document_date"],
+                urgency=d["urgency"],
+                confidentiality=d["confidentiality"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Paper document registered as no. %(number)s.") % {"number": f"{entry.number:02d}"})
+            messages.success(
+                request,
+                _("Paper document registered as no. %(number)s.")
+                % {"number": f"{entry.number:02d}"},
+            )
             return redirect("documents:incoming_detail", pk=entry.pk)
-    return render(request, "documents/form.html", {"form": form, "title": _("Register a paper document")})
+    return render(
+        request, "documents/form.html", {"form": form, "title": _("Register a paper document")}
+    )
 
 
 @login_required
@@ -246,12 +319,22 @@ def incoming_paper(request):
 def incoming_detail(request, pk):
     entry = queries.visible_incoming(request.user, pk)
     user = request.user
-    document_visible = entry.document_id and Document.objects.visible_to(user).filter(pk=entry.document_id).exists()
+    document_visible = (
+        entry.document_id
+        and Document.objects.visible_to(user).filter(pk=entry.document_id).exists()
+    )
     context = {
-        "entry": entry, "events": entry.events.select_related("actor"), "document_visible": document_visible,
-        "can_assign": has_role_on(user, entry.unit, CLERKS) and entry.status != IncomingStatus.HANDLED,
-        "can_handle": entry.status != IncomingStatus.HANDLED and (entry.handler_id == user.pk or has_role_on(user, entry.unit, CLERKS)),
-        "assign_form": AssignForm(entry=entry, initial={"deadline": services.default_deadline(), "handler": entry.handler_id}),
+        "entry": entry,
+        "events": entry.events.select_related("actor"),
+        "document_visible": document_visible,
+        "can_assign": has_role_on(user, entry.unit, CLERKS)
+        and entry.status != IncomingStatus.HANDLED,
+        "can_handle": entry.status != IncomingStatus.HANDLED
+        and (entry.handler_id == user.pk or has_role_on(user, entry.unit, CLERKS)),
+        "assign_form": AssignForm(
+            entry=entry,
+            initial={"deadline": services.default_deadline(), "handler": entry.handler_id},
+        ),
         "handle_form": HandleForm(),
     }
     return render(request, "documents/incoming_detail.html", context)
@@ -263,7 +346,11 @@ def incoming_scan(request, pk):
     entry = queries.visible_incoming(request.user, pk)
     if not entry.scan:
         raise Http404
-    return FileResponse(entry.scan.open("rb"), content_type="application/pdf", filename=f"so-den-{entry.number:02d}.pdf")
+    return FileResponse(
+        entry.scan.open("rb"),
+        content_type="application/pdf",
+        filename=f"so-den-{entry.number:02d}.pdf",
+    )
 
 
 def _incoming_action(request, pk, run, success):
@@ -288,8 +375,14 @@ def incoming_assign(request, pk):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("documents:incoming_detail", pk=entry.pk)
     d = form.cleaned_data
-    return _incoming_action(request, pk, lambda e: services.assign_incoming(
-        request.user, e, handler=d["handler"], deadline=d["deadline"], note=d["note"] or ""), _("Assigned."))
+    return _incoming_action(
+        request,
+        pk,
+        lambda e: services.assign_incoming(
+            request.user, e, handler=d["handler"], deadline=d["deadline"], note=d["note"] or ""
+        ),
+        _("Assigned."),
+    )
 
 
 @login_required
@@ -297,18 +390,27 @@ def incoming_assign(request, pk):
 def incoming_handle(request, pk):
     form = HandleForm(request.POST)
     form.is_valid()
-    return _incoming_action(request, pk, lambda e: services.mark_handled(
-        request.user, e, form.cleaned_data.get("note") or ""), _("Marked as handled."))
+    return _incoming_action(
+        request,
+        pk,
+        lambda e: services.mark_handled(request.user, e, form.cleaned_data.get("note") or ""),
+        _("Marked as handled."),
+    )
 
 
 @login_required
 @require_GET
 def overdue(request):
     mine, units = queries.overdue_for(request.user)
-    return render(request, "documents/overdue.html", {"mine": mine[:200], "units": units[:500], "today": timezone.localdate()})
+    return render(
+        request,
+        "documents/overdue.html",
+        {"mine": mine[:200], "units": units[:500], "today": timezone.localdate()},
+    )
 
 
 # --- registers ------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
@@ -317,32 +419,47 @@ def register_list(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    return render(request, "documents/registers.html", {
-        "registers": queries.registers_for(request.user, year)[:500], "year": year,
-        "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-    })
+    return render(
+        request,
+        "documents/registers.html",
+        {
+            "registers": queries.registers_for(request.user, year)[:500],
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )
 
 
 @login_required
 @require_GET
 def register_detail(request, pk):
     register = queries.visible_register(request.user, pk)
-    return render(request, "documents/register_detail.html", {
-        "register": register, "page": _page(request, queries.register_entries(register), 50),
-    })
+    return render(
+        request,
+        "documents/register_detail.html",
+        {
+            "register": register,
+            "page": _page(request, queries.register_entries(register), 50),
+        },
+    )
 
 
 # --- certificates ---------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def certificate_list(request):
-    return render(request, "documents/certificates.html", {
-        "certificates": queries.certificates_for(request.user).order_by("-created_at")[:300],
-        "ca": services.internal_ca(),
-        "can_manage": queries.drafting_units(request.user, CERTIFICATE_MANAGERS).exists(),
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "documents/certificates.html",
+        {
+            "certificates": queries.certificates_for(request.user).order_by("-created_at")[:300],
+            "ca": services.internal_ca(),
+            "can_manage": queries.drafting_units(request.user, CERTIFICATE_MANAGERS).exists(),
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -352,13 +469,19 @@ def certificate_issue(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.issue_internal_certificate(request.user, unit=d["unit"], kind=d["kind"], user=d["user"], days=d["days"])
+            services.issue_internal_certificate(
+                request.user, unit=d["unit"], kind=d["kind"], user=d["user"], days=d["days"]
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Certificate issued by the internal CA."))
             return redirect("documents:certificates")
-    return render(request, "documents/form.html", {"form": form, "title": _("Issue a certificate (internal CA)")})
+    return render(
+        request,
+        "documents/form.html",
+        {"form": form, "title": _("Issue a certificate (internal CA)")},
+    )
 
 
 @login_required
@@ -368,14 +491,22 @@ def certificate_import(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.import_pkcs12(request.user, unit=d["unit"], kind=d["kind"], user=d["user"],
-                                   data=d["file"].read(), password=d["password"] or "")
+            services.import_pkcs12(
+                request.user,
+                unit=d["unit"],
+                kind=d["kind"],
+                user=d["user"],
+                data=d["file"].read(),
+                password=d["password"] or "",
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Certificate imported."))
             return redirect("documents:certificates")
-    return render(request, "documents/form.html", {"form": form, "title": _("Import a PKCS#12 certificate")})
+    return render(
+        request, "documents/form.html", {"form": form, "title": _("Import a PKCS#12 certificate")}
+    )
 
 
 @login_required
@@ -391,16 +522,27 @@ def certificate_revoke(request, pk):
         else:
             messages.success(request, pgettext("documents", "Certificate revoked."))
             return redirect("documents:certificates")
-    return render(request, "documents/form.html", {
-        "form": form, "title": _("Revoke certificate %(subject)s") % {"subject": certificate.subject}, "danger": True,
-    })
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "form": form,
+            "title": _("Revoke certificate %(subject)s") % {"subject": certificate.subject},
+            "danger": True,
+        },
+    )
 
 
 # --- public verification --------------------------------------------------------------
 
+
 def verify_by_code(code: str):
     """(document, report) for a document code; only issued documents are looked up."""
-    document = Document.objects.filter(code=code.strip().upper(), status=DocumentStatus.ISSUED).select_related("unit", "doc_type").first()
+    document = (
+        Document.objects.filter(code=code.strip().upper(), status=DocumentStatus.ISSUED)
+        .select_related("unit", "doc_type")
+        .first()
+    )
     if document is None:
         return None, None
     with document.content.open("rb") as fh:
@@ -410,7 +552,11 @@ def verify_by_code(code: str):
 @require_http_methods(["GET", "POST"])
 def verify_document(request):
     """Public: anyone may check a signed PDF, or a document by the code printed on it."""
-    data = request.POST if request.method == "POST" else (request.GET if request.GET.get("code") else None)
+    data = (
+        request.POST
+        if request.method == "POST"
+        else (request.GET if request.GET.get("code") else None)
+    )
     form = VerifyForm(data, request.FILES or None)
     report = document = None
     not_found = False
@@ -421,4 +567,8 @@ def verify_document(request):
         else:
             document, report = verify_by_code(form.cleaned_data["code"])
             not_found = document is None
-    return render(request, "documents/verify.html", {"form": form, "report": report, "document": document, "not_found": not_found})
+    return render(
+        request,
+        "documents/verify.html",
+        {"form": form, "report": report, "document": document, "not_found": not_found},
+    )

@@ -87,9 +87,13 @@ def _day(value: date | None) -> date:
 
 def _targets(card, unit: Unit) -> list[dict]:
     return [
-        {"value": t.value, "deadline": t.deadline, "status": t.status,
-         "projected_date": t.projection.projected_date,
-         "set_at": t.inherited_from.code if t.inherited_from else unit.code}
+        {
+            "value": t.value,
+            "deadline": t.deadline,
+            "status": t.status,
+            "projected_date": t.projection.projected_date,
+            "set_at": t.inherited_from.code if t.inherited_from else unit.code,
+        }
         for t in card.targets
     ]
 
@@ -102,9 +106,16 @@ def list_indicators(request, unit: str, date: date | None = None):
     services.ensure_fresh()
     cards = queries.unit_cards(u, day, day)
     return 200, [
-        {"code": c.indicator.code, "name": str(c.indicator.name), "kind": c.indicator.kind.value,
-         "value": c.value, "numerator": c.numerator, "denominator": c.denominator, "as_of": day,
-         "targets": _targets(c, u)}
+        {
+            "code": c.indicator.code,
+            "name": str(c.indicator.name),
+            "kind": c.indicator.kind.value,
+            "value": c.value,
+            "numerator": c.numerator,
+            "denominator": c.denominator,
+            "as_of": day,
+            "targets": _targets(c, u),
+        }
         for c in cards
     ]
 
@@ -128,9 +139,19 @@ def indicator_series(request, code: str, params: Query[SeriesIn]):
         raise ValidationError({"from": _("A period can be at most three years long.")})
     card = queries.card(u, indicator, end, start)
     return 200, {
-        "code": indicator.code, "unit": u.code, "start": start, "end": end,
-        "points": [{"date": p.day, "value": p.value, "numerator": p.numerator, "denominator": p.denominator}
-                   for p in queries.series(u, indicator, start, end)],
+        "code": indicator.code,
+        "unit": u.code,
+        "start": start,
+        "end": end,
+        "points": [
+            {
+                "date": p.day,
+                "value": p.value,
+                "numerator": p.numerator,
+                "denominator": p.denominator,
+            }
+            for p in queries.series(u, indicator, start, end)
+        ],
         "targets": _targets(card, u),
     }
 
@@ -142,7 +163,12 @@ def indicator_children(request, code: str, unit: str, date: date | None = None):
     indicator = _indicator(code)
     rows = queries.children_ranked(u, indicator, _day(date))
     return 200, [
-        {"unit": r.unit.code, "name": r.unit.name, "value": r.value, "numerator": r.numerator,
-         "denominator": r.denominator}
+        {
+            "unit": r.unit.code,
+            "name": r.unit.name,
+            "value": r.value,
+            "numerator": r.numerator,
+            "denominator": r.denominator,
+        }
         for r in rows
     ]

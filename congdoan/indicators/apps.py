@@ -1,4 +1,5 @@
 """Indicators: definitions, targets, rollups, snapshots and dashboards."""
+
 from django.apps import AppConfig
 
 

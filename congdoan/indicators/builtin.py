@@ -47,7 +47,9 @@ def active_grassroots_unions(period: Period, units=None):
 def grassroots_records(user, unit, period: Period, part: str):
     return (
         Unit.objects.visible_to(user)
-        .filter(path__startswith=unit.path, kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
+        .filter(
+            path__startswith=unit.path, kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE
+        )
         .order_by("name")
     )
 

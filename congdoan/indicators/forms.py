@@ -13,8 +13,12 @@ MAX_DAYS = 3 * 366
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -39,6 +43,8 @@ class PeriodForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    value = forms.DecimalField(label=_("Target value"), max_digits=14, decimal_places=2, min_value=0)
+    value = forms.DecimalField(
+        label=_("Target value"), max_digits=14, decimal_places=2, min_value=0
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -22,16 +22,22 @@ from congdoan.org.models import Unit
 class FigureQuerySet(models.QuerySet):
     def on(self, day):
         """Rows valid on ``day``."""
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
 
     def overlapping(self, start, end):
         """Rows valid on at least one day of ``start … end``."""
-        return self.filter(valid_from__lte=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        return self.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start)
+        )
 
 
 class Figure(models.Model):
     indicator = models.CharField(_("indicator"), max_length=64)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     numerator = models.BigIntegerField(_("numerator"), default=0)
@@ -45,7 +51,9 @@ class Figure(models.Model):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "valid_from"], name="unique_figure_start"),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "valid_from"], name="unique_figure_start"
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "valid_to"], name="figure_unit_current"),
@@ -74,12 +82,18 @@ class Target(models.Model):
     """A target value to reach by a deadline, set on a unit; inherited by its subtree."""
 
     indicator = models.CharField(_("indicator"), max_length=64)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
     deadline = models.DateField(_("deadline"))
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,7 +104,9 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         ordering = ["deadline"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "deadline"], name="unique_target_deadline"),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "deadline"], name="unique_target_deadline"
+            ),
         ]
 
     def __str__(self) -> str:

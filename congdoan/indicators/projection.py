@@ -44,8 +44,13 @@ def trend(points: list[tuple[date, float]]) -> float | None:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
 
 
-def project(current: float | None, target: float, deadline: date, points: list[tuple[date, float]],
-            today: date) -> Projection:
+def project(
+    current: float | None,
+    target: float,
+    deadline: date,
+    points: list[tuple[date, float]],
+    today: date,
+) -> Projection:
     """Where the trend of ``points`` reaches ``target`` from ``current`` on ``today``.
 
     Reached when ``current >= target``; otherwise on track when the straight-line trend reaches

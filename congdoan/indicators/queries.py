@@ -79,7 +79,9 @@ class Card:
         low, high = min(values), max(values)
         span = (high - low) or 1.0
         n = len(values) - 1
-        return " ".join(f"{100 * i / n:.1f},{28 - 26 * (v - low) / span:.1f}" for i, v in enumerate(values))
+        return " ".join(
+            f"{100 * i / n:.1f},{28 - 26 * (v - low) / span:.1f}" for i, v in enumerate(values)
+        )
 
 
 @dataclass
@@ -90,8 +92,9 @@ class ChildRow:
     value: float | None
 
 
-def expand(rows: list[tuple[date, date | None, int, int]], start: date, end: date,
-           indicator: Indicator) -> list[Point]:
+def expand(
+    rows: list[tuple[date, date | None, int, int]], start: date, end: date, indicator: Indicator
+) -> list[Point]:
     """Daily points over ``start … end`` from interval rows (missing day = zero).
 
     Days before the unit's first stored row are left out: there is no figure for them yet.
@@ -129,7 +132,8 @@ def effective_targets(unit: Unit, codes: list[str]) -> dict[str, tuple[list[Targ
     """
     rows = list(
         Target.objects.filter(indicator__in=codes, unit__path__in=ancestor_paths(unit))
-        .select_related("unit").order_by("indicator", "-unit__depth", "deadline")
+        .select_related("unit")
+        .order_by("indicator", "-unit__depth", "deadline")
     )
     result: dict[str, tuple[list[Target], Unit | None]] = {}
     for target in rows:
@@ -154,23 +158,36 @@ def _safe_get(code: str) -> Indicator | None:
         return None
 
 
-def target_views(indicator: Indicator, targets: list[Target], source: Unit | None,
-                 current: float | None, series: list[Point], day: date) -> list[TargetView]:
-    trend_points = [(p.day, p.value) for p in series if p.value is not None and p.day > day - timedelta(days=TREND_DAYS)]
+def target_views(
+    indicator: Indicator,
+    targets: list[Target],
+    source: Unit | None,
+    current: float | None,
+    series: list[Point],
+    day: date,
+) -> list[TargetView]:
+    trend_points = [
+        (p.day, p.value)
+        for p in series
+        if p.value is not None and p.day > day - timedelta(days=TREND_DAYS)
+    ]
     return [
         TargetView(t, source, project(current, float(t.value), t.deadline, trend_points, day))
         for t in sorted(targets, key=lambda t: t.deadline)
     ]
 
 
-def unit_cards(unit: Unit, day: date, start: date, indicators: list[Indicator] | None = None) -> list[Card]:
+def unit_cards(
+    unit: Unit, day: date, start: date, indicators: list[Indicator] | None = None
+) -> list[Card]:
     """One card per indicator for ``unit`` on ``day``, with the series from ``start``. Two queries."""
     indicators = indicators if indicators is not None else registry.all_indicators()
     codes = [i.code for i in indicators]
     trend_start = min(start, day - timedelta(days=TREND_DAYS))
     rows: dict[str, list] = defaultdict(list)
     for code, valid_from, valid_to, num, den in (
-        Figure.objects.filter(unit=unit, indicator__in=codes).overlapping(trend_start, day)
+        Figure.objects.filter(unit=unit, indicator__in=codes)
+        .overlapping(trend_start, day)
         .values_list("indicator", "valid_from", "valid_to", "numerator", "denominator")
     ):
         rows[code].append((valid_from, valid_to, num, den))
@@ -181,11 +198,16 @@ def unit_cards(unit: Unit, day: date, start: date, indicators: list[Indicator] |
         current = _on(rows.get(indicator.code, []), day)
         value = indicator.value(*current)
         own_targets, source = targets.get(indicator.code, ([], None))
-        cards.append(Card(
-            indicator=indicator, numerator=current[0], denominator=current[1], value=value,
-            targets=target_views(indicator, own_targets, source, value, full, day),
-            series=[p for p in full if p.day >= start],
-        ))
+        cards.append(
+            Card(
+                indicator=indicator,
+                numerator=current[0],
+                denominator=current[1],
+                value=value,
+                targets=target_views(indicator, own_targets, source, value, full, day),
+                series=[p for p in full if p.day >= start],
+            )
+        )
     return cards
 
 
@@ -200,7 +222,9 @@ def card(unit: Unit, indicator: Indicator, day: date, start: date) -> Card:
     return unit_cards(unit, day, start, [indicator])[0]
 
 
-def children_ranked(unit: Unit, indicator: Indicator, day: date, include_inactive: bool = False) -> list[ChildRow]:
+def children_ranked(
+    unit: Unit, indicator: Indicator, day: date, include_inactive: bool = False
+) -> list[ChildRow]:
     """The unit's children with their figure on ``day``, best first (no figure last). Two queries."""
     children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
     if not include_inactive:
@@ -210,7 +234,9 @@ def children_ranked(unit: Unit, indicator: Indicator, day: date, include_inactiv
         unit_id: (num, den)
         for unit_id, num, den in Figure.objects.filter(
             indicator=indicator.code, unit__in=[c.pk for c in children]
-        ).on(day).values_list("unit_id", "numerator", "denominator")
+        )
+        .on(day)
+        .values_list("unit_id", "numerator", "denominator")
     }
     rows = []
     for child in children:
@@ -222,15 +248,18 @@ def children_ranked(unit: Unit, indicator: Indicator, day: date, include_inactiv
 
 def subtree_figure(unit: Unit, indicator: Indicator, day: date) -> tuple[int, int]:
     row = (
-        Figure.objects.filter(indicator=indicator.code, unit=unit).on(day)
-        .values_list("numerator", "denominator").first()
+        Figure.objects.filter(indicator=indicator.code, unit=unit)
+        .on(day)
+        .values_list("numerator", "denominator")
+        .first()
     )
     return row or (0, 0)
 
 
 def series(unit: Unit, indicator: Indicator, start: date, end: date) -> list[Point]:
     rows = list(
-        Figure.objects.filter(indicator=indicator.code, unit=unit).overlapping(start, end)
+        Figure.objects.filter(indicator=indicator.code, unit=unit)
+        .overlapping(start, end)
         .values_list("valid_from", "valid_to", "numerator", "denominator")
     )
     return expand(rows, start, end, indicator)
@@ -239,7 +268,13 @@ def series(unit: Unit, indicator: Indicator, start: date, end: date) -> list[Poi
 def refreshed_at():
     """When the figures were last computed (the oldest indicator's last refresh)."""
     codes = [i.code for i in registry.all_indicators()]
-    times = [t for t in RefreshState.objects.filter(indicator__in=codes).values_list("refreshed_at", flat=True) if t]
+    times = [
+        t
+        for t in RefreshState.objects.filter(indicator__in=codes).values_list(
+            "refreshed_at", flat=True
+        )
+        if t
+    ]
     return min(times) if times and len(times) == len(codes) else None
 
 

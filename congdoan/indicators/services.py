@@ -59,7 +59,9 @@ def set_target(actor, unit: Unit, code: str, value, deadline: date, note: str = 
         raise ValidationError(errors)
     with transaction.atomic():
         target, _created = Target.objects.update_or_create(
-            indicator=code, unit=unit, deadline=deadline,
+            indicator=code,
+            unit=unit,
+            deadline=deadline,
             defaults={"value": value, "note": note.strip()[:255], "created_by": actor},
         )
     return target
@@ -76,7 +78,11 @@ def _states() -> tuple[bool, int]:
     codes = [i.code for i in registry.all_indicators()]
     fresh_after = timezone.now() - timedelta(seconds=REFRESH_SECONDS)
     today = timezone.localdate()
-    rows = list(RefreshState.objects.filter(indicator__in=codes).values_list("refreshed_at", "as_of", "duration_ms"))
+    rows = list(
+        RefreshState.objects.filter(indicator__in=codes).values_list(
+            "refreshed_at", "as_of", "duration_ms"
+        )
+    )
     fresh = sum(1 for at, as_of, _ms in rows if at and at >= fresh_after and as_of == today)
     return fresh < len(codes), sum(ms for _at, _as_of, ms in rows)
 

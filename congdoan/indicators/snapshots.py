@@ -70,13 +70,27 @@ def _current(code: str, day: date, only: Collection[int] | None = None):
     rows = []
     ids = list(only) if only is not None else [None]
     for i in range(0, len(ids), BATCH):
-        chunk = qs if only is None else qs.filter(unit_id__in=ids[i:i + BATCH])
-        rows.extend(chunk.values_list("id", "unit_id", "valid_from", "valid_to", "numerator", "denominator",
-                                      "own_numerator", "own_denominator"))
-    return {unit_id: (pk, start, end, (n, d, on, od)) for pk, unit_id, start, end, n, d, on, od in rows}
+        chunk = qs if only is None else qs.filter(unit_id__in=ids[i : i + BATCH])
+        rows.extend(
+            chunk.values_list(
+                "id",
+                "unit_id",
+                "valid_from",
+                "valid_to",
+                "numerator",
+                "denominator",
+                "own_numerator",
+                "own_denominator",
+            )
+        )
+    return {
+        unit_id: (pk, start, end, (n, d, on, od)) for pk, unit_id, start, end, n, d, on, od in rows
+    }
 
 
-def apply(code: str, day: date, values: dict[int, Values], only: Collection[int] | None = None) -> int:
+def apply(
+    code: str, day: date, values: dict[int, Values], only: Collection[int] | None = None
+) -> int:
     """Make the stored figures of ``code`` on ``day`` equal ``values``; returns rows written.
 
     A changed figure closes the row valid on ``day`` and opens one from ``day`` up to the next
@@ -90,7 +104,9 @@ def apply(code: str, day: date, values: dict[int, Values], only: Collection[int]
 
         next_start = dict(
             Figure.objects.filter(indicator=code, valid_from__gt=day)
-            .values("unit_id").annotate(first=Min("valid_from")).values_list("unit_id", "first")
+            .values("unit_id")
+            .annotate(first=Min("valid_from"))
+            .values_list("unit_id", "first")
         )
     to_close: list[int] = []
     to_delete: list[int] = []
@@ -107,8 +123,15 @@ def apply(code: str, day: date, values: dict[int, Values], only: Collection[int]
                 if new is None:
                     to_delete.append(pk)
                 else:
-                    to_update.append(Figure(pk=pk, numerator=new[0], denominator=new[1],
-                                            own_numerator=new[2], own_denominator=new[3]))
+                    to_update.append(
+                        Figure(
+                            pk=pk,
+                            numerator=new[0],
+                            denominator=new[1],
+                            own_numerator=new[2],
+                            own_denominator=new[3],
+                        )
+                    )
                 continue
             to_close.append(pk)
             if new is not None:
@@ -116,19 +139,29 @@ def apply(code: str, day: date, values: dict[int, Values], only: Collection[int]
         elif new is not None:
             to_create.append(_figure(code, unit_id, day, next_start.get(unit_id), new))
     for i in range(0, len(to_close), BATCH):
-        Figure.objects.filter(pk__in=to_close[i:i + BATCH]).update(valid_to=day)
+        Figure.objects.filter(pk__in=to_close[i : i + BATCH]).update(valid_to=day)
     for i in range(0, len(to_delete), BATCH):
-        Figure.objects.filter(pk__in=to_delete[i:i + BATCH]).delete()
+        Figure.objects.filter(pk__in=to_delete[i : i + BATCH]).delete()
     if to_update:
         Figure.objects.bulk_update(
-            to_update, ["numerator", "denominator", "own_numerator", "own_denominator"], batch_size=BATCH
+            to_update,
+            ["numerator", "denominator", "own_numerator", "own_denominator"],
+            batch_size=BATCH,
         )
     _insert(to_create)
     return len(to_close) + len(to_delete) + len(to_update) + len(to_create)
 
 
-COLUMNS = ("indicator", "unit_id", "valid_from", "valid_to", "numerator", "denominator",
-           "own_numerator", "own_denominator")
+COLUMNS = (
+    "indicator",
+    "unit_id",
+    "valid_from",
+    "valid_to",
+    "numerator",
+    "denominator",
+    "own_numerator",
+    "own_denominator",
+)
 
 
 def _insert(figures: list[Figure]) -> None:
@@ -139,27 +172,49 @@ def _insert(figures: list[Figure]) -> None:
         Figure.objects.bulk_create(figures, batch_size=BATCH)
         return
     table = Figure._meta.db_table
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+    ):
         for f in figures:
-            copy.write_row((f.indicator, f.unit_id, f.valid_from, f.valid_to, f.numerator, f.denominator,
-                            f.own_numerator, f.own_denominator))
+            copy.write_row(
+                (
+                    f.indicator,
+                    f.unit_id,
+                    f.valid_from,
+                    f.valid_to,
+                    f.numerator,
+                    f.denominator,
+                    f.own_numerator,
+                    f.own_denominator,
+                )
+            )
 
 
 def _figure(code, unit_id, start, end, vals: Values) -> Figure:
-    return Figure(indicator=code, unit_id=unit_id, valid_from=start, valid_to=end,
-                  numerator=vals[0], denominator=vals[1], own_numerator=vals[2], own_denominator=vals[3])
+    return Figure(
+        indicator=code,
+        unit_id=unit_id,
+        valid_from=start,
+        valid_to=end,
+        numerator=vals[0],
+        denominator=vals[1],
+        own_numerator=vals[2],
+        own_denominator=vals[3],
+    )
 
 
-def compute(indicator: Indicator, day: date, paths: dict[int, str] | None = None) -> dict[int, Values]:
+def compute(
+    indicator: Indicator, day: date, paths: dict[int, str] | None = None
+) -> dict[int, Values]:
     """The figures of ``indicator`` on ``day`` for every unit, straight from the data."""
     paths = paths if paths is not None else unit_paths()
     return roll_up(indicator.compute(period_for(indicator, day)), paths)
 
 
-def refresh(day: date | None = None, codes: Iterable[str] | None = None,
-            incremental: bool = False) -> dict[str, int]:
+def refresh(
+    day: date | None = None, codes: Iterable[str] | None = None, incremental: bool = False
+) -> dict[str, int]:
     """Compute and store the figures of ``codes`` (all indicators by default) on ``day``.
 
     Returns rows written per indicator. Each indicator is written in its own transaction,
@@ -180,7 +235,9 @@ def refresh(day: date | None = None, codes: Iterable[str] | None = None,
     for indicator in indicators:
         started = _time.monotonic()
         with transaction.atomic():
-            state, _created = RefreshState.objects.select_for_update().get_or_create(indicator=indicator.code)
+            state, _created = RefreshState.objects.select_for_update().get_or_create(
+                indicator=indicator.code
+            )
             begun = timezone.now()
             done = None
             if incremental and day == today:
@@ -259,12 +316,18 @@ def _refresh_changed(indicator: Indicator, state: RefreshState, day: date, begun
             on, od = new_own[unit_id]
         vals = (n + dn, d + dd, on, od)
         values[unit_id] = vals if any(vals) else None
-    return apply(indicator.code, day, {u: v for u, v in values.items() if v is not None}, only=affected)
+    return apply(
+        indicator.code, day, {u: v for u, v in values.items() if v is not None}, only=affected
+    )
 
 
 def backfill(start: date, end: date, step_days: int = 1, codes: Iterable[str] | None = None) -> int:
     """Recompute ``start … end`` (inclusive) every ``step_days`` days; returns dates computed."""
-    indicators = [registry.get(c) for c in codes] if codes else [i for i in registry.all_indicators() if i.history]
+    indicators = (
+        [registry.get(c) for c in codes]
+        if codes
+        else [i for i in registry.all_indicators() if i.history]
+    )
     codes = [i.code for i in indicators]
     count = 0
     day = start

@@ -11,5 +11,9 @@ urlpatterns = [
     path("indicators/<str:code>/report.pdf", views.report_pdf, name="report_pdf"),
     path("indicators/<str:code>/<str:indicator>/records/", views.records, name="records"),
     path("indicators/<str:code>/<str:indicator>/targets/", views.targets, name="targets"),
-    path("indicators/<str:code>/targets/<int:target_id>/delete/", views.delete_target, name="delete_target"),
+    path(
+        "indicators/<str:code>/targets/<int:target_id>/delete/",
+        views.delete_target,
+        name="delete_target",
+    ),
 ]

@@ -50,7 +50,8 @@ def _chart_data(card, children) -> dict:
         "labels": [p.day.isoformat() for p in series],
         "values": [p.value for p in series],
         "targets": [
-            {"label": f"{t.value:g} · {t.deadline:%d/%m/%Y}", "value": t.value} for t in card.targets
+            {"label": f"{t.value:g} · {t.deadline:%d/%m/%Y}", "value": t.value}
+            for t in card.targets
         ],
         "children": {
             "labels": [r.unit.name for r in children[:20]],
@@ -77,7 +78,9 @@ def dashboard(request, code):
     start, day = period_form.period()
     services.ensure_fresh()
     cards = queries.unit_cards(unit, day, start)
-    selected = next((c for c in cards if c.indicator.code == request.GET.get("i")), cards[0] if cards else None)
+    selected = next(
+        (c for c in cards if c.indicator.code == request.GET.get("i")), cards[0] if cards else None
+    )
     children = queries.children_ranked(unit, selected.indicator, day) if selected else []
     context = {
         "unit": unit,
@@ -110,16 +113,31 @@ def records(request, code, indicator):
     if part not in parts:
         raise Http404(_("No such list."))
     today = timezone.localdate()
-    queryset = ind.records(request.user, unit, Period.year_to_date(today) if ind.flow else Period(today, today), part)
+    queryset = ind.records(
+        request.user, unit, Period.year_to_date(today) if ind.flow else Period(today, today), part
+    )
     page = Paginator(queryset, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        {"cells": [col.value(obj) for col in ind.columns], "url": ind.record_url(obj) if ind.record_url else ""}
+        {
+            "cells": [col.value(obj) for col in ind.columns],
+            "url": ind.record_url(obj) if ind.record_url else "",
+        }
         for obj in page.object_list
     ]
-    return render(request, "indicators/records.html", {
-        "unit": unit, "indicator": ind, "part": part, "part_label": parts[part], "parts": ind.parts,
-        "page": page, "rows": rows, "crumbs": org_queries.breadcrumbs(request.user, unit),
-    })
+    return render(
+        request,
+        "indicators/records.html",
+        {
+            "unit": unit,
+            "indicator": ind,
+            "part": part,
+            "part_label": parts[part],
+            "parts": ind.parts,
+            "page": page,
+            "rows": rows,
+            "crumbs": org_queries.breadcrumbs(request.user, unit),
+        },
+    )
 
 
 @login_required
@@ -134,8 +152,14 @@ def targets(request, code, indicator):
             raise NotAllowed(_("Your role does not allow this action on this unit."))
         if form.is_valid():
             try:
-                services.set_target(request.user, unit, ind.code, form.cleaned_data["value"],
-                                    form.cleaned_data["deadline"], form.cleaned_data["note"])
+                services.set_target(
+                    request.user,
+                    unit,
+                    ind.code,
+                    form.cleaned_data["value"],
+                    form.cleaned_data["deadline"],
+                    form.cleaned_data["note"],
+                )
             except ValidationError as exc:
                 for field, errors in exc.error_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -145,10 +169,19 @@ def targets(request, code, indicator):
     today = timezone.localdate()
     card = queries.card(unit, ind, today, today)
     own = Target.objects.filter(indicator=ind.code, unit=unit).order_by("deadline")
-    return render(request, "indicators/targets.html", {
-        "unit": unit, "indicator": ind, "card": card, "own_targets": own, "form": form,
-        "can_edit": can_edit, "crumbs": org_queries.breadcrumbs(request.user, unit),
-    })
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "unit": unit,
+            "indicator": ind,
+            "card": card,
+            "own_targets": own,
+            "form": form,
+            "can_edit": can_edit,
+            "crumbs": org_queries.breadcrumbs(request.user, unit),
+        },
+    )
 
 
 @login_required
@@ -164,12 +197,17 @@ def delete_target(request, code, target_id):
 def _table(unit, day):
     """Rows of the export: the unit itself, then each child, with every indicator."""
     indicators = registry.all_indicators()
-    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, status="active").order_by("name"))
+    children = list(
+        Unit.objects.filter(
+            path__startswith=unit.path, depth=unit.depth + 1, status="active"
+        ).order_by("name")
+    )
     from .models import Figure
 
     figures = {
         (code, uid): (n, d)
-        for code, uid, n, d in Figure.objects.filter(unit__in=[unit.pk] + [c.pk for c in children]).on(day)
+        for code, uid, n, d in Figure.objects.filter(unit__in=[unit.pk] + [c.pk for c in children])
+        .on(day)
         .values_list("indicator", "unit_id", "numerator", "denominator")
     }
     rows = []
@@ -195,7 +233,10 @@ def export_xlsx(request, code):
     sheet = book.add_worksheet(_("Indicators")[:31])
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     pct = book.add_format({"num_format": "0.00"})
-    title = _("%(unit)s — figures on %(day)s") % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")}
+    title = _("%(unit)s — figures on %(day)s") % {
+        "unit": unit.name,
+        "day": day.strftime("%d/%m/%Y"),
+    }
     sheet.write(0, 0, title, bold)
     header = [_("Code"), _("Unit")]
     for ind in indicators:
@@ -228,9 +269,12 @@ def export_xlsx(request, code):
     sheet.freeze_panes(3, 2)
     book.close()
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="chi-tieu-{unit.code}-{day:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="chi-tieu-{unit.code}-{day:%Y%m%d}.xlsx"'
+    )
     return response
 
 
@@ -242,11 +286,24 @@ def report_pdf(request, code):
     unit = _unit(request.user, code)
     start, day = PeriodForm(request.GET or None).period()
     cards = queries.unit_cards(unit, day, start)
-    children = {c.indicator.code: queries.children_ranked(unit, c.indicator, day)[:15] for c in cards}
-    html = render_to_string("indicators/report.html", {
-        "unit": unit, "cards": cards, "children": children, "start": start, "day": day,
-        "generated_at": timezone.localtime(), "user": request.user,
-    }, request=request)
+    children = {
+        c.indicator.code: queries.children_ranked(unit, c.indicator, day)[:15] for c in cards
+    }
+    html = render_to_string(
+        "indicators/report.html",
+        {
+            "unit": unit,
+            "cards": cards,
+            "children": children,
+            "start": start,
+            "day": day,
+            "generated_at": timezone.localtime(),
+            "user": request.user,
+        },
+        request=request,
+    )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-chi-tieu-{unit.code}-{day:%Y%m%d}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bao-cao-chi-tieu-{unit.code}-{day:%Y%m%d}.pdf"'
+    )
     return response

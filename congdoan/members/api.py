@@ -208,18 +208,35 @@ def _fields(request, payload: MemberIn, unit: Unit, exclude=()) -> dict:
     return {k: ("" if v is None and k not in _NULLABLE else v) for k, v in data.items()}
 
 
-_NULLABLE = {"date_of_birth", "permanent_province", "permanent_commune", "current_province", "current_commune",
-             "group", "joined_on", "monthly_salary"}
+_NULLABLE = {
+    "date_of_birth",
+    "permanent_province",
+    "permanent_commune",
+    "current_province",
+    "current_commune",
+    "group",
+    "joined_on",
+    "monthly_salary",
+}
 
 
 @router.get("", response=list[MemberOut])
 @paginate(Page)
-def list_members(request, q: str | None = None, unit: str | None = None, status: str | None = None,
-                 gender: str | None = None, age: str | None = None, complete: bool | None = None):
+def list_members(
+    request,
+    q: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    gender: str | None = None,
+    age: str | None = None,
+    complete: bool | None = None,
+):
     """Members in the caller's scope: search by name (accents optional), identity, card or phone number."""
     qs = Member.objects.visible_to(request.user).select_related("unit", "group")
     subtree = _unit(request, unit) if unit else None
-    return apply_filters(qs, q=q, unit=subtree, status=status, gender=gender, age=age, complete=complete)
+    return apply_filters(
+        qs, q=q, unit=subtree, status=status, gender=gender, age=age, complete=complete
+    )
 
 
 @router.post("", response={201: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -252,13 +269,17 @@ def list_transfers(request, status: str | None = None):
     return qs.filter(status=status) if status else qs
 
 
-@router.post("/transfers/{request_id}/decide", response={200: TransferOut, 403: ErrorOut, 404: ErrorOut,
-                                                          422: ErrorOut})
+@router.post(
+    "/transfers/{request_id}/decide",
+    response={200: TransferOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
 def decide_transfer(request, request_id: int, payload: DecisionIn):
     transfer = services.visible_transfer_requests(request.user).filter(pk=request_id).first()
     if transfer is None:
         raise Http404
-    return 200, services.decide_transfer(request.user, transfer, accept=payload.accept, note=payload.note)
+    return 200, services.decide_transfer(
+        request.user, transfer, accept=payload.accept, note=payload.note
+    )
 
 
 @router.post("/merge", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -272,8 +293,10 @@ def get_member(request, member_id: int):
     return _member(request, member_id)
 
 
-@router.patch("/{member_id}", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut,
-                                         422: ErrorOut})
+@router.patch(
+    "/{member_id}",
+    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut},
+)
 def update(request, member_id: int, payload: UpdateIn):
     """Change details; send the ``version`` you read. 409 means someone saved in between."""
     member = _member(request, member_id)
@@ -281,8 +304,11 @@ def update(request, member_id: int, payload: UpdateIn):
     try:
         return 200, services.update_member(request.user, member, version=payload.version, **fields)
     except services.EditConflict as conflict:
-        return 409, {"detail": conflict.messages[0], "version": conflict.member.version,
-                     "changes": [vars(c) for c in conflict.changes]}
+        return 409, {
+            "detail": conflict.messages[0],
+            "version": conflict.member.version,
+            "changes": [vars(c) for c in conflict.changes],
+        }
 
 
 @router.post("/{member_id}/cccd", response={200: CccdOut, 403: ErrorOut, 404: ErrorOut})
@@ -291,8 +317,10 @@ def reveal_cccd(request, member_id: int):
     return 200, {"cccd": services.reveal_cccd(request.user, _member(request, member_id))}
 
 
-@router.post("/{member_id}/transfer", response={200: MemberOut, 202: TransferOut, 403: ErrorOut, 404: ErrorOut,
-                                                 422: ErrorOut})
+@router.post(
+    "/{member_id}/transfer",
+    response={200: MemberOut, 202: TransferOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
 def transfer(request, member_id: int, payload: TransferIn):
     """Immediate inside the caller's scope (200); otherwise a request for the receiving unit (202)."""
     member = _member(request, member_id)
@@ -319,11 +347,16 @@ for _path, _action in (
     ("reinstate", services.reinstate),
     ("transfer-out", services.transfer_out),
 ):
-    router.post(f"/{{member_id}}/{_path}", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-                operation_id=f"members_{_path.replace('-', '_')}")(_status_action(_action))
+    router.post(
+        f"/{{member_id}}/{_path}",
+        response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+        operation_id=f"members_{_path.replace('-', '_')}",
+    )(_status_action(_action))
 
 
-@router.post("/{member_id}/death", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/{member_id}/death", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
 def record_death(request, member_id: int, payload: StatusIn):
     member = _member(request, member_id)
     return 200, services.record_death(request.user, member, on=payload.on, note=payload.reason)

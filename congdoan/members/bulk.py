@@ -21,8 +21,15 @@ from django.utils import timezone
 from .models import Member
 
 # Field types whose Python value the database driver takes as it is.
-_PASS_THROUGH = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey,
-                 models.AutoField, models.BigAutoField)
+_PASS_THROUGH = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.AutoField,
+    models.BigAutoField,
+)
 
 
 def _converters(fields, connection):
@@ -31,7 +38,9 @@ def _converters(fields, connection):
     PostgreSQL's driver takes dates and datetimes as they are; elsewhere each distinct value
     (the import's rows share a handful of timestamps and dates) is converted once.
     """
-    pass_through = _PASS_THROUGH + ((models.DateField,) if connection.vendor == "postgresql" else ())
+    pass_through = _PASS_THROUGH + (
+        (models.DateField,) if connection.vendor == "postgresql" else ()
+    )
     converters = []
     for f in fields:
         if isinstance(f, pass_through) and not isinstance(f, models.JSONField):
@@ -52,6 +61,7 @@ def _memoised(convert):
         except KeyError:
             result = seen[value] = convert(value)
             return result
+
     return converter
 
 
@@ -77,15 +87,22 @@ def _reserve_ids(count: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [count]
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+                [count],
             )
             return [row[0] for row in cursor.fetchall()]
     start = (Member.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     return list(range(start, start + count))
 
 
-def insert_members(members: list[Member], *, user=None, reason: str = "", when: datetime.datetime | None = None,
-                   history: bool = True) -> None:
+def insert_members(
+    members: list[Member],
+    *,
+    user=None,
+    reason: str = "",
+    when: datetime.datetime | None = None,
+    history: bool = True,
+) -> None:
     """Insert new ``members`` (``prepare()`` already called) and one "+" history row each."""
     if not members:
         return
@@ -100,15 +117,26 @@ def insert_members(members: list[Member], *, user=None, reason: str = "", when: 
             member._state.adding = False
         fields = [f for f in Member._meta.concrete_fields]
         attnames, converters = [f.attname for f in fields], _converters(fields, connection)
-        _executemany(connection, Member._meta.db_table, [f.column for f in fields],
-                     _rows(members, attnames, converters))
+        _executemany(
+            connection,
+            Member._meta.db_table,
+            [f.column for f in fields],
+            _rows(members, attnames, converters),
+        )
         if not history:
             return
         historical = Member.history.model
-        tracked = [f for f in historical._meta.concrete_fields
-                   if not f.name.startswith("history_") and f.attname in {x.attname for x in fields}]
-        columns = [f.column for f in tracked] + ["history_date", "history_change_reason", "history_type",
-                                                 "history_user_id"]
+        tracked = [
+            f
+            for f in historical._meta.concrete_fields
+            if not f.name.startswith("history_") and f.attname in {x.attname for x in fields}
+        ]
+        columns = [f.column for f in tracked] + [
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user_id",
+        ]
         user_id = getattr(user, "pk", None)
         date_field = historical._meta.get_field("history_date")
         when_db = date_field.get_db_prep_save(when, connection)
@@ -118,15 +146,23 @@ def insert_members(members: list[Member], *, user=None, reason: str = "", when: 
             quote = connection.ops.quote_name
             by_attname = {f.attname: f for f in fields}
             sql = "INSERT INTO {} ({}) SELECT {}, %s, %s, %s, %s FROM {} WHERE {} = ANY(%s) ORDER BY {}".format(
-                quote(historical._meta.db_table), ", ".join(quote(c) for c in columns),
+                quote(historical._meta.db_table),
+                ", ".join(quote(c) for c in columns),
                 ", ".join(quote(by_attname[f.attname].column) for f in tracked),
-                quote(Member._meta.db_table), quote(Member._meta.pk.column), quote(Member._meta.pk.column))
+                quote(Member._meta.db_table),
+                quote(Member._meta.pk.column),
+                quote(Member._meta.pk.column),
+            )
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*tail, [m.pk for m in members]])
             return
         attnames, converters = [f.attname for f in tracked], _converters(tracked, connection)
-        _executemany(connection, historical._meta.db_table, columns,
-                     _rows(members, attnames, converters, tail))
+        _executemany(
+            connection,
+            historical._meta.db_table,
+            columns,
+            _rows(members, attnames, converters, tail),
+        )
 
 
 def _executemany(connection, table: str, columns: list[str], rows) -> None:

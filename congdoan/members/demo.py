@@ -25,29 +25,217 @@ DEFAULT_COUNT = 60_000
 BATCH = 5_000
 
 # (surname, weight in %) roughly as in national surveys.
-SURNAMES = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 5), ("Vũ", 4), ("Phan", 4.5),
-            ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3), ("Ngô", 1.3), ("Dương", 1), ("Lý", 0.5),
-            ("Đinh", 1), ("Đoàn", 0.8), ("Lương", 0.6), ("Trịnh", 0.6), ("Mai", 0.5), ("Tạ", 0.3)]
-MALE_MIDDLE = ["Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Ngọc", "Thanh", "Xuân", "Công", "Đình", "Trọng"]
-FEMALE_MIDDLE = ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Hồng", "Minh", "Phương", "Kim", "Mai"]
-MALE_GIVEN = ["An", "Anh", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hải", "Hiếu", "Hòa", "Hoà", "Hùng", "Huy",
-              "Khánh", "Lâm", "Long", "Mạnh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Thắng",
-              "Thành", "Thịnh", "Toàn", "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Đạt", "Đông", "Khoa"]
-FEMALE_GIVEN = ["Anh", "Ánh", "Chi", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hòa", "Hoà",
-                "Huệ", "Hương", "Huyền", "Lan", "Liên", "Linh", "Loan", "Mai", "Ngân", "Nga", "Ngọc", "Nhung",
-                "Oanh", "Phương", "Quỳnh", "Thảo", "Thơm", "Thu", "Thủy", "Thuỷ", "Trang", "Tuyết", "Vân", "Yến"]
-JOBS = ["Công nhân may", "Công nhân", "Công nhân vận hành", "Thợ hàn", "Thợ cơ khí", "Lái xe", "Kế toán",
-        "Nhân viên văn phòng", "Kỹ sư", "Tổ trưởng sản xuất", "Quản đốc", "Nhân viên kinh doanh",
-        "Nhân viên kho", "Bảo vệ", "Điều dưỡng", "Giáo viên", "Thợ điện", "Nhân viên kỹ thuật"]
-BIRTH_PROVINCES = [("022", 60), ("030", 5), ("031", 5), ("034", 5), ("036", 4), ("038", 5), ("040", 4),
-                   ("001", 3), ("024", 3), ("020", 2), ("019", 2), ("037", 2)]
+SURNAMES = [
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 9.5),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Vũ", 4),
+    ("Phan", 4.5),
+    ("Đặng", 2.1),
+    ("Bùi", 2),
+    ("Đỗ", 1.4),
+    ("Hồ", 1.3),
+    ("Ngô", 1.3),
+    ("Dương", 1),
+    ("Lý", 0.5),
+    ("Đinh", 1),
+    ("Đoàn", 0.8),
+    ("Lương", 0.6),
+    ("Trịnh", 0.6),
+    ("Mai", 0.5),
+    ("Tạ", 0.3),
+]
+MALE_MIDDLE = [
+    "Văn",
+    "Văn",
+    "Văn",
+    "Đức",
+    "Minh",
+    "Quang",
+    "Hữu",
+    "Ngọc",
+    "Thanh",
+    "Xuân",
+    "Công",
+    "Đình",
+    "Trọng",
+]
+FEMALE_MIDDLE = [
+    "Thị",
+    "Thị",
+    "Thị",
+    "Thị",
+    "Ngọc",
+    "Thu",
+    "Thanh",
+    "Hồng",
+    "Minh",
+    "Phương",
+    "Kim",
+    "Mai",
+]
+MALE_GIVEN = [
+    "An",
+    "Anh",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Giang",
+    "Hải",
+    "Hiếu",
+    "Hòa",
+    "Hoà",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Lâm",
+    "Long",
+    "Mạnh",
+    "Nam",
+    "Nghĩa",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Quang",
+    "Sơn",
+    "Thắng",
+    "Thành",
+    "Thịnh",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Tùng",
+    "Việt",
+    "Vinh",
+    "Đạt",
+    "Đông",
+    "Khoa",
+]
+FEMALE_GIVEN = [
+    "Anh",
+    "Ánh",
+    "Chi",
+    "Dung",
+    "Duyên",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hiền",
+    "Hoa",
+    "Hòa",
+    "Hoà",
+    "Huệ",
+    "Hương",
+    "Huyền",
+    "Lan",
+    "Liên",
+    "Linh",
+    "Loan",
+    "Mai",
+    "Ngân",
+    "Nga",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Thảo",
+    "Thơm",
+    "Thu",
+    "Thủy",
+    "Thuỷ",
+    "Trang",
+    "Tuyết",
+    "Vân",
+    "Yến",
+]
+JOBS = [
+    "Công nhân may",
+    "Công nhân",
+    "Công nhân vận hành",
+    "Thợ hàn",
+    "Thợ cơ khí",
+    "Lái xe",
+    "Kế toán",
+    "Nhân viên văn phòng",
+    "Kỹ sư",
+    "Tổ trưởng sản xuất",
+    "Quản đốc",
+    "Nhân viên kinh doanh",
+    "Nhân viên kho",
+    "Bảo vệ",
+    "Điều dưỡng",
+    "Giáo viên",
+    "Thợ điện",
+    "Nhân viên kỹ thuật",
+]
+BIRTH_PROVINCES = [
+    ("022", 60),
+    ("030", 5),
+    ("031", 5),
+    ("034", 5),
+    ("036", 4),
+    ("038", 5),
+    ("040", 4),
+    ("001", 3),
+    ("024", 3),
+    ("020", 2),
+    ("019", 2),
+    ("037", 2),
+]
 ETHNICITIES = [("01", 88), ("02", 3), ("09", 3), ("18", 2), ("04", 1.5), ("07", 1), ("15", 1.5)]
-RELIGIONS = [(Religion.NONE, 85), (Religion.BUDDHISM, 9), (Religion.CATHOLICISM, 5), (Religion.PROTESTANTISM, 1)]
-EDUCATION = [(EducationLevel.UPPER_SECONDARY, 75), (EducationLevel.LOWER_SECONDARY, 22), (EducationLevel.PRIMARY, 3)]
-QUALIFICATIONS = [(Qualification.NONE, 35), (Qualification.ELEMENTARY, 15), (Qualification.INTERMEDIATE, 14),
-                  (Qualification.COLLEGE, 12), (Qualification.UNIVERSITY, 21), (Qualification.MASTER, 3)]
-PHONE_PREFIXES = ["090", "091", "093", "094", "096", "097", "098", "086", "088", "032", "033", "034", "035",
-                  "036", "037", "038", "039", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085"]
+RELIGIONS = [
+    (Religion.NONE, 85),
+    (Religion.BUDDHISM, 9),
+    (Religion.CATHOLICISM, 5),
+    (Religion.PROTESTANTISM, 1),
+]
+EDUCATION = [
+    (EducationLevel.UPPER_SECONDARY, 75),
+    (EducationLevel.LOWER_SECONDARY, 22),
+    (EducationLevel.PRIMARY, 3),
+]
+QUALIFICATIONS = [
+    (Qualification.NONE, 35),
+    (Qualification.ELEMENTARY, 15),
+    (Qualification.INTERMEDIATE, 14),
+    (Qualification.COLLEGE, 12),
+    (Qualification.UNIVERSITY, 21),
+    (Qualification.MASTER, 3),
+]
+PHONE_PREFIXES = [
+    "090",
+    "091",
+    "093",
+    "094",
+    "096",
+    "097",
+    "098",
+    "086",
+    "088",
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "070",
+    "076",
+    "077",
+    "078",
+    "079",
+    "081",
+    "082",
+    "083",
+    "084",
+    "085",
+]
 
 
 def _weighted(rng, pairs):
@@ -62,8 +250,11 @@ def build(ctx: DemoContext, count: int | None = None) -> None:
     root = ctx.data.get("root") or Unit.objects.filter(depth=1).order_by("path").first()
     if root is None:
         return
-    units = list(Unit.objects.filter(path__startswith=root.path, kind=UnitKind.GRASSROOTS_UNION, status="active")
-                 .order_by("path"))
+    units = list(
+        Unit.objects.filter(
+            path__startswith=root.path, kind=UnitKind.GRASSROOTS_UNION, status="active"
+        ).order_by("path")
+    )
     if not units:
         return
     tree = root.path[:TREE_KEY_LENGTH]
@@ -98,7 +289,10 @@ def build(ctx: DemoContext, count: int | None = None) -> None:
                 # A likely duplicate: the same person entered twice, once without the identity number.
                 original = batch[-1]
                 member.full_name, member.date_of_birth, member.gender = (
-                    original.full_name, original.date_of_birth, original.gender)
+                    original.full_name,
+                    original.date_of_birth,
+                    original.gender,
+                )
                 member.cccd, member.phone = "", original.phone
                 member.unit = original.unit
                 duplicates_left -= 1
@@ -108,8 +302,10 @@ def build(ctx: DemoContext, count: int | None = None) -> None:
         made += size
     if existing == 0:
         _statuses(rng, tree)
-    ctx.log(f"demo members: {Member.objects.filter(tree=tree).count()} "
-            f"({Member.objects.filter(tree=tree, is_complete=True).count()} complete)")
+    ctx.log(
+        f"demo members: {Member.objects.filter(tree=tree).count()} "
+        f"({Member.objects.filter(tree=tree, is_complete=True).count()} complete)"
+    )
 
 
 def _person(rng, index: int, unit: Unit, tree: str, communes: list, today: datetime.date) -> Member:
@@ -129,33 +325,66 @@ def _person(rng, index: int, unit: Unit, tree: str, communes: list, today: datet
     if index >= 10**6:  # benchmark sizes: spread over more provinces to keep numbers unique
         province = sorted(cccd.PROVINCE_CODES)[(index // 10**6) % len(cccd.PROVINCE_CODES)]
     number = cccd.make(province, gender, born.year, serial)
-    joined = max(born + datetime.timedelta(days=18 * 365 + rng.randrange(2000)),
-                 today - datetime.timedelta(days=rng.randrange(20 * 365)))
+    joined = max(
+        born + datetime.timedelta(days=18 * 365 + rng.randrange(2000)),
+        today - datetime.timedelta(days=rng.randrange(20 * 365)),
+    )
     joined = min(joined, today)
     phone = "+84" + rng.choice(PHONE_PREFIXES)[1:] + f"{rng.randrange(10**7):07d}"
     home = rng.choice(communes)
     member = Member(
-        full_name=full_name, gender=gender, date_of_birth=born, cccd=number,
-        ethnicity=_weighted(rng, ETHNICITIES), religion=_weighted(rng, RELIGIONS),
-        education_level=_weighted(rng, EDUCATION), qualification=_weighted(rng, QUALIFICATIONS),
-        phone=phone, permanent_province=unit.province_code or 22, permanent_commune=home,
-        current_province=unit.province_code or 22, current_commune=home if rng.random() < 0.7 else rng.choice(communes),
-        unit=unit, tree=tree, job_title=rng.choice(JOBS), joined_on=joined, status=MemberStatus.ACTIVE,
+        full_name=full_name,
+        gender=gender,
+        date_of_birth=born,
+        cccd=number,
+        ethnicity=_weighted(rng, ETHNICITIES),
+        religion=_weighted(rng, RELIGIONS),
+        education_level=_weighted(rng, EDUCATION),
+        qualification=_weighted(rng, QUALIFICATIONS),
+        phone=phone,
+        permanent_province=unit.province_code or 22,
+        permanent_commune=home,
+        current_province=unit.province_code or 22,
+        current_commune=home if rng.random() < 0.7 else rng.choice(communes),
+        unit=unit,
+        tree=tree,
+        job_title=rng.choice(JOBS),
+        joined_on=joined,
+        status=MemberStatus.ACTIVE,
         status_since=joined,
     )
     # About 30 % of records miss something (the "70 % of member data updated").
     if rng.random() < 0.3:
-        for field in rng.sample(["phone", "ethnicity", "education_level", "qualification", "permanent_commune",
-                                 "current_commune", "job_title", "cccd", "religion"], k=rng.randint(1, 3)):
+        for field in rng.sample(
+            [
+                "phone",
+                "ethnicity",
+                "education_level",
+                "qualification",
+                "permanent_commune",
+                "current_commune",
+                "job_title",
+                "cccd",
+                "religion",
+            ],
+            k=rng.randint(1, 3),
+        ):
             setattr(member, field, None if field.endswith("commune") else "")
     return member
 
 
 def _statuses(rng, tree: str) -> None:
     """A few members left, were suspended or died (plain updates: demo history is the admission)."""
-    ids = list(Member.objects.filter(tree=tree).values_list("id", flat=True)[:: 97])
+    ids = list(Member.objects.filter(tree=tree).values_list("id", flat=True)[::97])
     for n, pk in enumerate(ids):
-        status, reason = [(MemberStatus.LEFT, "Nghỉ việc"), (MemberStatus.LEFT, "Chuyển công tác"),
-                          (MemberStatus.SUSPENDED, "Không sinh hoạt 6 tháng"), (MemberStatus.DECEASED, "")][n % 4]
-        Member.objects.filter(pk=pk).update(status=status, status_reason=reason,
-                                            status_since=datetime.date(2026, 1 + n % 10, 1 + n % 27))
+        status, reason = [
+            (MemberStatus.LEFT, "Nghỉ việc"),
+            (MemberStatus.LEFT, "Chuyển công tác"),
+            (MemberStatus.SUSPENDED, "Không sinh hoạt 6 tháng"),
+            (MemberStatus.DECEASED, ""),
+        ][n % 4]
+        Member.objects.filter(pk=pk).update(
+            status=status,
+            status_reason=reason,
+            status_since=datetime.date(2026, 1 + n % 10, 1 + n % 27),
+        )

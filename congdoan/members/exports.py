@@ -16,18 +16,58 @@ from congdoan.org import divisions
 
 from .choices import EducationLevel, Ethnicity, Gender, MemberStatus, Qualification, Religion
 
-VALUES = ("card_number", "full_name", "gender", "date_of_birth", "cccd", "ethnicity", "religion",
-          "education_level", "qualification", "phone", "email", "permanent_street", "permanent_commune",
-          "permanent_province", "current_street", "current_commune", "current_province", "unit__code",
-          "unit__name", "job_title", "joined_on", "status", "status_since", "completeness")
+VALUES = (
+    "card_number",
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "cccd",
+    "ethnicity",
+    "religion",
+    "education_level",
+    "qualification",
+    "phone",
+    "email",
+    "permanent_street",
+    "permanent_commune",
+    "permanent_province",
+    "current_street",
+    "current_commune",
+    "current_province",
+    "unit__code",
+    "unit__name",
+    "job_title",
+    "joined_on",
+    "status",
+    "status_since",
+    "completeness",
+)
 CHUNK = 2000
 
 
 def headers() -> list[str]:
-    return [_("Card number"), _("Full name"), _("Gender"), _("Date of birth"), _("Citizen identity number"),
-            _("Ethnicity"), _("Religion"), _("General education"), _("Professional qualification"), _("Phone"),
-            _("Email"), _("Permanent address"), _("Current address"), _("Unit code"), _("Grassroots union"),
-            _("Job title"), _("Joined the union on"), _("Status"), _("Status since"), _("Completeness (%)")]
+    return [
+        _("Card number"),
+        _("Full name"),
+        _("Gender"),
+        _("Date of birth"),
+        _("Citizen identity number"),
+        _("Ethnicity"),
+        _("Religion"),
+        _("General education"),
+        _("Professional qualification"),
+        _("Phone"),
+        _("Email"),
+        _("Permanent address"),
+        _("Current address"),
+        _("Unit code"),
+        _("Grassroots union"),
+        _("Job title"),
+        _("Joined the union on"),
+        _("Status"),
+        _("Status since"),
+        _("Completeness (%)"),
+    ]
 
 
 def _labels(choices) -> dict:
@@ -37,7 +77,11 @@ def _labels(choices) -> dict:
 def rows(queryset, *, dates_as_text: bool) -> Iterator[list]:
     """One list per member, in the order of ``headers()``; the queryset is read in chunks."""
     gender, ethnicity, religion = _labels(Gender), _labels(Ethnicity), _labels(Religion)
-    education, qualification, status = _labels(EducationLevel), _labels(Qualification), _labels(MemberStatus)
+    education, qualification, status = (
+        _labels(EducationLevel),
+        _labels(Qualification),
+        _labels(MemberStatus),
+    )
 
     def day(value):
         if value is None:
@@ -45,15 +89,61 @@ def rows(queryset, *, dates_as_text: bool) -> Iterator[list]:
         return value.strftime("%d/%m/%Y") if dates_as_text else value
 
     def address(street, commune, province):
-        return ", ".join(p for p in (street, divisions.commune_name(commune), divisions.province_name(province)) if p)
+        return ", ".join(
+            p
+            for p in (street, divisions.commune_name(commune), divisions.province_name(province))
+            if p
+        )
 
     for v in queryset.order_by().values_list(*VALUES).iterator(chunk_size=CHUNK):
-        (card, name, g, dob, number, eth, rel, edu, qual, phone, email, p_street, p_commune, p_province,
-         c_street, c_commune, c_province, unit_code, unit_name, job, joined, st, since, completeness) = v
-        yield [card, name, gender.get(g, ""), day(dob), cccd.mask(number), ethnicity.get(eth, ""),
-               religion.get(rel, ""), education.get(edu, ""), qualification.get(qual, ""), display_phone(phone),
-               email, address(p_street, p_commune, p_province), address(c_street, c_commune, c_province),
-               unit_code, unit_name, job, day(joined), status.get(st, ""), day(since), completeness]
+        (
+            card,
+            name,
+            g,
+            dob,
+            number,
+            eth,
+            rel,
+            edu,
+            qual,
+            phone,
+            email,
+            p_street,
+            p_commune,
+            p_province,
+            c_street,
+            c_commune,
+            c_province,
+            unit_code,
+            unit_name,
+            job,
+            joined,
+            st,
+            since,
+            completeness,
+        ) = v
+        yield [
+            card,
+            name,
+            gender.get(g, ""),
+            day(dob),
+            cccd.mask(number),
+            ethnicity.get(eth, ""),
+            religion.get(rel, ""),
+            education.get(edu, ""),
+            qualification.get(qual, ""),
+            display_phone(phone),
+            email,
+            address(p_street, p_commune, p_province),
+            address(c_street, c_commune, c_province),
+            unit_code,
+            unit_name,
+            job,
+            day(joined),
+            status.get(st, ""),
+            day(since),
+            completeness,
+        ]
 
 
 def csv_chunks(queryset) -> Iterator[str]:
@@ -63,8 +153,34 @@ def csv_chunks(queryset) -> Iterator[str]:
 def xlsx_file(queryset):
     """A temporary file holding the .xlsx (XlsxWriter constant_memory: one row in memory at a time)."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to FileResponse, which closes it
-    write_xlsx(handle, [(_("Members"), headers(), rows(queryset, dates_as_text=False))],
-               widths={_("Members"): [14, 28, 8, 12, 15, 10, 10, 14, 16, 14, 24, 36, 36, 14, 36, 20, 12, 14, 12, 8]})
+    write_xlsx(
+        handle,
+        [(_("Members"), headers(), rows(queryset, dates_as_text=False))],
+        widths={
+            _("Members"): [
+                14,
+                28,
+                8,
+                12,
+                15,
+                10,
+                10,
+                14,
+                16,
+                14,
+                24,
+                36,
+                36,
+                14,
+                36,
+                20,
+                12,
+                14,
+                12,
+                8,
+            ]
+        },
+    )
     handle.seek(0)
     return handle
 
@@ -72,26 +188,61 @@ def xlsx_file(queryset):
 def roster_file(unit, queryset):
     """The roster of one grassroots union (danh sách đoàn viên): numbered, the columns officers print."""
     gender = _labels(Gender)
-    header = [_("No."), _("Full name"), _("Date of birth (male)"), _("Date of birth (female)"), _("Ethnicity"),
-              _("Job title"), _("Joined the union on"), _("Card number"), _("Notes")]
+    header = [
+        _("No."),
+        _("Full name"),
+        _("Date of birth (male)"),
+        _("Date of birth (female)"),
+        _("Ethnicity"),
+        _("Job title"),
+        _("Joined the union on"),
+        _("Card number"),
+        _("Notes"),
+    ]
     ethnicity = _labels(Ethnicity)
 
     def lines():
-        values = ("full_name", "gender", "date_of_birth", "ethnicity", "job_title", "joined_on", "card_number")
+        values = (
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "ethnicity",
+            "job_title",
+            "joined_on",
+            "card_number",
+        )
         for n, (name, g, dob, eth, job, joined, card) in enumerate(
-                queryset.order_by("name_folded", "id").values_list(*values).iterator(chunk_size=CHUNK), start=1):
+            queryset.order_by("name_folded", "id").values_list(*values).iterator(chunk_size=CHUNK),
+            start=1,
+        ):
             male = dob.strftime("%d/%m/%Y") if dob and g == Gender.MALE else ""
             female = dob.strftime("%d/%m/%Y") if dob and g == Gender.FEMALE else ""
             if dob and not g:
                 male = dob.strftime("%d/%m/%Y")
-            yield [n, name, male, female, ethnicity.get(eth, ""), job,
-                   joined.strftime("%d/%m/%Y") if joined else "", card, "" if g in gender else _("gender missing")]
+            yield [
+                n,
+                name,
+                male,
+                female,
+                ethnicity.get(eth, ""),
+                job,
+                joined.strftime("%d/%m/%Y") if joined else "",
+                card,
+                "" if g in gender else _("gender missing"),
+            ]
 
-    titles = [unit.name.upper(), _("LIST OF UNION MEMBERS"),
-              _("As of %(date)s") % {"date": datetime.date.today().strftime("%d/%m/%Y")}]
+    titles = [
+        unit.name.upper(),
+        _("LIST OF UNION MEMBERS"),
+        _("As of %(date)s") % {"date": datetime.date.today().strftime("%d/%m/%Y")},
+    ]
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to FileResponse, which closes it
     sheet = _("Roster")
-    write_xlsx(handle, [(sheet, header, lines())], title_rows={sheet: titles},
-               widths={sheet: [6, 30, 14, 14, 10, 24, 14, 16, 16]})
+    write_xlsx(
+        handle,
+        [(sheet, header, lines())],
+        title_rows={sheet: titles},
+        widths={sheet: [6, 30, 14, 14, 10, 24, 14, 16, 16]},
+    )
     handle.seek(0)
     return handle

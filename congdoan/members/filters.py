@@ -26,8 +26,12 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
 def age_q(band: str, today: datetime.date | None = None) -> Q:
     """Members whose age today is in ``band`` (born after / on or before the boundary dates)."""
     today = today or timezone.localdate()
-    bounds = {AgeBand.UNDER_30: (None, 30), AgeBand.FROM_30_TO_39: (30, 40), AgeBand.FROM_40_TO_49: (40, 50),
-              AgeBand.FROM_50: (50, None)}.get(band)
+    bounds = {
+        AgeBand.UNDER_30: (None, 30),
+        AgeBand.FROM_30_TO_39: (30, 40),
+        AgeBand.FROM_40_TO_49: (40, 50),
+        AgeBand.FROM_50: (50, None),
+    }.get(band)
     if bounds is None:
         return Q()
     low, high = bounds
@@ -39,7 +43,9 @@ def age_q(band: str, today: datetime.date | None = None) -> Q:
     return q
 
 
-def apply_filters(qs, *, q=None, unit: Unit | None = None, status=None, gender=None, age=None, complete=None):
+def apply_filters(
+    qs, *, q=None, unit: Unit | None = None, status=None, gender=None, age=None, complete=None
+):
     if unit is not None:
         qs = qs.filter(prefix_q(unit.path, "unit__path"))
     if q:
@@ -56,21 +62,43 @@ def apply_filters(qs, *, q=None, unit: Unit | None = None, status=None, gender=N
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", widget=forms.TextInput(attrs={
-        "placeholder": _("Name (accents optional), identity, card or phone number"), "type": "search",
-        "class": "form-control",
-    }))
-    unit = django_filters.CharFilter(label=_("Unit (code, with everything below it)"), method="filter_unit",
-                                     widget=forms.TextInput(attrs={"class": "form-control",
-                                                                   "placeholder": _("Unit code"),
-                                                                   "aria-label": _("Unit code")}))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=MemberStatus.choices,
-                                         empty_label=_("All statuses"))
-    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices, empty_label=_("All"))
-    age = django_filters.ChoiceFilter(label=_("Age"), choices=AgeBand.choices, method="filter_age",
-                                      empty_label=_("All ages"))
-    complete = django_filters.ChoiceFilter(label=_("Record"), method="filter_complete", empty_label=_("All"),
-                                           choices=[("1", _("Complete")), ("0", _("Incomplete"))])
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Name (accents optional), identity, card or phone number"),
+                "type": "search",
+                "class": "form-control",
+            }
+        ),
+    )
+    unit = django_filters.CharFilter(
+        label=_("Unit (code, with everything below it)"),
+        method="filter_unit",
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "placeholder": _("Unit code"),
+                "aria-label": _("Unit code"),
+            }
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=MemberStatus.choices, empty_label=_("All statuses")
+    )
+    gender = django_filters.ChoiceFilter(
+        label=_("Gender"), choices=Gender.choices, empty_label=_("All")
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Age"), choices=AgeBand.choices, method="filter_age", empty_label=_("All ages")
+    )
+    complete = django_filters.ChoiceFilter(
+        label=_("Record"),
+        method="filter_complete",
+        empty_label=_("All"),
+        choices=[("1", _("Complete")), ("0", _("Incomplete"))],
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user

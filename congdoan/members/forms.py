@@ -31,18 +31,29 @@ class MemberForm(forms.ModelForm):
         provinces = [("", "—")] + [(str(c), n) for c, n in divisions.provinces()]
         for kind in ("permanent", "current"):
             self.fields[f"{kind}_province"] = forms.TypedChoiceField(
-                label=Member._meta.get_field(f"{kind}_province").verbose_name, choices=provinces, coerce=int,
-                required=False, empty_value=None)
-            province = self.data.get(f"{kind}_province") or (self.initial.get(f"{kind}_province")
-                                                             or getattr(self.instance, f"{kind}_province", None))
+                label=Member._meta.get_field(f"{kind}_province").verbose_name,
+                choices=provinces,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+            province = self.data.get(f"{kind}_province") or (
+                self.initial.get(f"{kind}_province")
+                or getattr(self.instance, f"{kind}_province", None)
+            )
             communes = divisions.communes_of(int(province)) if str(province or "").isdigit() else []
             self.fields[f"{kind}_commune"] = forms.TypedChoiceField(
                 label=Member._meta.get_field(f"{kind}_commune").verbose_name,
-                choices=[("", "—")] + [(str(c), n) for c, n in communes], coerce=int, required=False,
-                empty_value=None)
+                choices=[("", "—")] + [(str(c), n) for c, n in communes],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
         groups = Unit.objects.none()
         if unit is not None:
-            groups = Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.UNION_GROUP, status="active")
+            groups = Unit.objects.filter(
+                path__startswith=unit.path, kind=UnitKind.UNION_GROUP, status="active"
+            )
         self.fields["group"].queryset = groups
         self.fields["group"].required = False
         if not show_salary:
@@ -62,40 +73,70 @@ class MemberForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}
-        for key in ("permanent_province", "permanent_commune", "current_province", "current_commune",
-                    "date_of_birth", "joined_on", "monthly_salary"):
+        for key in (
+            "permanent_province",
+            "permanent_commune",
+            "current_province",
+            "current_commune",
+            "date_of_birth",
+            "joined_on",
+            "monthly_salary",
+        ):
             if key in data and data[key] == "":
                 data[key] = None
-        return {k: ("" if v is None and not Member._meta.get_field(k).null else v) for k, v in data.items()}
+        return {
+            k: ("" if v is None and not Member._meta.get_field(k).null else v)
+            for k, v in data.items()
+        }
 
 
 class AdmitForm(MemberForm):
     unit_code = forms.CharField(label=_("Grassroots union or union group (code)"), max_length=32)
-    card_number = forms.CharField(label=_("Union card number"), required=False,
-                                  help_text=_("Leave empty to issue the next number."))
+    card_number = forms.CharField(
+        label=_("Union card number"),
+        required=False,
+        help_text=_("Leave empty to issue the next number."),
+    )
 
     field_order = ["unit_code", "card_number"]
 
 
 class TransferForm(forms.Form):
-    to_unit = forms.CharField(label=_("Receiving grassroots union (code)"), max_length=32,
-                              widget=forms.TextInput(attrs={"class": "form-control"}))
-    note = forms.CharField(label=_("Note"), required=False, max_length=255,
-                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    to_unit = forms.CharField(
+        label=_("Receiving grassroots union (code)"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 class StatusForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=255,
-                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
 
 
 class ImportForm(forms.Form):
-    unit_code = forms.CharField(label=_("Grassroots union (code)"), max_length=32,
-                                widget=forms.TextInput(attrs={"class": "form-control"}))
-    file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
-                           widget=forms.ClearableFileInput(attrs={"class": "form-control",
-                                                                  "accept": ".xlsx,.xls,.ods,.csv"}))
+    unit_code = forms.CharField(
+        label=_("Grassroots union (code)"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx,.xls,.ods,.csv"}
+        ),
+    )
 
 
 class MappingForm(forms.Form):
@@ -104,14 +145,20 @@ class MappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], mapping: dict, **kwargs):
         super().__init__(*args, **kwargs)
         by_column = {int(v): k for k, v in mapping.items()}
-        choices = [("", _("(ignore)"))] + [(name, label) for name, (label, _aliases) in FIELDS.items()]
+        choices = [("", _("(ignore)"))] + [
+            (name, label) for name, (label, _aliases) in FIELDS.items()
+        ]
         self.headers = headers
         for index, header in enumerate(headers):
             if not header and index not in by_column:
                 continue
             self.fields[f"col_{index}"] = forms.ChoiceField(
-                label=header or f"#{index + 1}", choices=choices, required=False, initial=by_column.get(index, ""),
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+                label=header or f"#{index + 1}",
+                choices=choices,
+                required=False,
+                initial=by_column.get(index, ""),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
 
     def mapping(self) -> dict[str, int]:
         result: dict[str, int] = {}

@@ -53,50 +53,184 @@ HEADER_SCAN_ROWS = 30
 
 # Importable fields with their labels and the headers (folded) that name them.
 FIELDS: dict[str, tuple] = {
-    "full_name": (gettext_lazy("Full name"), [
-        "ho va ten", "ho ten", "ho va ten doan vien", "ho ten doan vien", "full name", "name", "ten doan vien",
-        "ho va ten khai sinh"]),
+    "full_name": (
+        gettext_lazy("Full name"),
+        [
+            "ho va ten",
+            "ho ten",
+            "ho va ten doan vien",
+            "ho ten doan vien",
+            "full name",
+            "name",
+            "ten doan vien",
+            "ho va ten khai sinh",
+        ],
+    ),
     "gender": (gettext_lazy("Gender"), ["gioi tinh", "gender", "sex", "nam nu", "phai"]),
-    "date_of_birth": (gettext_lazy("Date of birth"), [
-        "ngay sinh", "ngay thang nam sinh", "ngay thang sinh", "date of birth", "dob", "birth date", "birthday",
-        "nam sinh", "sinh ngay"]),
-    "cccd": (gettext_lazy("Citizen identity number"), [
-        "so cccd", "cccd", "so can cuoc", "so can cuoc cong dan", "can cuoc cong dan", "so dinh danh",
-        "so dinh danh ca nhan", "ma dinh danh", "can cuoc", "citizen id", "id number", "identity number",
-        "national id", "so cmnd cccd", "cmnd cccd", "cccd cmnd", "so cccd cmnd"]),
-    "phone": (gettext_lazy("Phone"), [
-        "so dien thoai", "dien thoai", "sdt", "dt", "phone", "phone number", "mobile", "di dong", "dien thoai di dong"]),
+    "date_of_birth": (
+        gettext_lazy("Date of birth"),
+        [
+            "ngay sinh",
+            "ngay thang nam sinh",
+            "ngay thang sinh",
+            "date of birth",
+            "dob",
+            "birth date",
+            "birthday",
+            "nam sinh",
+            "sinh ngay",
+        ],
+    ),
+    "cccd": (
+        gettext_lazy("Citizen identity number"),
+        [
+            "so cccd",
+            "cccd",
+            "so can cuoc",
+            "so can cuoc cong dan",
+            "can cuoc cong dan",
+            "so dinh danh",
+            "so dinh danh ca nhan",
+            "ma dinh danh",
+            "can cuoc",
+            "citizen id",
+            "id number",
+            "identity number",
+            "national id",
+            "so cmnd cccd",
+            "cmnd cccd",
+            "cccd cmnd",
+            "so cccd cmnd",
+        ],
+    ),
+    "phone": (
+        gettext_lazy("Phone"),
+        [
+            "so dien thoai",
+            "dien thoai",
+            "sdt",
+            "dt",
+            "phone",
+            "phone number",
+            "mobile",
+            "di dong",
+            "dien thoai di dong",
+        ],
+    ),
     "email": (gettext_lazy("Email"), ["email", "e mail", "thu dien tu", "dia chi email"]),
     "ethnicity": (gettext_lazy("Ethnicity"), ["dan toc", "ethnicity", "ethnic group"]),
     "religion": (gettext_lazy("Religion"), ["ton giao", "religion"]),
-    "education_level": (gettext_lazy("General education"), [
-        "trinh do van hoa", "van hoa", "hoc van", "trinh do hoc van", "education", "education level",
-        "trinh do giao duc pho thong", "giao duc pho thong"]),
-    "qualification": (gettext_lazy("Professional qualification"), [
-        "trinh do chuyen mon", "chuyen mon", "trinh do chuyen mon nghiep vu", "qualification", "trinh do dao tao"]),
-    "job_title": (gettext_lazy("Job title"), [
-        "chuc vu", "chuc danh", "nghe nghiep", "vi tri", "vi tri viec lam", "cong viec", "job title", "position",
-        "job", "chuc vu nghe nghiep"]),
-    "joined_on": (gettext_lazy("Joined the union on"), [
-        "ngay vao cong doan", "ngay ket nap", "ngay gia nhap", "ngay ket nap cong doan", "ngay vao cd",
-        "joined on", "date joined", "join date", "ngay gia nhap cong doan"]),
-    "card_number": (gettext_lazy("Union card number"), [
-        "so the", "so the doan vien", "so the cong doan", "ma the", "ma doan vien", "card number",
-        "union card number", "card no"]),
+    "education_level": (
+        gettext_lazy("General education"),
+        [
+            "trinh do van hoa",
+            "van hoa",
+            "hoc van",
+            "trinh do hoc van",
+            "education",
+            "education level",
+            "trinh do giao duc pho thong",
+            "giao duc pho thong",
+        ],
+    ),
+    "qualification": (
+        gettext_lazy("Professional qualification"),
+        [
+            "trinh do chuyen mon",
+            "chuyen mon",
+            "trinh do chuyen mon nghiep vu",
+            "qualification",
+            "trinh do dao tao",
+        ],
+    ),
+    "job_title": (
+        gettext_lazy("Job title"),
+        [
+            "chuc vu",
+            "chuc danh",
+            "nghe nghiep",
+            "vi tri",
+            "vi tri viec lam",
+            "cong viec",
+            "job title",
+            "position",
+            "job",
+            "chuc vu nghe nghiep",
+        ],
+    ),
+    "joined_on": (
+        gettext_lazy("Joined the union on"),
+        [
+            "ngay vao cong doan",
+            "ngay ket nap",
+            "ngay gia nhap",
+            "ngay ket nap cong doan",
+            "ngay vao cd",
+            "joined on",
+            "date joined",
+            "join date",
+            "ngay gia nhap cong doan",
+        ],
+    ),
+    "card_number": (
+        gettext_lazy("Union card number"),
+        [
+            "so the",
+            "so the doan vien",
+            "so the cong doan",
+            "ma the",
+            "ma doan vien",
+            "card number",
+            "union card number",
+            "card no",
+        ],
+    ),
     "group": (gettext_lazy("Union group"), ["to cong doan", "to", "union group", "group"]),
-    "permanent_province": (gettext_lazy("Permanent address: province"), [
-        "tinh thuong tru", "thuong tru tinh", "tinh thanh pho thuong tru", "permanent province"]),
-    "permanent_commune": (gettext_lazy("Permanent address: commune or ward"), [
-        "xa thuong tru", "xa phuong thuong tru", "phuong xa thuong tru", "thuong tru xa", "permanent commune"]),
-    "permanent_street": (gettext_lazy("Permanent address: street"), [
-        "dia chi thuong tru", "thuong tru", "noi thuong tru", "ho khau thuong tru", "permanent address"]),
-    "current_province": (gettext_lazy("Current address: province"), [
-        "tinh hien nay", "tinh noi o", "tinh noi o hien nay", "current province"]),
-    "current_commune": (gettext_lazy("Current address: commune or ward"), [
-        "xa hien nay", "xa noi o", "xa phuong noi o", "phuong xa noi o", "current commune"]),
-    "current_street": (gettext_lazy("Current address: street"), [
-        "dia chi hien nay", "noi o hien nay", "cho o hien nay", "noi o", "tam tru", "dia chi", "current address",
-        "address"]),
+    "permanent_province": (
+        gettext_lazy("Permanent address: province"),
+        ["tinh thuong tru", "thuong tru tinh", "tinh thanh pho thuong tru", "permanent province"],
+    ),
+    "permanent_commune": (
+        gettext_lazy("Permanent address: commune or ward"),
+        [
+            "xa thuong tru",
+            "xa phuong thuong tru",
+            "phuong xa thuong tru",
+            "thuong tru xa",
+            "permanent commune",
+        ],
+    ),
+    "permanent_street": (
+        gettext_lazy("Permanent address: street"),
+        [
+            "dia chi thuong tru",
+            "thuong tru",
+            "noi thuong tru",
+            "ho khau thuong tru",
+            "permanent address",
+        ],
+    ),
+    "current_province": (
+        gettext_lazy("Current address: province"),
+        ["tinh hien nay", "tinh noi o", "tinh noi o hien nay", "current province"],
+    ),
+    "current_commune": (
+        gettext_lazy("Current address: commune or ward"),
+        ["xa hien nay", "xa noi o", "xa phuong noi o", "phuong xa noi o", "current commune"],
+    ),
+    "current_street": (
+        gettext_lazy("Current address: street"),
+        [
+            "dia chi hien nay",
+            "noi o hien nay",
+            "cho o hien nay",
+            "noi o",
+            "tam tru",
+            "dia chi",
+            "current address",
+            "address",
+        ],
+    ),
 }
 REQUIRED_COLUMNS = ("full_name",)
 
@@ -163,39 +297,95 @@ def _detect_in(rows: Iterator[tuple[int, list]], seen: list) -> Detected:
         if len(mapping) >= 2 and (best is None or len(mapping) > len(best.mapping)):
             best = Detected(row_no, [cell_text(c) for c in cells], mapping)
     if best is None:
-        raise UnreadableFile(_(
-            "No header row found in the first %(n)d rows: the file needs a row of column titles "
-            "such as \"Họ và tên\", \"Ngày sinh\", \"Số CCCD\"."
-        ) % {"n": HEADER_SCAN_ROWS})
+        raise UnreadableFile(
+            _(
+                "No header row found in the first %(n)d rows: the file needs a row of column titles "
+                'such as "Họ và tên", "Ngày sinh", "Số CCCD".'
+            )
+            % {"n": HEADER_SCAN_ROWS}
+        )
     return best
 
 
 # --- values ---------------------------------------------------------------------------------------
-_GENDERS = {"nam": Gender.MALE, "male": Gender.MALE, "m": Gender.MALE, "trai": Gender.MALE,
-            "nu": Gender.FEMALE, "female": Gender.FEMALE, "f": Gender.FEMALE, "gai": Gender.FEMALE}
+_GENDERS = {
+    "nam": Gender.MALE,
+    "male": Gender.MALE,
+    "m": Gender.MALE,
+    "trai": Gender.MALE,
+    "nu": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "gai": Gender.FEMALE,
+}
 _ETHNICITIES = {fold(label): value for value, label in Ethnicity.choices}
-_ETHNICITIES.update({"hmong": "08", "h mong": "08", "meo": "08", "kho me": "05", "khome": "05",
-                     "viet": "01", "ede": "12", "e de": "12", "bana": "13", "jrai": "10", "giarai": "10",
-                     "gia lai": "10", "van kieu": "23", "bru": "23", "hoa han": "04", "nguoi hoa": "04"})
+_ETHNICITIES.update(
+    {
+        "hmong": "08",
+        "h mong": "08",
+        "meo": "08",
+        "kho me": "05",
+        "khome": "05",
+        "viet": "01",
+        "ede": "12",
+        "e de": "12",
+        "bana": "13",
+        "jrai": "10",
+        "giarai": "10",
+        "gia lai": "10",
+        "van kieu": "23",
+        "bru": "23",
+        "hoa han": "04",
+        "nguoi hoa": "04",
+    }
+)
 _RELIGIONS = {
-    "khong": Religion.NONE, "none": Religion.NONE, "khong co": Religion.NONE, "no": Religion.NONE,
-    "phat giao": Religion.BUDDHISM, "dao phat": Religion.BUDDHISM, "phat": Religion.BUDDHISM,
-    "buddhism": Religion.BUDDHISM, "cong giao": Religion.CATHOLICISM, "thien chua giao": Religion.CATHOLICISM,
-    "thien chua": Religion.CATHOLICISM, "catholic": Religion.CATHOLICISM, "catholicism": Religion.CATHOLICISM,
-    "tin lanh": Religion.PROTESTANTISM, "dao tin lanh": Religion.PROTESTANTISM, "protestant": Religion.PROTESTANTISM,
-    "cao dai": Religion.CAODAISM, "dao cao dai": Religion.CAODAISM, "hoa hao": Religion.HOA_HAO,
-    "phat giao hoa hao": Religion.HOA_HAO, "hoi giao": Religion.ISLAM, "islam": Religion.ISLAM,
+    "khong": Religion.NONE,
+    "none": Religion.NONE,
+    "khong co": Religion.NONE,
+    "no": Religion.NONE,
+    "phat giao": Religion.BUDDHISM,
+    "dao phat": Religion.BUDDHISM,
+    "phat": Religion.BUDDHISM,
+    "buddhism": Religion.BUDDHISM,
+    "cong giao": Religion.CATHOLICISM,
+    "thien chua giao": Religion.CATHOLICISM,
+    "thien chua": Religion.CATHOLICISM,
+    "catholic": Religion.CATHOLICISM,
+    "catholicism": Religion.CATHOLICISM,
+    "tin lanh": Religion.PROTESTANTISM,
+    "dao tin lanh": Religion.PROTESTANTISM,
+    "protestant": Religion.PROTESTANTISM,
+    "cao dai": Religion.CAODAISM,
+    "dao cao dai": Religion.CAODAISM,
+    "hoa hao": Religion.HOA_HAO,
+    "phat giao hoa hao": Religion.HOA_HAO,
+    "hoi giao": Religion.ISLAM,
+    "islam": Religion.ISLAM,
 }
 _QUALIFICATIONS = [
-    ("tien si", Qualification.DOCTORATE), ("doctor", Qualification.DOCTORATE), ("phd", Qualification.DOCTORATE),
-    ("thac si", Qualification.MASTER), ("master", Qualification.MASTER),
-    ("dai hoc", Qualification.UNIVERSITY), ("cu nhan", Qualification.UNIVERSITY), ("ky su", Qualification.UNIVERSITY),
-    ("university", Qualification.UNIVERSITY), ("bachelor", Qualification.UNIVERSITY),
-    ("cao dang", Qualification.COLLEGE), ("college", Qualification.COLLEGE),
-    ("trung cap", Qualification.INTERMEDIATE), ("intermediate", Qualification.INTERMEDIATE),
-    ("so cap", Qualification.ELEMENTARY), ("elementary", Qualification.ELEMENTARY),
-    ("khong", Qualification.NONE), ("chua qua dao tao", Qualification.NONE), ("lao dong pho thong", Qualification.NONE),
-    ("none", Qualification.NONE), ("lđpt", Qualification.NONE), ("ldpt", Qualification.NONE),
+    ("tien si", Qualification.DOCTORATE),
+    ("doctor", Qualification.DOCTORATE),
+    ("phd", Qualification.DOCTORATE),
+    ("thac si", Qualification.MASTER),
+    ("master", Qualification.MASTER),
+    ("dai hoc", Qualification.UNIVERSITY),
+    ("cu nhan", Qualification.UNIVERSITY),
+    ("ky su", Qualification.UNIVERSITY),
+    ("university", Qualification.UNIVERSITY),
+    ("bachelor", Qualification.UNIVERSITY),
+    ("cao dang", Qualification.COLLEGE),
+    ("college", Qualification.COLLEGE),
+    ("trung cap", Qualification.INTERMEDIATE),
+    ("intermediate", Qualification.INTERMEDIATE),
+    ("so cap", Qualification.ELEMENTARY),
+    ("elementary", Qualification.ELEMENTARY),
+    ("khong", Qualification.NONE),
+    ("chua qua dao tao", Qualification.NONE),
+    ("lao dong pho thong", Qualification.NONE),
+    ("none", Qualification.NONE),
+    ("lđpt", Qualification.NONE),
+    ("ldpt", Qualification.NONE),
 ]
 
 
@@ -213,13 +403,15 @@ def parse_ethnicity(value) -> str | None:
     if text.isdigit() and len(text) <= 2:
         return _choice_by_value(Ethnicity, text.zfill(2))
     key = fold(text)
-    key = key[len("dan toc "):] if key.startswith("dan toc ") else key
+    key = key[len("dan toc ") :] if key.startswith("dan toc ") else key
     return _ETHNICITIES.get(key) or _ETHNICITIES.get(key.replace(" ", ""))
 
 
 def parse_religion(value) -> str | None:
     key = fold(cell_text(value))
-    return _RELIGIONS.get(key) or _choice_by_value(Religion, key) or (Religion.OTHER if key else None)
+    return (
+        _RELIGIONS.get(key) or _choice_by_value(Religion, key) or (Religion.OTHER if key else None)
+    )
 
 
 def parse_education(value) -> str | None:
@@ -234,7 +426,15 @@ def parse_education(value) -> str | None:
             if done_n >= (9 if top == 12 else 7):
                 return EducationLevel.LOWER_SECONDARY
             return EducationLevel.PRIMARY
-    if key in ("thpt", "trung hoc pho thong", "pho thong trung hoc", "upper secondary", "ptth", "cap 3", "12"):
+    if key in (
+        "thpt",
+        "trung hoc pho thong",
+        "pho thong trung hoc",
+        "upper secondary",
+        "ptth",
+        "cap 3",
+        "12",
+    ):
         return EducationLevel.UPPER_SECONDARY
     if key in ("thcs", "trung hoc co so", "lower secondary", "cap 2", "9"):
         return EducationLevel.LOWER_SECONDARY
@@ -260,7 +460,7 @@ def _province_index() -> dict[str, int]:
         index[key] = code
         for prefix in ("tinh ", "thanh pho ", "tp "):
             if key.startswith(prefix):
-                index[key[len(prefix):]] = code
+                index[key[len(prefix) :]] = code
     return index
 
 
@@ -272,8 +472,8 @@ def parse_province(value, cache: dict) -> int | None:
     index = cache.setdefault("provinces", _province_index())
     key = fold(text)
     for prefix in ("tinh ", "thanh pho ", "tp "):
-        if key.startswith(prefix) and key[len(prefix):] in index:
-            return index[key[len(prefix):]]
+        if key.startswith(prefix) and key[len(prefix) :] in index:
+            return index[key[len(prefix) :]]
     return index.get(key)
 
 
@@ -291,7 +491,7 @@ def parse_commune(value, province: int | None, cache: dict) -> int | None:
             index[key] = code
             for prefix in ("xa ", "phuong ", "dac khu ", "thi tran "):
                 if key.startswith(prefix):
-                    index.setdefault(key[len(prefix):], code)
+                    index.setdefault(key[len(prefix) :], code)
         cache[("communes", province)] = index
     return index.get(fold(text))
 
@@ -309,12 +509,24 @@ class RowResult:
 # (field, parser, message when the parser finds nothing); messages are lazy: built only on error.
 _CHOICE_PARSERS = (
     ("gender", parse_gender, gettext_lazy("Write Nam or Nữ.")),
-    ("ethnicity", parse_ethnicity,
-     gettext_lazy("Unknown ethnic group: write one of the 54 official names, e.g. Kinh, Tày.")),
+    (
+        "ethnicity",
+        parse_ethnicity,
+        gettext_lazy("Unknown ethnic group: write one of the 54 official names, e.g. Kinh, Tày."),
+    ),
     ("religion", parse_religion, gettext_lazy("Unknown religion.")),
-    ("education_level", parse_education, gettext_lazy("Write the general education as 9/12, 12/12, THCS or THPT.")),
-    ("qualification", parse_qualification,
-     gettext_lazy("Unknown qualification: write Đại học, Cao đẳng, Trung cấp, Sơ cấp, Thạc sĩ, Tiến sĩ or Không.")),
+    (
+        "education_level",
+        parse_education,
+        gettext_lazy("Write the general education as 9/12, 12/12, THCS or THPT."),
+    ),
+    (
+        "qualification",
+        parse_qualification,
+        gettext_lazy(
+            "Unknown qualification: write Đại học, Cao đẳng, Trung cấp, Sơ cấp, Thạc sĩ, Tiến sĩ or Không."
+        ),
+    ),
 )
 
 
@@ -382,7 +594,9 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
             raw = raws[name]
             parsed = _memo(memo, ("date", type(raw), raw), lambda raw=raw: _parse_date(raw))
             if parsed is _NO_DATE:
-                errors.append((name, _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": text}))
+                errors.append(
+                    (name, _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": text})
+                )
             else:
                 values[name] = parsed
     if get("cccd"):
@@ -392,27 +606,41 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
         if phone:
             values["phone"] = phone
         else:
-            errors.append(("phone", _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123).")))
+            errors.append(
+                ("phone", _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123)."))
+            )
     text = get("card_number")
     if text:
         values["card_number"] = text.upper()
     for kind in ("permanent", "current"):
         province_text = get(f"{kind}_province")
         if province_text:
-            province = _memo(memo, ("province", province_text), lambda t=province_text: parse_province(t, cache))
+            province = _memo(
+                memo, ("province", province_text), lambda t=province_text: parse_province(t, cache)
+            )
             if province:
                 values[f"{kind}_province"] = province
             else:
-                errors.append((f"{kind}_province", _("Unknown province: %(value)s (use a name after the 2025 merger).")
-                               % {"value": province_text}))
+                errors.append(
+                    (
+                        f"{kind}_province",
+                        _("Unknown province: %(value)s (use a name after the 2025 merger).")
+                        % {"value": province_text},
+                    )
+                )
         commune_text = get(f"{kind}_commune")
         if commune_text:
             commune = parse_commune(commune_text, values.get(f"{kind}_province"), cache)
             if commune:
                 values[f"{kind}_commune"] = commune
             else:
-                errors.append((f"{kind}_commune", _("Unknown commune or ward in that province: %(value)s")
-                               % {"value": commune_text}))
+                errors.append(
+                    (
+                        f"{kind}_commune",
+                        _("Unknown commune or ward in that province: %(value)s")
+                        % {"value": commune_text},
+                    )
+                )
     group_text = get("group")
     if group_text:
         groups = cache.get("groups", {})
@@ -420,7 +648,12 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
         if group:
             values["group"] = group
         else:
-            errors.append(("group", _("No union group %(value)s in this grassroots union.") % {"value": group_text}))
+            errors.append(
+                (
+                    "group",
+                    _("No union group %(value)s in this grassroots union.") % {"value": group_text},
+                )
+            )
     if "full_name" not in values and not errors:
         errors.append(("full_name", _("The full name is missing.")))
     return result
@@ -462,7 +695,9 @@ class Summary:
         counter = "created" if result.outcome == "new" else result.outcome
         setattr(self, counter, getattr(self, counter) + 1)
         for name, message in result.errors:
-            self.errors.append({"row": result.row, "field": name, "column": field_label(name), "message": message})
+            self.errors.append(
+                {"row": result.row, "field": name, "column": field_label(name), "message": message}
+            )
 
 
 COMPARED_FIELDS = [f for f in services.EDITABLE_FIELDS if f not in services.FINANCE_FIELDS]
@@ -471,8 +706,16 @@ COMPARED_FIELDS = [f for f in services.EDITABLE_FIELDS if f not in services.FINA
 class Importer:
     """One import run of one file into one grassroots unit."""
 
-    def __init__(self, actor, unit: Unit, *, dry_run: bool, mapping: dict[str, int] | None = None,
-                 header_row: int | None = None, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        actor,
+        unit: Unit,
+        *,
+        dry_run: bool,
+        mapping: dict[str, int] | None = None,
+        header_row: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ):
         require_role(actor, unit, MEMBER_MANAGERS)
         unit, default_group = services.resolve_unit(unit)
         services.check_unit(unit)
@@ -487,14 +730,17 @@ class Importer:
 
     def _groups(self) -> dict:
         groups = {}
-        for group in Unit.objects.filter(path__startswith=self.unit.path, kind=UnitKind.UNION_GROUP,
-                                         status="active"):
+        for group in Unit.objects.filter(
+            path__startswith=self.unit.path, kind=UnitKind.UNION_GROUP, status="active"
+        ):
             groups[group.code.upper()] = group
             groups[fold(group.name)] = group
         return groups
 
     def run(self, source, filename: str) -> Summary:
-        rows = read_rows(source, filename)  # the file is read once: detection looks at its first rows
+        rows = read_rows(
+            source, filename
+        )  # the file is read once: detection looks at its first rows
         if self.mapping is None or self.header_row is None:
             head: list = []
             detected = _detect_in(rows, head)
@@ -502,8 +748,10 @@ class Importer:
             rows = itertools.chain(head, rows)
         missing = [field_label(f) for f in REQUIRED_COLUMNS if f not in self.mapping]
         if missing:
-            raise UnreadableFile(_("No column for: %(fields)s. Correct the column mapping.")
-                                 % {"fields": ", ".join(missing)})
+            raise UnreadableFile(
+                _("No column for: %(fields)s. Correct the column mapping.")
+                % {"fields": ", ".join(missing)}
+            )
         seen_cccd: dict[str, int] = {}
         seen_card: dict[str, int] = {}
         batch: list[RowResult] = []
@@ -513,17 +761,27 @@ class Importer:
             number = result.values.get("cccd")
             if number:
                 if number in seen_cccd:
-                    result.errors.append(("cccd", _(
-                        "The same citizen identity number is already in row %(row)d of this file."
-                    ) % {"row": seen_cccd[number]}))
+                    result.errors.append(
+                        (
+                            "cccd",
+                            _(
+                                "The same citizen identity number is already in row %(row)d of this file."
+                            )
+                            % {"row": seen_cccd[number]},
+                        )
+                    )
                 else:
                     seen_cccd[number] = row_no
             card = result.values.get("card_number")
             if card:
                 if card in seen_card:
-                    result.errors.append(("card_number", _(
-                        "The same union card number is already in row %(row)d of this file."
-                    ) % {"row": seen_card[card]}))
+                    result.errors.append(
+                        (
+                            "card_number",
+                            _("The same union card number is already in row %(row)d of this file.")
+                            % {"row": seen_card[card]},
+                        )
+                    )
                 else:
                     seen_card[card] = row_no
             batch.append(result)
@@ -566,25 +824,60 @@ class Importer:
                 continue
             values = result.values
             existing = by_cccd.get(values.get("cccd")) if values.get("cccd") else None
-            by_card_match = by_card.get(values.get("card_number")) if values.get("card_number") else None
+            by_card_match = (
+                by_card.get(values.get("card_number")) if values.get("card_number") else None
+            )
             if existing is None:
                 existing = by_card_match
             elif by_card_match is not None and by_card_match.pk != existing.pk:
-                result.errors.append(("card_number", _(
-                    "This card number belongs to another member than the citizen identity number.")))
+                result.errors.append(
+                    (
+                        "card_number",
+                        _(
+                            "This card number belongs to another member than the citizen identity number."
+                        ),
+                    )
+                )
             if existing is not None:
                 if existing.tree != self.tree:
-                    result.errors.append(("card_number", _("This union card number is issued in another organisation.")))
+                    result.errors.append(
+                        (
+                            "card_number",
+                            _("This union card number is issued in another organisation."),
+                        )
+                    )
                 elif existing.unit_id != self.unit.pk:
-                    where = existing.unit.name if services.can_manage(self.actor, existing) else _("another unit")
-                    result.errors.append(("cccd" if values.get("cccd") else "card_number", _(
-                        "This person is already a member of %(unit)s: transfer them instead of importing."
-                    ) % {"unit": where}))
+                    where = (
+                        existing.unit.name
+                        if services.can_manage(self.actor, existing)
+                        else _("another unit")
+                    )
+                    result.errors.append(
+                        (
+                            "cccd" if values.get("cccd") else "card_number",
+                            _(
+                                "This person is already a member of %(unit)s: transfer them instead of importing."
+                            )
+                            % {"unit": where},
+                        )
+                    )
                 elif existing.status not in OPEN_STATUSES:
-                    result.errors.append(("full_name", _("This member is %(status)s; reinstate them first.")
-                                          % {"status": existing.get_status_display().lower()}))
+                    result.errors.append(
+                        (
+                            "full_name",
+                            _("This member is %(status)s; reinstate them first.")
+                            % {"status": existing.get_status_display().lower()},
+                        )
+                    )
                 elif values.get("cccd") and existing.cccd and values["cccd"] != existing.cccd:
-                    result.errors.append(("cccd", _("The card number belongs to a member with another citizen identity number.")))
+                    result.errors.append(
+                        (
+                            "cccd",
+                            _(
+                                "The card number belongs to a member with another citizen identity number."
+                            ),
+                        )
+                    )
             if result.errors:
                 result.outcome = "rejected"
                 continue
@@ -592,7 +885,9 @@ class Importer:
             errors = services.clean_fields(member, today=today)
             if existing is not None:
                 # Only what this file brings is checked: old problems of a record do not block an update.
-                relevant = set(values) | ({"cccd"} if {"gender", "date_of_birth"} & set(values) and member.cccd else set())
+                relevant = set(values) | (
+                    {"cccd"} if {"gender", "date_of_birth"} & set(values) and member.cccd else set()
+                )
                 errors = {k: v for k, v in errors.items() if k in relevant}
             for name, message in errors.items():
                 result.errors.append((name, str(message)))
@@ -603,16 +898,23 @@ class Importer:
             if existing is None:
                 result.outcome = "new"
             else:
-                changed = any(getattr(existing, f + "_id" if f == "group" else f) !=
-                              getattr(member, f + "_id" if f == "group" else f) for f in COMPARED_FIELDS)
+                changed = any(
+                    getattr(existing, f + "_id" if f == "group" else f)
+                    != getattr(member, f + "_id" if f == "group" else f)
+                    for f in COMPARED_FIELDS
+                )
                 result.outcome = "updated" if changed else "unchanged"
 
     def _member_from(self, values: dict, existing: Member | None) -> Member:
         if existing is None:
             template = self.cache.get("template")
             if template is None:
-                template = Member(unit=self.unit, group=self.default_group, tree=self.tree,
-                                  status=MemberStatus.ACTIVE)
+                template = Member(
+                    unit=self.unit,
+                    group=self.default_group,
+                    tree=self.tree,
+                    status=MemberStatus.ACTIVE,
+                )
                 self.cache["template"] = template
             member = _clone(template)  # a fresh Member without running Model.__init__ per row
         else:
@@ -623,7 +925,12 @@ class Importer:
                     member.card_number = value
                 continue
             setattr(member, name, value)
-        if "cccd" in values and existing is not None and existing.cccd_exception and existing.cccd == values["cccd"]:
+        if (
+            "cccd" in values
+            and existing is not None
+            and existing.cccd_exception
+            and existing.cccd == values["cccd"]
+        ):
             member.cccd_exception = True
         return member
 
@@ -633,16 +940,23 @@ class Importer:
         changed = [r.member for r in rows if r.outcome == "updated"]
         if new:
             needing = [m for m in new if not m.card_number]
-            taken = set(Member.objects.filter(card_number__in=[m.card_number for m in new if m.card_number])
-                        .values_list("card_number", flat=True))
+            taken = set(
+                Member.objects.filter(
+                    card_number__in=[m.card_number for m in new if m.card_number]
+                ).values_list("card_number", flat=True)
+            )
             if taken:  # a card number typed in the file is already issued (to someone not matched)
                 for result in rows:
                     if result.outcome == "new" and result.member.card_number in taken:
                         result.outcome = "rejected"
-                        result.errors.append(("card_number", _("This union card number is already issued.")))
+                        result.errors.append(
+                            ("card_number", _("This union card number is already issued."))
+                        )
                 new = [r.member for r in rows if r.outcome == "new"]
                 needing = [m for m in new if not m.card_number]
-            for member, number in zip(needing, services.reserve_card_numbers(self.tree, len(needing)), strict=True):
+            for member, number in zip(
+                needing, services.reserve_card_numbers(self.tree, len(needing)), strict=True
+            ):
                 member.card_number = number
             for member in new:
                 member.joined_on = member.joined_on or today
@@ -654,9 +968,13 @@ class Importer:
                 member.version += 1
                 member.prepare()
             bulk_update_with_history(
-                changed, Member, COMPARED_FIELDS + ["name_folded", "completeness", "is_complete", "version",
-                                                     "updated_at"],
-                batch_size=500, default_user=self._user(), default_change_reason="updated by import",
+                changed,
+                Member,
+                COMPARED_FIELDS
+                + ["name_folded", "completeness", "is_complete", "version", "updated_at"],
+                batch_size=500,
+                default_user=self._user(),
+                default_change_reason="updated by import",
                 default_date=timezone.now(),
             )
 
@@ -701,13 +1019,27 @@ def _copy(member: Member) -> Member:
 SYNC_LIMIT_BYTES = 256 * 1024  # smaller files are imported within the request
 
 
-def start_job(actor, unit: Unit, upload, *, dry_run: bool, mapping: dict | None = None,
-              header_row: int | None = None, background: bool | None = None) -> ImportJob:
+def start_job(
+    actor,
+    unit: Unit,
+    upload,
+    *,
+    dry_run: bool,
+    mapping: dict | None = None,
+    header_row: int | None = None,
+    background: bool | None = None,
+) -> ImportJob:
     """Store the file, create the job and run it (in the background for large files)."""
     require_role(actor, unit, MEMBER_MANAGERS)
     services.check_unit(services.resolve_unit(unit)[0])
-    job = ImportJob(unit=unit, created_by=actor, original_name=upload.name[:255], dry_run=dry_run,
-                    mapping=mapping or {}, header_row=header_row)
+    job = ImportJob(
+        unit=unit,
+        created_by=actor,
+        original_name=upload.name[:255],
+        dry_run=dry_run,
+        mapping=mapping or {},
+        header_row=header_row,
+    )
     job.file.save(upload.name, upload, save=False)
     job.save()
     size = getattr(upload, "size", 0) or 0
@@ -716,8 +1048,14 @@ def start_job(actor, unit: Unit, upload, *, dry_run: bool, mapping: dict | None 
     return job
 
 
-def rerun_job(job: ImportJob, *, dry_run: bool, mapping: dict | None = None, header_row: int | None = None,
-              background: bool | None = None) -> ImportJob:
+def rerun_job(
+    job: ImportJob,
+    *,
+    dry_run: bool,
+    mapping: dict | None = None,
+    header_row: int | None = None,
+    background: bool | None = None,
+) -> ImportJob:
     """Run a checked job again: with a corrected mapping, or for real (``dry_run=False``)."""
     job.dry_run = dry_run
     if mapping is not None:
@@ -753,7 +1091,9 @@ def run_job(job: ImportJob, *, background: bool) -> None:
         finally:
             close_old_connections()
 
-    transaction.on_commit(lambda: threading.Thread(target=target, daemon=True, name=f"import-{job.pk}").start())
+    transaction.on_commit(
+        lambda: threading.Thread(target=target, daemon=True, name=f"import-{job.pk}").start()
+    )
 
 
 def execute_job(job_id: int, language: str | None = None) -> None:
@@ -772,13 +1112,20 @@ def execute_job(job_id: int, language: str | None = None) -> None:
             ImportJob.objects.filter(pk=job.pk).update(total=total)
             job.total = total
             mapping = {k: int(v) for k, v in job.mapping.items()} if job.mapping else None
-            importer = Importer(job.created_by, job.unit, dry_run=job.dry_run, mapping=mapping,
-                                header_row=job.header_row, progress=progress)
+            importer = Importer(
+                job.created_by,
+                job.unit,
+                dry_run=job.dry_run,
+                mapping=mapping,
+                header_row=job.header_row,
+                progress=progress,
+            )
             with job.file.open("rb") as handle:
                 summary = importer.run(handle, job.original_name)
         except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
             ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now())
+                status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()
+            )
             if not isinstance(exc, UnreadableFile | PermissionError):
                 import logging
 
@@ -786,9 +1133,16 @@ def execute_job(job_id: int, language: str | None = None) -> None:
             return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.CHECKED if job.dry_run else ImportStatus.DONE,
-        header_row=importer.header_row, mapping=importer.mapping, total=summary.total, progress=summary.total,
-        created=summary.created, updated=summary.updated, unchanged=summary.unchanged, rejected=summary.rejected,
-        errors=summary.errors, finished_at=timezone.now(),
+        header_row=importer.header_row,
+        mapping=importer.mapping,
+        total=summary.total,
+        progress=summary.total,
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        rejected=summary.rejected,
+        errors=summary.errors,
+        finished_at=timezone.now(),
     )
 
 
@@ -797,7 +1151,9 @@ def _header_row_of(job: ImportJob, handle) -> int:
         return job.header_row
     detected = detect(handle, job.original_name)
     handle.seek(0)
-    ImportJob.objects.filter(pk=job.pk).update(header_row=detected.header_row, mapping=detected.mapping)
+    ImportJob.objects.filter(pk=job.pk).update(
+        header_row=detected.header_row, mapping=detected.mapping
+    )
     job.header_row, job.mapping = detected.header_row, detected.mapping
     return detected.header_row
 
@@ -808,7 +1164,9 @@ def rejected_rows_xlsx(job: ImportJob, target) -> None:
 
     messages: dict[int, list[str]] = {}
     for error in job.errors:
-        messages.setdefault(error["row"], []).append(f"{error.get('column') or error['field']}: {error['message']}")
+        messages.setdefault(error["row"], []).append(
+            f"{error.get('column') or error['field']}: {error['message']}"
+        )
     with job.file.open("rb") as handle:
         all_rows = list(read_rows(handle, job.original_name))
     header_row = job.header_row or 1
@@ -816,9 +1174,18 @@ def rejected_rows_xlsx(job: ImportJob, target) -> None:
     rows = []
     for row_no, cells in all_rows:
         if row_no in messages:
-            values = [c if isinstance(c, datetime.date | int | float) and not isinstance(c, bool) else cell_text(c)
-                      for c in cells]
+            values = [
+                c
+                if isinstance(c, datetime.date | int | float) and not isinstance(c, bool)
+                else cell_text(c)
+                for c in cells
+            ]
             values += [""] * (len(header) - len(values))
-            rows.append([*values[:max(len(header), len(values))], " · ".join(messages[row_no]), row_no])
-    write_xlsx(target, [(_("Rejected rows"), [*header, _("Error"), _("Row in the original file")], rows)],
-               constant_memory=False)
+            rows.append(
+                [*values[: max(len(header), len(values))], " · ".join(messages[row_no]), row_no]
+            )
+    write_xlsx(
+        target,
+        [(_("Rejected rows"), [*header, _("Error"), _("Row in the original file")], rows)],
+        constant_memory=False,
+    )

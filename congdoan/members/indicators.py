@@ -92,33 +92,39 @@ def complete_records(user, unit, period: Period, part: str):
     return qs
 
 
-register(Indicator(
-    code="members.active",
-    name=_("Active members"),
-    description=_("Union members whose status is active on the date."),
-    kind=Kind.COUNT,
-    measure=_("members"),
-    numerator_label=_("active members"),
-    compute=active_members,
-    changed_units=changed_units,
-    history=True,
-    records=active_records,
-    columns=MEMBER_COLUMNS,
-    record_url=member_url,
-    order=10,
-))
+register(
+    Indicator(
+        code="members.active",
+        name=_("Active members"),
+        description=_("Union members whose status is active on the date."),
+        kind=Kind.COUNT,
+        measure=_("members"),
+        numerator_label=_("active members"),
+        compute=active_members,
+        changed_units=changed_units,
+        history=True,
+        records=active_records,
+        columns=MEMBER_COLUMNS,
+        record_url=member_url,
+        order=10,
+    )
+)
 
-register(Indicator(
-    code="members.complete_data",
-    name=_("Members with complete data"),
-    description=_("Share of active members whose record has every required field filled in and valid."),
-    kind=Kind.RATIO,
-    numerator_label=_("with complete data"),
-    denominator_label=_("active members"),
-    compute=complete_data,
-    changed_units=changed_units,
-    records=complete_records,
-    columns=MEMBER_COLUMNS,
-    record_url=member_url,
-    order=20,
-))
+register(
+    Indicator(
+        code="members.complete_data",
+        name=_("Members with complete data"),
+        description=_(
+            "Share of active members whose record has every required field filled in and valid."
+        ),
+        kind=Kind.RATIO,
+        numerator_label=_("with complete data"),
+        denominator_label=_("active members"),
+        compute=complete_data,
+        changed_units=changed_units,
+        records=complete_records,
+        columns=MEMBER_COLUMNS,
+        record_url=member_url,
+        order=20,
+    )
+)

@@ -35,9 +35,21 @@ from .choices import (
 
 # Fields a complete record must have (each weighs the same in the completeness score).
 COMPLETENESS_FIELDS = (
-    "full_name", "gender", "date_of_birth", "cccd", "ethnicity", "religion", "education_level",
-    "qualification", "phone", "permanent_province", "permanent_commune", "current_province",
-    "current_commune", "job_title", "joined_on",
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "cccd",
+    "ethnicity",
+    "religion",
+    "education_level",
+    "qualification",
+    "phone",
+    "permanent_province",
+    "permanent_commune",
+    "current_province",
+    "current_commune",
+    "job_title",
+    "joined_on",
 )
 
 # Members in the first ``TREE_KEY_LENGTH`` characters of their unit path share one tree
@@ -93,11 +105,16 @@ class Member(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     cccd = models.CharField(_("citizen identity number"), max_length=12, blank=True)
     cccd_exception = models.BooleanField(
-        _("documented exception"), default=False,
+        _("documented exception"),
+        default=False,
         help_text=_("The number is right although it does not match the gender or year of birth."),
     )
-    cccd_exception_reason = models.CharField(_("reason for the exception"), max_length=255, blank=True)
-    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, blank=True)
+    cccd_exception_reason = models.CharField(
+        _("reason for the exception"), max_length=255, blank=True
+    )
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=Ethnicity.choices, blank=True
+    )
     religion = models.CharField(_("religion"), max_length=16, choices=Religion.choices, blank=True)
     education_level = models.CharField(
         _("general education"), max_length=16, choices=EducationLevel.choices, blank=True
@@ -105,20 +122,37 @@ class Member(models.Model):
     qualification = models.CharField(
         _("professional qualification"), max_length=16, choices=Qualification.choices, blank=True
     )
-    phone = models.CharField(_("phone"), max_length=16, blank=True, help_text=_("E.164, e.g. +84912345678"))
+    phone = models.CharField(
+        _("phone"), max_length=16, blank=True, help_text=_("E.164, e.g. +84912345678")
+    )
     email = models.EmailField(_("email"), blank=True)
-    permanent_province = models.PositiveIntegerField(_("permanent address: province"), null=True, blank=True)
-    permanent_commune = models.PositiveIntegerField(_("permanent address: commune or ward"), null=True, blank=True)
+    permanent_province = models.PositiveIntegerField(
+        _("permanent address: province"), null=True, blank=True
+    )
+    permanent_commune = models.PositiveIntegerField(
+        _("permanent address: commune or ward"), null=True, blank=True
+    )
     permanent_street = models.CharField(_("permanent address: street"), max_length=255, blank=True)
-    current_province = models.PositiveIntegerField(_("current address: province"), null=True, blank=True)
-    current_commune = models.PositiveIntegerField(_("current address: commune or ward"), null=True, blank=True)
+    current_province = models.PositiveIntegerField(
+        _("current address: province"), null=True, blank=True
+    )
+    current_commune = models.PositiveIntegerField(
+        _("current address: commune or ward"), null=True, blank=True
+    )
     current_street = models.CharField(_("current address: street"), max_length=255, blank=True)
 
     unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="members", verbose_name=_("grassroots union"),
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("grassroots union"),
     )
     group = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="group_members", null=True, blank=True,
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="group_members",
+        null=True,
+        blank=True,
         verbose_name=_("union group"),
     )
     tree = models.CharField(max_length=TREE_KEY_LENGTH, editable=False)
@@ -132,7 +166,11 @@ class Member(models.Model):
     status_since = models.DateField(_("status since"), null=True, blank=True)
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
         verbose_name=_("merged into"),
     )
     # Used for dues; shown to finance roles only.
@@ -140,14 +178,18 @@ class Member(models.Model):
         _("monthly salary for dues"), max_digits=14, decimal_places=0, null=True, blank=True
     )
 
-    completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0, editable=False)
+    completeness = models.PositiveSmallIntegerField(
+        _("completeness (%)"), default=0, editable=False
+    )
     is_complete = models.BooleanField(_("complete record"), default=False, editable=False)
     # Optimistic locking: a save is accepted only against the version the editor started from.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_folded", "given_name_folded", "tree", "completeness", "is_complete"])
+    history = HistoricalRecords(
+        excluded_fields=["name_folded", "given_name_folded", "tree", "completeness", "is_complete"]
+    )
     objects = MemberManager()
 
     class Meta:
@@ -195,9 +237,13 @@ class Member(models.Model):
                 value, self.gender or None, self.date_of_birth.year if self.date_of_birth else None
             )
         if name == "permanent_commune":
-            return bool(self.permanent_province) and divisions.commune_in_province(value, self.permanent_province)
+            return bool(self.permanent_province) and divisions.commune_in_province(
+                value, self.permanent_province
+            )
         if name == "current_commune":
-            return bool(self.current_province) and divisions.commune_in_province(value, self.current_province)
+            return bool(self.current_province) and divisions.commune_in_province(
+                value, self.current_province
+            )
         return True
 
     def missing_fields(self) -> list[str]:
@@ -263,19 +309,29 @@ class CardSequence(models.Model):
 class TransferRequest(models.Model):
     """A transfer to a unit outside the requesting officer's scope, decided by its officer."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfer_requests",
-                               verbose_name=_("member"))
-    from_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("from"))
-    to_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="incoming_transfers",
-                                verbose_name=_("to"))
-    status = models.CharField(_("status"), max_length=12, choices=TransferStatus.choices,
-                              default=TransferStatus.PENDING)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfer_requests", verbose_name=_("member")
+    )
+    from_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+        verbose_name=_("to"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=255, blank=True)
 
@@ -284,8 +340,11 @@ class TransferRequest(models.Model):
         verbose_name_plural = _("transfer requests")
         ordering = ["-requested_at"]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=Q(status="pending"),
-                                    name="one_pending_transfer_per_member"),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_member",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,16 +379,21 @@ def _import_upload_path(instance, filename: str) -> str:
 class ImportJob(models.Model):
     """One spreadsheet import: its file, column mapping, progress, counts and row errors."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("grassroots union"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("grassroots union")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=_import_upload_path)
     original_name = models.CharField(max_length=255)
     dry_run = models.BooleanField(default=True)
     mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     progress = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)

@@ -58,17 +58,22 @@ class NameSearchPages:
     def __init__(self, qs, key: str):
         by_name = name_prefix_q(key, "name_folded")
         self.full = qs.filter(by_name).order_by("name_folded", "id")
-        self.given = (qs.filter(name_prefix_q(key, "given_name_folded")).exclude(by_name)
-                      .order_by("given_name_folded", "id"))
+        self.given = (
+            qs.filter(name_prefix_q(key, "given_name_folded"))
+            .exclude(by_name)
+            .order_by("given_name_folded", "id")
+        )
 
     def slice(self, start: int, stop: int) -> list:
         rows = list(self.full[start:stop])
         if len(rows) == stop - start:
             return rows
         # The full-name run ended inside (or before) this slice: continue with the given names.
-        full_count = start + len(rows) if rows or not start else self.full.order_by()[:start].count()
+        full_count = (
+            start + len(rows) if rows or not start else self.full.order_by()[:start].count()
+        )
         offset = start + len(rows) - full_count
-        return rows + list(self.given[offset: offset + stop - start - len(rows)])
+        return rows + list(self.given[offset : offset + stop - start - len(rows)])
 
 
 def search_q(text: str | None) -> Q | None:
@@ -78,7 +83,11 @@ def search_q(text: str | None) -> Q | None:
         return None
     if _NUMBERISH.match(text):
         digits = re.sub(r"\D", "", text)
-        q = Q(card_number=text.upper()) | Q(card_number__endswith=digits) if len(digits) >= 4 else Q(card_number=text)
+        q = (
+            Q(card_number=text.upper()) | Q(card_number__endswith=digits)
+            if len(digits) >= 4
+            else Q(card_number=text)
+        )
         number = cccd.restore(digits)
         if len(number) == 12:
             q |= Q(cccd=number)
@@ -120,19 +129,31 @@ def likely_duplicates(members, limit: int = 200) -> list[tuple]:
 
     members = members.filter(status__in=OPEN_STATUSES)
     by_name = (
-        members.exclude(date_of_birth=None).values("name_folded", "date_of_birth")
-        .annotate(n=Count("id")).filter(n__gt=1).order_by()[:limit]
+        members.exclude(date_of_birth=None)
+        .values("name_folded", "date_of_birth")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by()[:limit]
     )
-    by_phone = members.exclude(phone="").values("phone").annotate(n=Count("id")).filter(n__gt=1).order_by()[:limit]
+    by_phone = (
+        members.exclude(phone="")
+        .values("phone")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by()[:limit]
+    )
     groups: list[tuple[Q, str]] = [
-        (Q(name_folded=row["name_folded"], date_of_birth=row["date_of_birth"]),
-         _("same name and date of birth")) for row in by_name
+        (
+            Q(name_folded=row["name_folded"], date_of_birth=row["date_of_birth"]),
+            _("same name and date of birth"),
+        )
+        for row in by_name
     ] + [(Q(phone=row["phone"]), _("same phone number")) for row in by_phone]
     pairs: dict[tuple[int, int], tuple] = {}
     for q, reason in groups:
         found = list(members.filter(q).select_related("unit").order_by("id")[:10])
         for i, older in enumerate(found):
-            for newer in found[i + 1:]:
+            for newer in found[i + 1 :]:
                 key = (older.pk, newer.pk)
                 if key in pairs:
                     pairs[key] = (older, newer, pairs[key][2] + "; " + reason)

@@ -44,16 +44,38 @@ from .models import TREE_KEY_LENGTH, CardSequence, CccdView, Member, TransferReq
 
 # Fields an officer edits on the form, the API and the import.
 EDITABLE_FIELDS = (
-    "full_name", "gender", "date_of_birth", "cccd", "cccd_exception", "cccd_exception_reason",
-    "ethnicity", "religion", "education_level", "qualification", "phone", "email",
-    "permanent_province", "permanent_commune", "permanent_street", "current_province",
-    "current_commune", "current_street", "group", "job_title", "joined_on", "monthly_salary",
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "cccd",
+    "cccd_exception",
+    "cccd_exception_reason",
+    "ethnicity",
+    "religion",
+    "education_level",
+    "qualification",
+    "phone",
+    "email",
+    "permanent_province",
+    "permanent_commune",
+    "permanent_street",
+    "current_province",
+    "current_commune",
+    "current_street",
+    "group",
+    "job_title",
+    "joined_on",
+    "monthly_salary",
 )
 FINANCE_FIELDS = frozenset({"monthly_salary"})
-UNIT_KINDS_FOR_MEMBERS = frozenset({
-    UnitKind.GRASSROOTS_UNION, UnitKind.YOUTH_BRANCH, UnitKind.GRASSROOTS_FARMERS_UNION,
-    UnitKind.FARMERS_BRANCH,
-})
+UNIT_KINDS_FOR_MEMBERS = frozenset(
+    {
+        UnitKind.GRASSROOTS_UNION,
+        UnitKind.YOUTH_BRANCH,
+        UnitKind.GRASSROOTS_FARMERS_UNION,
+        UnitKind.FARMERS_BRANCH,
+    }
+)
 OLDEST_BIRTH = datetime.date(1900, 1, 1)
 
 
@@ -87,8 +109,11 @@ def reserve_card_numbers(tree: str, count: int) -> list[str]:
     numbers = [f"{tree}{n:08d}" for n in range(start, start + count)]
     # One range scan of the unique index (the numbers are consecutive, of one width) rather than
     # thousands of IN parameters for a large import; anything else in the range is dropped below.
-    taken = set(Member.objects.filter(card_number__range=(numbers[0], numbers[-1]))
-                .values_list("card_number", flat=True)) & set(numbers)
+    taken = set(
+        Member.objects.filter(card_number__range=(numbers[0], numbers[-1])).values_list(
+            "card_number", flat=True
+        )
+    ) & set(numbers)
     if taken:  # numbers typed in by hand or imported may sit inside the range: skip them
         numbers = [n for n in numbers if n not in taken] + reserve_card_numbers(tree, len(taken))
     return numbers
@@ -103,7 +128,9 @@ def resolve_unit(unit: Unit) -> tuple[Unit, Unit | None]:
 
 def check_unit(unit: Unit) -> None:
     if unit.kind not in UNIT_KINDS_FOR_MEMBERS:
-        raise ValidationError({"unit": _("Members are recorded on a grassroots union or a union group.")})
+        raise ValidationError(
+            {"unit": _("Members are recorded on a grassroots union or a union group.")}
+        )
     if not unit.is_active:
         raise ValidationError({"unit": _("%(unit)s is no longer active.") % {"unit": unit.name}})
 
@@ -126,7 +153,9 @@ def _clean_choice(value, choices, field: str, errors: dict) -> str:
     return value
 
 
-def clean_fields(member: Member, errors: dict | None = None, *, today: datetime.date | None = None) -> dict:
+def clean_fields(
+    member: Member, errors: dict | None = None, *, today: datetime.date | None = None
+) -> dict:
     """Normalise ``member``'s fields in place and collect field-level problems (not raised).
 
     ``today`` may be given by callers that check many members (the import) to skip the lookup.
@@ -139,8 +168,12 @@ def clean_fields(member: Member, errors: dict | None = None, *, today: datetime.
     elif len(member.full_name) > 150:
         errors["full_name"] = _("A name has at most 150 characters.")
     member.gender = _clean_choice(member.gender, Gender, "gender", errors)
-    for field, choices in (("ethnicity", Ethnicity), ("religion", Religion),
-                           ("education_level", EducationLevel), ("qualification", Qualification)):
+    for field, choices in (
+        ("ethnicity", Ethnicity),
+        ("religion", Religion),
+        ("education_level", EducationLevel),
+        ("qualification", Qualification),
+    ):
         setattr(member, field, _clean_choice(getattr(member, field), choices, field, errors))
     dob = member.date_of_birth
     if dob and (dob < OLDEST_BIRTH or dob > today):
@@ -158,7 +191,9 @@ def clean_fields(member: Member, errors: dict | None = None, *, today: datetime.
         if structural or (found and not member.cccd_exception):
             errors["cccd"] = " ".join(p.message for p in found)
         elif member.cccd_exception and not member.cccd_exception_reason:
-            errors["cccd_exception_reason"] = _("Say why this number is right although it does not match.")
+            errors["cccd_exception_reason"] = _(
+                "Say why this number is right although it does not match."
+            )
     else:
         member.cccd_exception = False
 
@@ -195,7 +230,11 @@ def clean_fields(member: Member, errors: dict | None = None, *, today: datetime.
             member.monthly_salary = salary.quantize(Decimal(1))
     if member.group_id:
         group = member.group
-        if group.kind != UnitKind.UNION_GROUP or not group.path.startswith(member.unit.path) or group.pk == member.unit_id:
+        if (
+            group.kind != UnitKind.UNION_GROUP
+            or not group.path.startswith(member.unit.path)
+            or group.pk == member.unit_id
+        ):
             errors["group"] = _("The union group must belong to the member's grassroots union.")
     return errors
 
@@ -249,7 +288,9 @@ def admit_member(actor, unit: Unit, *, card_number: str = "", **fields) -> Membe
     _refuse_salary(actor, unit, [k for k, v in fields.items() if v not in (None, "")])
     fields.setdefault("group", group)
     fields.setdefault("joined_on", timezone.localdate())
-    member = Member(unit=unit, status=MemberStatus.ACTIVE, status_since=fields["joined_on"], **fields)
+    member = Member(
+        unit=unit, status=MemberStatus.ACTIVE, status_since=fields["joined_on"], **fields
+    )
     validate(member)
     card_number = (card_number or "").strip().upper()
     if card_number:
@@ -279,15 +320,21 @@ class EditConflict(ValidationError):
     def __init__(self, member: Member, changes: list[FieldChange]):
         self.member = member
         self.changes = changes
-        super().__init__(_(
-            "%(who)s changed this member while you were editing it; your changes were not saved. "
-            "Their changes are shown below: review them and save again."
-        ) % {"who": ", ".join(sorted({c.by for c in changes})) or _("Another officer")}, code="conflict")
+        super().__init__(
+            _(
+                "%(who)s changed this member while you were editing it; your changes were not saved. "
+                "Their changes are shown below: review them and save again."
+            )
+            % {"who": ", ".join(sorted({c.by for c in changes})) or _("Another officer")},
+            code="conflict",
+        )
 
 
 def changes_since(member: Member, version: int) -> list[FieldChange]:
     """What changed on ``member`` after ``version`` (from its history)."""
-    records = list(member.history.filter(version__gte=version).order_by("history_date", "history_id"))
+    records = list(
+        member.history.filter(version__gte=version).order_by("history_date", "history_id")
+    )
     base = next((r for r in records if r.version == version), None)
     later = [r for r in records if r.version > version]
     if base is None or not later:
@@ -300,10 +347,16 @@ def changes_since(member: Member, version: int) -> list[FieldChange]:
         old, new = getattr(base, attr), getattr(last, attr)
         if old != new:
             model_field = Member._meta.get_field(field)
-            changes.append(FieldChange(
-                field, str(model_field.verbose_name), _display(member, field, old), _display(member, field, new),
-                ", ".join(sorted(people)), last.history_date,
-            ))
+            changes.append(
+                FieldChange(
+                    field,
+                    str(model_field.verbose_name),
+                    _display(member, field, old),
+                    _display(member, field, new),
+                    ", ".join(sorted(people)),
+                    last.history_date,
+                )
+            )
     return changes
 
 
@@ -324,14 +377,18 @@ def _display(member: Member, field: str, value) -> str:
 
 
 @transaction.atomic
-def update_member(actor, member: Member, *, version: int | None = None, reason: str = "updated", **changes) -> Member:
+def update_member(
+    actor, member: Member, *, version: int | None = None, reason: str = "updated", **changes
+) -> Member:
     """Change a member's details; refused when ``version`` is not the current one (see EditConflict)."""
     _check_fields(changes)
     require_role(actor, member.unit, MEMBER_MANAGERS)
     current = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
     if current.status not in OPEN_STATUSES:
-        raise ValidationError(_("A member who is %(status)s cannot be edited; reinstate them first.")
-                              % {"status": current.get_status_display().lower()})
+        raise ValidationError(
+            _("A member who is %(status)s cannot be edited; reinstate them first.")
+            % {"status": current.get_status_display().lower()}
+        )
     changed = {k: v for k, v in changes.items() if _differs(current, k, v)}
     _refuse_salary(actor, current.unit, changed)
     if version is not None and current.version != version:
@@ -342,7 +399,9 @@ def update_member(actor, member: Member, *, version: int | None = None, reason: 
         setattr(current, field, value)
     validate(current)
     # Compare-and-swap on the version: also safe where SELECT … FOR UPDATE is a no-op (SQLite).
-    bumped = Member.objects.filter(pk=current.pk, version=current.version).update(version=F("version") + 1)
+    bumped = Member.objects.filter(pk=current.pk, version=current.version).update(
+        version=F("version") + 1
+    )
     if not bumped:
         raise EditConflict(current, changes_since(current, current.version))
     current.version += 1
@@ -359,7 +418,9 @@ def _differs(member: Member, field: str, value) -> bool:
 
 # --- transfers ----------------------------------------------------------------------------------
 @transaction.atomic
-def transfer_member(actor, member: Member, to_unit: Unit, note: str = "") -> Member | TransferRequest:
+def transfer_member(
+    actor, member: Member, to_unit: Unit, note: str = ""
+) -> Member | TransferRequest:
     """Move a member to another grassroots union.
 
     Inside the actor's scope the move is immediate; outside it, a request waits for an officer
@@ -374,11 +435,16 @@ def transfer_member(actor, member: Member, to_unit: Unit, note: str = "") -> Mem
     if to_unit.pk == member.unit_id:
         raise ValidationError({"to_unit": _("The member is already in this unit.")})
     if has_role_on(actor, to_unit, MEMBER_MANAGERS):
-        return _move(actor, member, to_unit, group, f"transferred from {member.unit.code} to {to_unit.code}")
+        return _move(
+            actor, member, to_unit, group, f"transferred from {member.unit.code} to {to_unit.code}"
+        )
     if TransferRequest.objects.filter(member=member, status=TransferStatus.PENDING).exists():
         raise ValidationError(_("A transfer of this member is already waiting for a decision."))
     return TransferRequest.objects.create(
-        member=member, from_unit=member.unit, to_unit=to_unit, note=normalize_text(note)[:255],
+        member=member,
+        from_unit=member.unit,
+        to_unit=to_unit,
+        note=normalize_text(note)[:255],
         requested_by=actor,
     )
 
@@ -403,7 +469,9 @@ def visible_transfer_requests(user):
 
 
 @transaction.atomic
-def decide_transfer(actor, request: TransferRequest, *, accept: bool, note: str = "") -> TransferRequest:
+def decide_transfer(
+    actor, request: TransferRequest, *, accept: bool, note: str = ""
+) -> TransferRequest:
     """The receiving unit's officer accepts (the member moves) or refuses a transfer request."""
     require_role(actor, request.to_unit, MEMBER_MANAGERS)
     request = TransferRequest.objects.select_for_update().get(pk=request.pk)
@@ -412,10 +480,17 @@ def decide_transfer(actor, request: TransferRequest, *, accept: bool, note: str 
     member = Member.objects.select_for_update().get(pk=request.member_id)
     if accept:
         if member.status != MemberStatus.ACTIVE or member.unit_id != request.from_unit_id:
-            raise ValidationError(_("The member has changed since the request; it can only be refused."))
+            raise ValidationError(
+                _("The member has changed since the request; it can only be refused.")
+            )
         check_unit(request.to_unit)
-        _move(actor, member, request.to_unit, None,
-              f"transferred from {request.from_unit.code} to {request.to_unit.code}")
+        _move(
+            actor,
+            member,
+            request.to_unit,
+            None,
+            f"transferred from {request.from_unit.code} to {request.to_unit.code}",
+        )
     request.status = TransferStatus.ACCEPTED if accept else TransferStatus.REFUSED
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -438,13 +513,24 @@ def cancel_transfer(actor, request: TransferRequest) -> TransferRequest:
 
 
 # --- status changes -----------------------------------------------------------------------------
-def _change_status(actor, member: Member, status: str, *, allowed_from, reason: str, on, history: str,
-                   reason_required: bool = True) -> Member:
+def _change_status(
+    actor,
+    member: Member,
+    status: str,
+    *,
+    allowed_from,
+    reason: str,
+    on,
+    history: str,
+    reason_required: bool = True,
+) -> Member:
     require_role(actor, member.unit, MEMBER_MANAGERS)
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
     if member.status not in allowed_from:
-        raise ValidationError(_("Not possible for a member who is %(status)s.")
-                              % {"status": member.get_status_display().lower()})
+        raise ValidationError(
+            _("Not possible for a member who is %(status)s.")
+            % {"status": member.get_status_display().lower()}
+        )
     reason = normalize_text(reason)
     if reason_required and not reason:
         raise ValidationError({"reason": _("Give the reason.")})
@@ -463,38 +549,76 @@ def _change_status(actor, member: Member, status: str, *, allowed_from, reason: 
 
 @transaction.atomic
 def leave(actor, member: Member, reason: str, on: datetime.date | None = None) -> Member:
-    return _change_status(actor, member, MemberStatus.LEFT, allowed_from=OPEN_STATUSES, reason=reason,
-                          on=on, history="left")
+    return _change_status(
+        actor,
+        member,
+        MemberStatus.LEFT,
+        allowed_from=OPEN_STATUSES,
+        reason=reason,
+        on=on,
+        history="left",
+    )
 
 
 @transaction.atomic
-def transfer_out(actor, member: Member, destination: str, on: datetime.date | None = None) -> Member:
+def transfer_out(
+    actor, member: Member, destination: str, on: datetime.date | None = None
+) -> Member:
     """The member moved to an organisation not kept on this platform."""
-    return _change_status(actor, member, MemberStatus.TRANSFERRED_OUT, allowed_from={MemberStatus.ACTIVE},
-                          reason=destination, on=on, history="transferred out")
+    return _change_status(
+        actor,
+        member,
+        MemberStatus.TRANSFERRED_OUT,
+        allowed_from={MemberStatus.ACTIVE},
+        reason=destination,
+        on=on,
+        history="transferred out",
+    )
 
 
 @transaction.atomic
 def suspend(actor, member: Member, reason: str, on: datetime.date | None = None) -> Member:
-    return _change_status(actor, member, MemberStatus.SUSPENDED, allowed_from={MemberStatus.ACTIVE},
-                          reason=reason, on=on, history="suspended")
+    return _change_status(
+        actor,
+        member,
+        MemberStatus.SUSPENDED,
+        allowed_from={MemberStatus.ACTIVE},
+        reason=reason,
+        on=on,
+        history="suspended",
+    )
 
 
 @transaction.atomic
 def reinstate(actor, member: Member, reason: str = "", on: datetime.date | None = None) -> Member:
     return _change_status(
-        actor, member, MemberStatus.ACTIVE,
+        actor,
+        member,
+        MemberStatus.ACTIVE,
         allowed_from={MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT},
-        reason=reason, on=on, history="reinstated", reason_required=False,
+        reason=reason,
+        on=on,
+        history="reinstated",
+        reason_required=False,
     )
 
 
 @transaction.atomic
 def record_death(actor, member: Member, on: datetime.date | None = None, note: str = "") -> Member:
     return _change_status(
-        actor, member, MemberStatus.DECEASED,
-        allowed_from={MemberStatus.ACTIVE, MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT},
-        reason=note, on=on, history="deceased", reason_required=False,
+        actor,
+        member,
+        MemberStatus.DECEASED,
+        allowed_from={
+            MemberStatus.ACTIVE,
+            MemberStatus.SUSPENDED,
+            MemberStatus.LEFT,
+            MemberStatus.TRANSFERRED_OUT,
+        },
+        reason=note,
+        on=on,
+        history="deceased",
+        reason_required=False,
     )
 
 
@@ -507,13 +631,16 @@ def merge_duplicates(actor, keep: Member, duplicate: Member, reason: str = "") -
     require_role(actor, duplicate.unit, MEMBER_MANAGERS)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different records."))
-    keep, duplicate = (Member.objects.select_for_update().select_related("unit").get(pk=m.pk)
-                       for m in (keep, duplicate))
+    keep, duplicate = (
+        Member.objects.select_for_update().select_related("unit").get(pk=m.pk)
+        for m in (keep, duplicate)
+    )
     if MemberStatus.MERGED in (keep.status, duplicate.status):
         raise ValidationError(_("One of these records is already merged."))
     if keep.cccd and duplicate.cccd and keep.cccd != duplicate.cccd:
-        raise ValidationError(_("The two records have different citizen identity numbers: "
-                                "they are two people."))
+        raise ValidationError(
+            _("The two records have different citizen identity numbers: they are two people.")
+        )
     if keep.tree != duplicate.tree:
         raise ValidationError(_("The two records belong to different organisations."))
     taken_cccd = duplicate.cccd
@@ -539,7 +666,9 @@ def merge_duplicates(actor, keep: Member, duplicate: Member, reason: str = "") -
     keep.save()
     duplicate.status = MemberStatus.MERGED
     duplicate.status_since = timezone.localdate()
-    duplicate.status_reason = (normalize_text(reason) or _("Duplicate of %(card)s") % {"card": keep.card_number})[:255]
+    duplicate.status_reason = (
+        normalize_text(reason) or _("Duplicate of %(card)s") % {"card": keep.card_number}
+    )[:255]
     duplicate.merged_into = keep
     duplicate.version += 1
     _note(duplicate, actor, f"merged into {keep.card_number}")
@@ -567,10 +696,17 @@ def move_members_of_merged_unit(actor, source: Unit, target: Unit) -> None:
         if target.kind == UnitKind.UNION_GROUP:
             new_unit = Unit.objects.get_parent(target)
             members = Member.objects.filter(group=source)
-            _bulk_move(actor, members, new_unit, target, f"group {source.code} merged into {target.code}")
+            _bulk_move(
+                actor, members, new_unit, target, f"group {source.code} merged into {target.code}"
+            )
         else:
-            _bulk_move(actor, Member.objects.filter(group=source), target, None,
-                       f"group {source.code} merged into {target.code}")
+            _bulk_move(
+                actor,
+                Member.objects.filter(group=source),
+                target,
+                None,
+                f"group {source.code} merged into {target.code}",
+            )
         return
     members = Member.objects.filter(unit=source)
     if not members.exists():
@@ -580,13 +716,26 @@ def move_members_of_merged_unit(actor, source: Unit, target: Unit) -> None:
     else:
         new_unit, group = target, None
     # Union groups of the source moved under the target with their members: keep the group.
-    _bulk_move(actor, members.filter(group__isnull=True), new_unit, group,
-               f"unit {source.code} merged into {target.code}")
-    _bulk_move(actor, members.filter(group__isnull=False), new_unit, None, f"unit {source.code} merged into {target.code}",
-               keep_group=True)
+    _bulk_move(
+        actor,
+        members.filter(group__isnull=True),
+        new_unit,
+        group,
+        f"unit {source.code} merged into {target.code}",
+    )
+    _bulk_move(
+        actor,
+        members.filter(group__isnull=False),
+        new_unit,
+        None,
+        f"unit {source.code} merged into {target.code}",
+        keep_group=True,
+    )
 
 
-def _bulk_move(actor, members, unit: Unit, group: Unit | None, reason: str, keep_group: bool = False) -> None:
+def _bulk_move(
+    actor, members, unit: Unit, group: Unit | None, reason: str, keep_group: bool = False
+) -> None:
     tree = unit.path[:TREE_KEY_LENGTH]
     for member in members.select_for_update().iterator(chunk_size=2000):
         member.unit = unit
@@ -595,9 +744,13 @@ def _bulk_move(actor, members, unit: Unit, group: Unit | None, reason: str, keep
         if member.tree != tree:
             member.tree = tree
             if member.cccd and cccd_owner(tree, member.cccd, member.pk):
-                raise ValidationError(_("Member %(card)s has the same citizen identity number as a member "
-                                        "of the target organisation; merge the two records first.")
-                                      % {"card": member.card_number})
+                raise ValidationError(
+                    _(
+                        "Member %(card)s has the same citizen identity number as a member "
+                        "of the target organisation; merge the two records first."
+                    )
+                    % {"card": member.card_number}
+                )
         member.version += 1
         _note(member, actor, reason)
         try:
@@ -621,7 +774,9 @@ def member_count(unit: Unit) -> dict[str, int]:
 
 
 def require_visible(user, member_id: int) -> Member:
-    member = Member.objects.visible_to(user).select_related("unit", "group").filter(pk=member_id).first()
+    member = (
+        Member.objects.visible_to(user).select_related("unit", "group").filter(pk=member_id).first()
+    )
     if member is None:
         raise OutOfScope()
     return member

@@ -25,7 +25,9 @@ class MemberRows(TableQuerysetData):
         estimates towards a sort of every match)."""
         super().__init__(qs)
         key = queries.name_key(search)
-        self.pages = queries.NameSearchPages(qs if unsearched is None else unsearched, key) if key else None
+        self.pages = (
+            queries.NameSearchPages(qs if unsearched is None else unsearched, key) if key else None
+        )
         self.more = False
 
     def __len__(self):
@@ -59,21 +61,51 @@ class MemberTable(tables.Table):
     card_number = tables.Column(verbose_name=_("Card"), attrs=MD)
     date_of_birth = tables.DateColumn(format="d/m/Y", verbose_name=_("Date of birth"), attrs=MD)
     gender = tables.Column(verbose_name=_("Gender"), attrs=LG)
-    cccd = tables.Column(verbose_name=_("Identity number"), accessor="cccd", orderable=False,
-                         attrs={"td": {"class": "d-none d-lg-table-cell font-monospace"},
-                                "th": {"class": "d-none d-lg-table-cell"}})
-    phone = tables.Column(verbose_name=_("Phone"), orderable=False,
-                          attrs={"td": {"class": "d-none d-lg-table-cell text-nowrap"}, "th": {"class": "d-none d-lg-table-cell"}})
-    unit = tables.Column(verbose_name=_("Grassroots union"), accessor="unit__name", order_by=("unit__path",),
-                         attrs={"td": {"class": "d-none d-md-table-cell small"}, "th": {"class": "d-none d-md-table-cell"}})
+    cccd = tables.Column(
+        verbose_name=_("Identity number"),
+        accessor="cccd",
+        orderable=False,
+        attrs={
+            "td": {"class": "d-none d-lg-table-cell font-monospace"},
+            "th": {"class": "d-none d-lg-table-cell"},
+        },
+    )
+    phone = tables.Column(
+        verbose_name=_("Phone"),
+        orderable=False,
+        attrs={
+            "td": {"class": "d-none d-lg-table-cell text-nowrap"},
+            "th": {"class": "d-none d-lg-table-cell"},
+        },
+    )
+    unit = tables.Column(
+        verbose_name=_("Grassroots union"),
+        accessor="unit__name",
+        order_by=("unit__path",),
+        attrs={
+            "td": {"class": "d-none d-md-table-cell small"},
+            "th": {"class": "d-none d-md-table-cell"},
+        },
+    )
     status = tables.Column(verbose_name=_("Status"), attrs=MD)
-    completeness = tables.Column(verbose_name=_("Complete"), attrs={"td": {"class": "text-end text-nowrap"},
-                                                                  "th": {"class": "text-end"}})
+    completeness = tables.Column(
+        verbose_name=_("Complete"),
+        attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}},
+    )
 
     class Meta:
         model = Member
-        fields = ("full_name", "card_number", "date_of_birth", "gender", "cccd", "phone", "unit", "status",
-                  "completeness")
+        fields = (
+            "full_name",
+            "card_number",
+            "date_of_birth",
+            "gender",
+            "cccd",
+            "phone",
+            "unit",
+            "status",
+            "completeness",
+        )
         attrs = {"class": "table table-sm table-hover align-middle mb-0"}
         per_page = 50
         empty_text = _("No members match.")
@@ -83,7 +115,10 @@ class MemberTable(tables.Table):
         details = " · ".join(part for part in (record.card_number, born, record.unit.name) if part)
         return format_html(
             '<a href="{}">{}</a><div class="d-md-none small text-body-secondary">{} {}</div>',
-            reverse("members:detail", args=[record.pk]), record.full_name, details, self.render_status(record),
+            reverse("members:detail", args=[record.pk]),
+            record.full_name,
+            details,
+            self.render_status(record),
         )
 
     def render_cccd(self, record):

@@ -29,11 +29,30 @@ from .tables import MemberRows, MemberTable
 STATUS_ACTIONS = {
     # action: (service, title, needs a reason, statuses it applies to)
     "leave": (services.leave, gettext_lazy("Record leaving the union"), True, OPEN_STATUSES),
-    "suspend": (services.suspend, gettext_lazy("Suspend the membership"), True, {MemberStatus.ACTIVE}),
-    "reinstate": (services.reinstate, gettext_lazy("Reinstate"), False,
-                  {MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT}),
-    "transfer-out": (services.transfer_out, gettext_lazy("Transfer out of this organisation"), True, {MemberStatus.ACTIVE}),
-    "death": (None, gettext_lazy("Record death"), False, OPEN_STATUSES | {MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT}),
+    "suspend": (
+        services.suspend,
+        gettext_lazy("Suspend the membership"),
+        True,
+        {MemberStatus.ACTIVE},
+    ),
+    "reinstate": (
+        services.reinstate,
+        gettext_lazy("Reinstate"),
+        False,
+        {MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT},
+    ),
+    "transfer-out": (
+        services.transfer_out,
+        gettext_lazy("Transfer out of this organisation"),
+        True,
+        {MemberStatus.ACTIVE},
+    ),
+    "death": (
+        None,
+        gettext_lazy("Record death"),
+        False,
+        OPEN_STATUSES | {MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT},
+    ),
 }
 
 
@@ -62,13 +81,19 @@ def _filtered(request):
 def member_list(request):
     members = _filtered(request)
     qs = members.qs if members.is_bound else members.queryset
-    search = members.form.cleaned_data.get("q") if members.is_bound and members.form.is_valid() else None
+    search = (
+        members.form.cleaned_data.get("q") if members.is_bound and members.form.is_valid() else None
+    )
     table = MemberTable(MemberRows(qs, search, getattr(members, "unsearched", None)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": members, "table": table, "query": query.urlencode(),
-               "can_admit": bool(org_queries_can_manage(request.user))}
+    context = {
+        "filter": members,
+        "table": table,
+        "query": query.urlencode(),
+        "can_admit": bool(org_queries_can_manage(request.user)),
+    }
     if request.htmx and request.htmx.target == "member-table":
         return render(request, "members/_table.html", context)
     return render(request, "members/list.html", context)
@@ -88,10 +113,14 @@ def export(request, fmt: str):
     qs = qs.qs if qs.is_bound else qs.queryset
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_chunks(qs), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.csv_chunks(qs), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="doan-vien-{stamp}.csv"'
         return response
-    return FileResponse(exports.xlsx_file(qs), as_attachment=True, filename=f"doan-vien-{stamp}.xlsx")
+    return FileResponse(
+        exports.xlsx_file(qs), as_attachment=True, filename=f"doan-vien-{stamp}.xlsx"
+    )
 
 
 @login_required
@@ -100,9 +129,14 @@ def roster(request, code: str):
     unit = _unit_or_404(request.user, code)
     if not unit.is_grassroots:
         raise Http404(_("Rosters are made per grassroots union."))
-    members = Member.objects.visible_to(request.user).in_subtree(unit).filter(status=MemberStatus.ACTIVE)
-    return FileResponse(exports.roster_file(unit, members), as_attachment=True,
-                        filename=f"danh-sach-doan-vien-{unit.code}.xlsx")
+    members = (
+        Member.objects.visible_to(request.user).in_subtree(unit).filter(status=MemberStatus.ACTIVE)
+    )
+    return FileResponse(
+        exports.roster_file(unit, members),
+        as_attachment=True,
+        filename=f"danh-sach-doan-vien-{unit.code}.xlsx",
+    )
 
 
 @login_required
@@ -110,10 +144,14 @@ def roster(request, code: str):
 def detail(request, pk: int):
     member = services.require_visible(request.user, pk)
     manage = services.can_manage(request.user, member)
-    histories = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    histories = list(
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    )
     merged = list(Member.objects.filter(merged_into=member).only("id", "card_number", "full_name"))
     for other in merged:
-        histories += list(other.history.select_related("history_user").order_by("-history_date")[:20])
+        histories += list(
+            other.history.select_related("history_user").order_by("-history_date")[:20]
+        )
     histories.sort(key=lambda h: h.history_date, reverse=True)
     context = {
         "member": member,
@@ -122,8 +160,13 @@ def detail(request, pk: int):
         "history": histories,
         "merged_from": merged,
         "missing": [Member._meta.get_field(f).verbose_name for f in member.missing_fields()],
-        "actions": [(key, title) for key, (_fn, title, _r, allowed) in STATUS_ACTIONS.items()
-                    if member.status in allowed] if manage else [],
+        "actions": [
+            (key, title)
+            for key, (_fn, title, _r, allowed) in STATUS_ACTIONS.items()
+            if member.status in allowed
+        ]
+        if manage
+        else [],
         "transfers": member.transfer_requests.select_related("from_unit", "to_unit")[:10],
         "merged_into_visible": member.merged_into_id
         and Member.objects.visible_to(request.user).filter(pk=member.merged_into_id).first(),
@@ -144,17 +187,28 @@ def reveal_cccd(request, pk: int):
 def admit(request):
     code = request.POST.get("unit_code") or request.GET.get("unit") or ""
     unit = _unit_or_404(request.user, code) if code else None
-    form = AdmitForm(request.POST or None, unit=unit, initial={"unit_code": code},
-                     show_salary=bool(unit and services.can_see_salary(request.user, unit)))
+    form = AdmitForm(
+        request.POST or None,
+        unit=unit,
+        initial={"unit_code": code},
+        show_salary=bool(unit and services.can_see_salary(request.user, unit)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.admit_member(request.user, unit, card_number=form.cleaned_data["card_number"],
-                                           **form.service_fields())
+            member = services.admit_member(
+                request.user,
+                unit,
+                card_number=form.cleaned_data["card_number"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
-            messages.success(request, _("%(name)s admitted, card number %(card)s.")
-                             % {"name": member.full_name, "card": member.card_number})
+            messages.success(
+                request,
+                _("%(name)s admitted, card number %(card)s.")
+                % {"name": member.full_name, "card": member.card_number},
+            )
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/form.html", {"form": form, "title": _("Admit a member")})
 
@@ -166,30 +220,49 @@ def edit(request, pk: int):
     if not services.can_manage(request.user, member):
         raise services.NotAllowed(_("Your role does not allow this action on this unit."))
     show_salary = services.can_see_salary(request.user, member)
-    form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk), unit=member.unit,
-                      show_salary=show_salary, initial={"version": member.version})
+    form = MemberForm(
+        request.POST or None,
+        instance=Member.objects.get(pk=member.pk),
+        unit=member.unit,
+        show_salary=show_salary,
+        initial={"version": member.version},
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_member(request.user, member, version=form.cleaned_data.get("version"),
-                                   **form.service_fields())
+            services.update_member(
+                request.user,
+                member,
+                version=form.cleaned_data.get("version"),
+                **form.service_fields(),
+            )
         except services.EditConflict as exc:
             conflict = exc
             # Keep what this officer typed, and let them save over the new version after review.
             data = request.POST.copy()
             data["version"] = exc.member.version
-            form = MemberForm(data, instance=Member.objects.get(pk=member.pk), unit=member.unit,
-                              show_salary=show_salary)
+            form = MemberForm(
+                data,
+                instance=Member.objects.get(pk=member.pk),
+                unit=member.unit,
+                show_salary=show_salary,
+            )
             form.is_valid()
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "conflict": conflict,
-        "title": _("Edit %(name)s") % {"name": member.full_name},
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "member": member,
+            "conflict": conflict,
+            "title": _("Edit %(name)s") % {"name": member.full_name},
+        },
+    )
 
 
 @login_required
@@ -203,19 +276,33 @@ def transfer(request, pk: int):
             form.add_error("to_unit", _("No unit with this code."))
         else:
             try:
-                result = services.transfer_member(request.user, member, target, note=form.cleaned_data["note"])
+                result = services.transfer_member(
+                    request.user, member, target, note=form.cleaned_data["note"]
+                )
             except ValidationError as exc:
                 _form_errors_from(form, exc)
             else:
                 if isinstance(result, Member):
                     messages.success(request, _("Transferred to %(unit)s.") % {"unit": target.name})
                 else:
-                    messages.info(request, _("%(unit)s is outside your scope: a transfer request was sent to its "
-                                             "officers.") % {"unit": target.name})
+                    messages.info(
+                        request,
+                        _(
+                            "%(unit)s is outside your scope: a transfer request was sent to its "
+                            "officers."
+                        )
+                        % {"unit": target.name},
+                    )
                 return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": _("Transfer %(name)s") % {"name": member.full_name},
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "member": member,
+            "title": _("Transfer %(name)s") % {"name": member.full_name},
+        },
+    )
 
 
 @login_required
@@ -240,9 +327,15 @@ def change_status(request, pk: int, action: str):
         else:
             messages.success(request, _("Saved."))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": f"{title}: {member.full_name}",
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "member": member,
+            "title": f"{title}: {member.full_name}",
+        },
+    )
 
 
 @login_required
@@ -273,9 +366,15 @@ def merge(request):
 @require_GET
 def transfers(request):
     requests_ = services.visible_transfer_requests(request.user).order_by("-requested_at")[:200]
-    decidable = {r.pk for r in requests_
-                 if r.status == TransferStatus.PENDING and has_role_on(request.user, r.to_unit, MEMBER_MANAGERS)}
-    return render(request, "members/transfers.html", {"requests": requests_, "decidable": decidable})
+    decidable = {
+        r.pk
+        for r in requests_
+        if r.status == TransferStatus.PENDING
+        and has_role_on(request.user, r.to_unit, MEMBER_MANAGERS)
+    }
+    return render(
+        request, "members/transfers.html", {"requests": requests_, "decidable": decidable}
+    )
 
 
 @login_required
@@ -283,8 +382,12 @@ def transfers(request):
 def decide_transfer(request, pk: int):
     transfer_request = get_object_or_404(services.visible_transfer_requests(request.user), pk=pk)
     try:
-        services.decide_transfer(request.user, transfer_request, accept=request.POST.get("accept") == "1",
-                                 note=request.POST.get("note", ""))
+        services.decide_transfer(
+            request.user,
+            transfer_request,
+            accept=request.POST.get("accept") == "1",
+            note=request.POST.get("note", ""),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -303,7 +406,11 @@ def _job_or_404(user, pk: int) -> ImportJob:
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports(request):
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"unit_code": request.GET.get("unit", "")})
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"unit_code": request.GET.get("unit", "")},
+    )
     if request.method == "POST" and form.is_valid():
         unit = _unit_or_404(request.user, form.cleaned_data["unit_code"])
         try:
@@ -313,7 +420,9 @@ def imports(request):
         else:
             return redirect("members:import_detail", pk=job.pk)
     visible_units = Unit.objects.visible_to(request.user).values("pk")
-    jobs = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[:30]
+    jobs = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[
+        :30
+    ]
     return render(request, "members/imports.html", {"form": form, "jobs": jobs})
 
 
@@ -344,10 +453,16 @@ def import_detail(request, pk: int):
         return response
     headers = _headers_of(job) if job.finished else []
     mapping_form = MappingForm(headers=headers, mapping=job.mapping or {}) if headers else None
-    return render(request, "members/import_detail.html", {
-        "job": job, "mapping_form": mapping_form, "errors": job.errors[:500],
-        "more_errors": max(0, len(job.errors) - 500),
-    })
+    return render(
+        request,
+        "members/import_detail.html",
+        {
+            "job": job,
+            "mapping_form": mapping_form,
+            "errors": job.errors[:500],
+            "more_errors": max(0, len(job.errors) - 500),
+        },
+    )
 
 
 @login_required
@@ -374,4 +489,6 @@ def import_rejected(request, pk: int):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     importing.rejected_rows_xlsx(job, handle)
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"loi-{job.original_name.rsplit('.', 1)[0]}.xlsx")
+    return FileResponse(
+        handle, as_attachment=True, filename=f"loi-{job.original_name.rsplit('.', 1)[0]}.xlsx"
+    )

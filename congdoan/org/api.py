@@ -99,8 +99,13 @@ def _unit(request, code: str) -> Unit:
 
 @router.get("", response=list[UnitOut])
 @paginate(Page)
-def list_units(request, parent: str | None = None, q: str | None = None, kind: str | None = None,
-               status: str | None = None):
+def list_units(
+    request,
+    parent: str | None = None,
+    q: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+):
     """Units in the caller's scope: children of ``parent``, or a search by name (accents optional)."""
     qs = Unit.objects.visible_to(request.user).select_related("merged_into")
     if parent:
@@ -124,7 +129,9 @@ def get_unit(request, code: str):
 def create_unit(request, payload: UnitCreateIn):
     data = payload.dict()
     parent = _unit(request, data.pop("parent"))
-    unit = services.create_unit(request.user, parent=parent, code=data.pop("code"), kind=data.pop("kind"), **data)
+    unit = services.create_unit(
+        request.user, parent=parent, code=data.pop("code"), kind=data.pop("kind"), **data
+    )
     return 201, unit
 
 

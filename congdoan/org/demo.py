@@ -26,26 +26,77 @@ SECTORS = [
 ]
 ZONE = ("CD-KCN", "Công đoàn các Khu công nghiệp tỉnh Quảng Ninh", "CĐKCN")
 WARD_NAMES = [
-    "Phường Hạ Long", "Phường Bãi Cháy", "Phường Cẩm Phả", "Phường Uông Bí", "Phường Móng Cái 1",
-    "Phường Đông Triều", "Phường Quảng Yên", "Xã Tiên Yên",
+    "Phường Hạ Long",
+    "Phường Bãi Cháy",
+    "Phường Cẩm Phả",
+    "Phường Uông Bí",
+    "Phường Móng Cái 1",
+    "Phường Đông Triều",
+    "Phường Quảng Yên",
+    "Xã Tiên Yên",
 ]
 
 VN_PREFIXES = [
-    "Hưng Thịnh", "Minh Phát", "Đông Bắc", "Hạ Long Xanh", "Bình An", "Tân Tiến", "Việt Hưng",
-    "Sao Mai", "Hoàng Long", "Phú Cường", "Kim Sơn", "Thành Công", "An Phú", "Đại Dương",
-    "Hải Đăng", "Trường Xuân", "Quang Minh", "Bạch Đằng", "Yên Tử", "Vân Đồn",
+    "Hưng Thịnh",
+    "Minh Phát",
+    "Đông Bắc",
+    "Hạ Long Xanh",
+    "Bình An",
+    "Tân Tiến",
+    "Việt Hưng",
+    "Sao Mai",
+    "Hoàng Long",
+    "Phú Cường",
+    "Kim Sơn",
+    "Thành Công",
+    "An Phú",
+    "Đại Dương",
+    "Hải Đăng",
+    "Trường Xuân",
+    "Quang Minh",
+    "Bạch Đằng",
+    "Yên Tử",
+    "Vân Đồn",
 ]
 VN_TRADES = [
-    "May mặc", "Cơ khí", "Chế biến thủy sản", "Chế biến gỗ", "Vật liệu xây dựng", "Vận tải biển",
-    "Du lịch", "Khách sạn", "Thực phẩm", "Bao bì", "Xây lắp", "Nhiệt điện", "Khai khoáng",
+    "May mặc",
+    "Cơ khí",
+    "Chế biến thủy sản",
+    "Chế biến gỗ",
+    "Vật liệu xây dựng",
+    "Vận tải biển",
+    "Du lịch",
+    "Khách sạn",
+    "Thực phẩm",
+    "Bao bì",
+    "Xây lắp",
+    "Nhiệt điện",
+    "Khai khoáng",
 ]
 FOREIGN_NAMES = [
-    "Sunrise Textile", "Hanse Electronics", "Orient Precision", "Pacific Wire", "Greenfield Foods",
-    "Nova Fiber", "Lotus Components", "Jinhua Garment", "Meridian Cable", "Kite Optics",
-    "Blue Harbor Packaging", "Evergreen Shoes", "Summit Auto Parts", "Asahi Mold", "Delta Solar",
+    "Sunrise Textile",
+    "Hanse Electronics",
+    "Orient Precision",
+    "Pacific Wire",
+    "Greenfield Foods",
+    "Nova Fiber",
+    "Lotus Components",
+    "Jinhua Garment",
+    "Meridian Cable",
+    "Kite Optics",
+    "Blue Harbor Packaging",
+    "Evergreen Shoes",
+    "Summit Auto Parts",
+    "Asahi Mold",
+    "Delta Solar",
 ]
-GROUP_NAMES = ["Tổ công đoàn Phân xưởng 1", "Tổ công đoàn Phân xưởng 2", "Tổ công đoàn Văn phòng",
-               "Tổ công đoàn Ca A", "Tổ công đoàn Ca B"]
+GROUP_NAMES = [
+    "Tổ công đoàn Phân xưởng 1",
+    "Tổ công đoàn Phân xưởng 2",
+    "Tổ công đoàn Văn phòng",
+    "Tổ công đoàn Ca A",
+    "Tổ công đoàn Ca B",
+]
 
 
 def database_is_empty() -> bool:
@@ -81,28 +132,44 @@ def _enterprise(rng, index: int, foreign: bool) -> tuple[str, str]:
     prefix = rng.choice(VN_PREFIXES)
     trade = rng.choice(VN_TRADES)
     form = rng.choice(["Công ty TNHH", "Công ty Cổ phần"])
-    return f"{form} {trade} {prefix}", rng.choice([Ownership.PRIVATE, Ownership.PRIVATE, Ownership.STATE])
+    return f"{form} {trade} {prefix}", rng.choice(
+        [Ownership.PRIVATE, Ownership.PRIVATE, Ownership.STATE]
+    )
 
 
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng
     root = Unit.objects.filter(code=ROOT_CODE).first()
     if root is None:
-        root = Unit.objects.add_root(instance=Unit(
-            code=ROOT_CODE, name="Liên đoàn Lao động tỉnh Quảng Ninh", abbreviation="LĐLĐ",
-            kind=UnitKind.PROVINCIAL_FEDERATION, province_code=PROVINCE,
-            address="Số 2 đường Nguyễn Văn Cừ, phường Hạ Long, tỉnh Quảng Ninh",
-        ))
-    uppers = [_child(root, code, name, UnitKind.SECTOR_UNION, abbreviation=abbr) for code, name, abbr in SECTORS]
+        root = Unit.objects.add_root(
+            instance=Unit(
+                code=ROOT_CODE,
+                name="Liên đoàn Lao động tỉnh Quảng Ninh",
+                abbreviation="LĐLĐ",
+                kind=UnitKind.PROVINCIAL_FEDERATION,
+                province_code=PROVINCE,
+                address="Số 2 đường Nguyễn Văn Cừ, phường Hạ Long, tỉnh Quảng Ninh",
+            )
+        )
+    uppers = [
+        _child(root, code, name, UnitKind.SECTOR_UNION, abbreviation=abbr)
+        for code, name, abbr in SECTORS
+    ]
     zone = _child(root, ZONE[0], ZONE[1], UnitKind.INDUSTRIAL_ZONE_UNION, abbreviation=ZONE[2])
     uppers.append(zone)
     wards = {name: code for code, name in divisions.communes_of(PROVINCE)}
     for i, ward in enumerate(WARD_NAMES):
         commune = wards.get(ward)
-        uppers.append(_child(
-            root, f"CD-P{i + 1:02d}", f"Công đoàn {ward[0].lower()}{ward[1:]}", UnitKind.COMMUNE_UNION,
-            abbreviation="CĐ", commune_code=commune,
-        ))
+        uppers.append(
+            _child(
+                root,
+                f"CD-P{i + 1:02d}",
+                f"Công đoàn {ward[0].lower()}{ward[1:]}",
+                UnitKind.COMMUNE_UNION,
+                abbreviation="CĐ",
+                commune_code=commune,
+            )
+        )
 
     target = ctx.options.get("units") or 150
     made = Unit.objects.filter(code__startswith="QN-CDCS-", kind=UnitKind.GRASSROOTS_UNION)
@@ -117,8 +184,13 @@ def build(ctx: DemoContext) -> None:
         if parent.kind == UnitKind.SECTOR_UNION and not foreign:
             ownership = Ownership.STATE
         unit = _child(
-            parent, f"QN-CDCS-{n:04d}", f"Công đoàn cơ sở {employer}", UnitKind.GRASSROOTS_UNION,
-            abbreviation="CĐCS", employer_name=employer, ownership=ownership,
+            parent,
+            f"QN-CDCS-{n:04d}",
+            f"Công đoàn cơ sở {employer}",
+            UnitKind.GRASSROOTS_UNION,
+            abbreviation="CĐCS",
+            employer_name=employer,
+            ownership=ownership,
             employer_tax_code=f"57{rng.randrange(10**7, 10**8)}",
             worker_count=_worker_count(rng),
             commune_code=parent.commune_code or rng.choice(list(wards.values())),
@@ -144,7 +216,8 @@ def _users(root: Unit, zone: Unit, officer_unit: Unit) -> None:
     ]
     for username, full_name, unit, role in people:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": full_name, "email": f"{username}@demo.congdoan.local"}
+            username=username,
+            defaults={"full_name": full_name, "email": f"{username}@demo.congdoan.local"},
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -46,5 +46,14 @@ def communes_of(province_code: int) -> list[tuple[int, str]]:
     )
 
 
-__all__ = ["Province", "ProvinceCode", "Ward", "WardCode", "provinces", "province_name",
-           "commune_name", "commune_in_province", "communes_of"]
+__all__ = [
+    "Province",
+    "ProvinceCode",
+    "Ward",
+    "WardCode",
+    "provinces",
+    "province_name",
+    "commune_name",
+    "commune_in_province",
+    "communes_of",
+]

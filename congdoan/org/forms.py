@@ -22,24 +22,41 @@ class UnitForm(forms.ModelForm):
         label=_("Province"), required=False, coerce=int, empty_value=None, choices=_province_choices
     )
     commune_code = forms.TypedChoiceField(
-        label=_("Commune or ward"), required=False, coerce=int, empty_value=None, choices=[("", "—")]
+        label=_("Commune or ward"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")],
     )
 
     class Meta:
         model = Unit
         fields = [
-            "code", "name", "abbreviation", "kind", "province_code", "commune_code", "address",
-            "employer_name", "employer_tax_code", "ownership", "worker_count",
+            "code",
+            "name",
+            "abbreviation",
+            "kind",
+            "province_code",
+            "commune_code",
+            "address",
+            "employer_name",
+            "employer_tax_code",
+            "ownership",
+            "worker_count",
         ]
 
     def __init__(self, *args, allowed_kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         if allowed_kinds is not None:
             self.fields["kind"].choices = [(k, UnitKind(k).label) for k in allowed_kinds]
-        province = self.data.get("province_code") or (self.instance.province_code if self.instance else None)
+        province = self.data.get("province_code") or (
+            self.instance.province_code if self.instance else None
+        )
         if province:
             with contextlib.suppress(TypeError, ValueError):
-                self.fields["commune_code"].choices = [("", "—")] + divisions.communes_of(int(province))
+                self.fields["commune_code"].choices = [("", "—")] + divisions.communes_of(
+                    int(province)
+                )
         if self.instance and self.instance.pk:
             self.fields["code"].disabled = True
             self.fields["kind"].disabled = True
@@ -69,7 +86,9 @@ class TargetUnitForm(forms.Form):
         code = self.cleaned_data["target"].strip().upper()
         unit = Unit.objects.visible_to(self.user).filter(code=code).first()
         if unit is None:
-            raise forms.ValidationError(_("No unit with code %(code)s in your scope.") % {"code": code})
+            raise forms.ValidationError(
+                _("No unit with code %(code)s in your scope.") % {"code": code}
+            )
         return unit
 
 
@@ -84,9 +103,10 @@ class GrantRoleForm(forms.Form):
     def clean_username(self):
         value = self.cleaned_data["username"].strip()
         User = get_user_model()
-        user = User.objects.filter(username__iexact=value).first() or User.objects.filter(
-            email__iexact=value
-        ).first()
+        user = (
+            User.objects.filter(username__iexact=value).first()
+            or User.objects.filter(email__iexact=value).first()
+        )
         if user is None:
             raise forms.ValidationError(_("No user with this username or e-mail."))
         return user
@@ -96,4 +116,6 @@ class RolePolicyForm(forms.Form):
     def __init__(self, *args, current: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         for value, label in Role.choices:
-            self.fields[value] = forms.BooleanField(label=label, required=False, initial=value in current)
+            self.fields[value] = forms.BooleanField(
+                label=label, required=False, initial=value in current
+            )

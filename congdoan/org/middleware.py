@@ -6,7 +6,15 @@ from django.shortcuts import redirect
 
 from .scoping import roles_held
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/", "/verify/", "/admin/logout")
+ALLOWED_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/api/",
+    "/verify/",
+    "/admin/logout",
+)
 
 
 class RequireMfaMiddleware:

@@ -24,7 +24,9 @@ CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 def validate_unit_code(value: str) -> None:
     if not CODE_RE.match(value or ""):
         raise ValidationError(
-            _("Code must be 1–32 characters: capital letters A–Z, digits, dot, dash or underscore."),
+            _(
+                "Code must be 1–32 characters: capital letters A–Z, digits, dot, dash or underscore."
+            ),
             code="invalid_code",
         )
 
@@ -60,13 +62,20 @@ class Unit(MP_Node):
     steplen = 4
 
     code = models.CharField(
-        _("code"), max_length=32, unique=True, validators=[validate_unit_code],
-        help_text=_("Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals."),
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[validate_unit_code],
+        help_text=_(
+            "Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals."
+        ),
     )
     name = models.CharField(_("name"), max_length=255)
     name_folded = models.CharField(max_length=255, db_index=True, editable=False)
     abbreviation = models.CharField(
-        _("abbreviation"), max_length=32, blank=True,
+        _("abbreviation"),
+        max_length=32,
+        blank=True,
         help_text=_("Used in document symbols, e.g. LĐLĐ."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
@@ -76,14 +85,20 @@ class Unit(MP_Node):
     # Employer, for grassroots unions at enterprises.
     employer_name = models.CharField(_("employer"), max_length=255, blank=True)
     employer_tax_code = models.CharField(_("employer tax code"), max_length=14, blank=True)
-    ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, blank=True)
+    ownership = models.CharField(
+        _("ownership"), max_length=20, choices=Ownership.choices, blank=True
+    )
     worker_count = models.PositiveIntegerField(_("number of workers"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="merged_from",
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -116,7 +131,9 @@ class Unit(MP_Node):
             elif not divisions.commune_in_province(self.commune_code, self.province_code):
                 errors["commune_code"] = _("This commune or ward is not in the chosen province.")
         if self.employer_tax_code and not re.fullmatch(r"\d{10}(-\d{3})?", self.employer_tax_code):
-            errors["employer_tax_code"] = _("A tax code has 10 digits, or 10 digits, a dash and 3 digits.")
+            errors["employer_tax_code"] = _(
+                "A tax code has 10 digits, or 10 digits, a dash and 3 digits."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -144,13 +161,21 @@ class RoleAssignment(models.Model):
     """Grants ``role`` to ``user`` on ``unit`` and everything below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
         verbose_name=_("user"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("granted by"),
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)

@@ -126,7 +126,9 @@ def _reason_text(reason: str | None) -> str:
 
 def unit_history(unit: Unit, limit: int = 20) -> list[dict]:
     """The unit's recent history, newest first: who, when, and which fields changed."""
-    records = list(unit.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    records = list(
+        unit.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
     labels = {f.name: f.verbose_name for f in Unit._meta.get_fields() if hasattr(f, "verbose_name")}
     hidden = {"path", "depth", "numchild", "status_changed_at"}
     rows = []
@@ -134,14 +136,18 @@ def unit_history(unit: Unit, limit: int = 20) -> list[dict]:
         changed = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
-            changed = [str(labels.get(c.field, c.field)) for c in delta.changes if c.field not in hidden]
-        rows.append({
-            "date": record.history_date,
-            "user": record.history_user,
-            "verb": HISTORY_VERBS.get(record.history_type, record.history_type),
-            "changed": changed,
-            "reason": _reason_text(record.history_change_reason),
-        })
+            changed = [
+                str(labels.get(c.field, c.field)) for c in delta.changes if c.field not in hidden
+            ]
+        rows.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "verb": HISTORY_VERBS.get(record.history_type, record.history_type),
+                "changed": changed,
+                "reason": _reason_text(record.history_change_reason),
+            }
+        )
     return rows[:limit]
 
 

@@ -31,8 +31,15 @@ from .paths import prefix_q
 from .scoping import best_rank_on, forget_scope, has_role_on
 
 EDITABLE_FIELDS = {
-    "name", "abbreviation", "province_code", "commune_code", "address", "employer_name",
-    "employer_tax_code", "ownership", "worker_count",
+    "name",
+    "abbreviation",
+    "province_code",
+    "commune_code",
+    "address",
+    "employer_name",
+    "employer_tax_code",
+    "ownership",
+    "worker_count",
 }
 STRUCTURAL_FIELDS = {"name", "abbreviation"}
 
@@ -87,8 +94,10 @@ def create_unit(actor, *, parent: Unit | None, code: str, name: str, kind: str, 
         _require_active(parent)
         if not can_contain(parent.kind, kind):
             raise ValidationError(
-                {"kind": _("A %(child)s cannot be placed under a %(parent)s.")
-                 % {"child": _kind_label(kind), "parent": parent.get_kind_display()}}
+                {
+                    "kind": _("A %(child)s cannot be placed under a %(parent)s.")
+                    % {"child": _kind_label(kind), "parent": parent.get_kind_display()}
+                }
             )
     unit = Unit(code=code, name=name, kind=kind, **fields)
     unit.code = (unit.code or "").strip().upper()
@@ -209,7 +218,11 @@ def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
         raise ValidationError({"reason": _("Give the reason for dissolving the unit.")})
     if unit.depth == 1:
         raise ValidationError(_("A top-level unit cannot be dissolved."))
-    if Unit.objects.filter(prefix_q(unit.path), status=UnitStatus.ACTIVE).exclude(pk=unit.pk).exists():
+    if (
+        Unit.objects.filter(prefix_q(unit.path), status=UnitStatus.ACTIVE)
+        .exclude(pk=unit.pk)
+        .exists()
+    ):
         raise ValidationError(_("The unit still has active sub-units; move or merge them first."))
     for check in hooks.emptiness_checks:
         problem = check(unit)
@@ -258,7 +271,9 @@ def set_role_policy(actor, role: str, *, require_mfa: bool) -> RolePolicy:
     unit may set it.
     """
     if not can_set_policies(actor):
-        raise NotAllowed(_("Only an administrator of a top-level unit can change security policies."))
+        raise NotAllowed(
+            _("Only an administrator of a top-level unit can change security policies.")
+        )
     policy, _created = RolePolicy.objects.update_or_create(
         role=role, defaults={"require_mfa": require_mfa, "updated_by": actor}
     )
@@ -267,9 +282,12 @@ def set_role_policy(actor, role: str, *, require_mfa: bool) -> RolePolicy:
 
 
 def can_set_policies(actor) -> bool:
-    return actor.is_superuser or RoleAssignment.objects.filter(
-        user=actor, role="administrator", unit__depth=1, unit__status=UnitStatus.ACTIVE
-    ).exists()
+    return (
+        actor.is_superuser
+        or RoleAssignment.objects.filter(
+            user=actor, role="administrator", unit__depth=1, unit__status=UnitStatus.ACTIVE
+        ).exists()
+    )
 
 
 _MFA_CACHE_KEY = "org:roles-requiring-mfa"

@@ -16,6 +16,8 @@ urlpatterns = [
     path("units/<str:code>/merge/", views.merge, name="merge"),
     path("units/<str:code>/dissolve/", views.dissolve, name="dissolve"),
     path("units/<str:code>/roles/", views.roles, name="roles"),
-    path("units/<str:code>/roles/<int:assignment_id>/revoke/", views.revoke_role, name="revoke_role"),
+    path(
+        "units/<str:code>/roles/<int:assignment_id>/revoke/", views.revoke_role, name="revoke_role"
+    ),
     path("security/policies/", views.policies, name="policies"),
 ]

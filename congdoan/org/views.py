@@ -40,7 +40,11 @@ def home(request):
         .select_related("unit")
         .order_by("unit__path")
     )
-    return render(request, "org/home.html", {"assignments": assignments, "tops": queries.top_units(request.user)})
+    return render(
+        request,
+        "org/home.html",
+        {"assignments": assignments, "tops": queries.top_units(request.user)},
+    )
 
 
 @login_required
@@ -110,30 +114,41 @@ def detail(request, code):
 def create(request, code):
     parent = unit_or_404(request.user, code)
     allowed = [k for k in KIND_RULES if can_contain(parent.kind, k)]
-    form = UnitForm(request.POST or None, allowed_kinds=allowed,
-                    initial={"province_code": parent.province_code})
+    form = UnitForm(
+        request.POST or None, allowed_kinds=allowed, initial={"province_code": parent.province_code}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(
-                request.user, parent=parent, code=form.cleaned_data["code"],
-                kind=form.cleaned_data["kind"], **form.service_fields(),
+                request.user,
+                parent=parent,
+                code=form.cleaned_data["code"],
+                kind=form.cleaned_data["kind"],
+                **form.service_fields(),
             )
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
             return redirect("org:detail", code=unit.code)
-    return render(request, "org/form.html", {
-        "form": form, "parent": parent, "title": _("New unit under %(name)s") % {"name": parent.name},
-    })
+    return render(
+        request,
+        "org/form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "title": _("New unit under %(name)s") % {"name": parent.name},
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, code):
     unit = unit_or_404(request.user, code)
-    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk),
-                    allowed_kinds=[unit.kind])
+    form = UnitForm(
+        request.POST or None, instance=Unit.objects.get(pk=unit.pk), allowed_kinds=[unit.kind]
+    )
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.service_fields().items() if getattr(unit, k) != v}
         try:
@@ -144,7 +159,11 @@ def edit(request, code):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("org:detail", code=unit.code)
-    return render(request, "org/form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}})
+    return render(
+        request,
+        "org/form.html",
+        {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}},
+    )
 
 
 def _target_action(request, code, action: str):
@@ -157,10 +176,17 @@ def _target_action(request, code, action: str):
         try:
             if action == "move":
                 services.move_unit(request.user, unit, target)
-                messages.success(request, _("%(unit)s moved under %(target)s.") % {"unit": unit.name, "target": target.name})
+                messages.success(
+                    request,
+                    _("%(unit)s moved under %(target)s.")
+                    % {"unit": unit.name, "target": target.name},
+                )
                 return redirect("org:detail", code=unit.code)
             services.merge_units(request.user, unit, target, reason=form.cleaned_data["reason"])
-            messages.success(request, _("%(unit)s merged into %(target)s.") % {"unit": unit.name, "target": target.name})
+            messages.success(
+                request,
+                _("%(unit)s merged into %(target)s.") % {"unit": unit.name, "target": target.name},
+            )
             return redirect("org:detail", code=target.code)
         except ValidationError as exc:
             _form_errors_from(form, exc)
@@ -208,7 +234,9 @@ def roles(request, code):
             raise services.NotAllowed(_("Your role does not allow this action on this unit."))
         if form.is_valid():
             try:
-                services.grant_role(request.user, form.cleaned_data["username"], unit, form.cleaned_data["role"])
+                services.grant_role(
+                    request.user, form.cleaned_data["username"], unit, form.cleaned_data["role"]
+                )
             except ValidationError as exc:
                 _form_errors_from(form, exc)
             except services.NotAllowed as exc:
@@ -218,13 +246,25 @@ def roles(request, code):
                 return redirect("org:roles", code=unit.code)
     assignments = (
         RoleAssignment.objects.filter(prefix_q(unit.path, "unit__path"))
-        .select_related("user", "unit").order_by("unit__path", "role")[:500]
+        .select_related("user", "unit")
+        .order_by("unit__path", "role")[:500]
     )
-    history = RoleAssignment.history.filter(unit_id=unit.pk).select_related("history_user", "user").order_by("-history_date")[:30]
-    return render(request, "org/roles.html", {
-        "unit": unit, "form": form, "assignments": assignments, "can_manage": can_manage,
-        "role_history": history,
-    })
+    history = (
+        RoleAssignment.history.filter(unit_id=unit.pk)
+        .select_related("history_user", "user")
+        .order_by("-history_date")[:30]
+    )
+    return render(
+        request,
+        "org/roles.html",
+        {
+            "unit": unit,
+            "form": form,
+            "assignments": assignments,
+            "can_manage": can_manage,
+            "role_history": history,
+        },
+    )
 
 
 @login_required
@@ -232,7 +272,9 @@ def roles(request, code):
 def revoke_role(request, code, assignment_id):
     unit = unit_or_404(request.user, code)
     assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("unit", "user"), prefix_q(unit.path, "unit__path"), pk=assignment_id
+        RoleAssignment.objects.select_related("unit", "user"),
+        prefix_q(unit.path, "unit__path"),
+        pk=assignment_id,
     )
     try:
         services.revoke_role(request.user, assignment)
@@ -257,4 +299,3 @@ def policies(request):
         messages.success(request, _("Security policy saved."))
         return redirect("org:policies")
     return render(request, "org/policies.html", {"form": form})
-

@@ -179,7 +179,12 @@ def _unit(request, code: str) -> Unit:
 
 
 def _session(request, pk: int) -> TrainingSession:
-    session = TrainingSession.objects.visible_to(request.user).select_related("course", "unit").filter(pk=pk).first()
+    session = (
+        TrainingSession.objects.visible_to(request.user)
+        .select_related("course", "unit")
+        .filter(pk=pk)
+        .first()
+    )
     if session is None:
         raise Http404
     return session
@@ -204,13 +209,19 @@ def _definition(request, pk: int | None, unit: Unit) -> DigitalSkillsDefinition 
 @router.get("/competences", response=list[CompetenceOut])
 def list_competences(request):
     """The competences of the current framework version (codes are stable across versions)."""
-    return Competence.objects.filter(version=FrameworkVersion.current()).select_related("area", "version")
+    return Competence.objects.filter(version=FrameworkVersion.current()).select_related(
+        "area", "version"
+    )
 
 
 @router.get("/courses", response=list[CourseOut])
 @paginate(Page)
 def list_courses(request, q: str | None = None):
-    qs = Course.objects.visible_to(request.user).select_related("unit").prefetch_related("competences")
+    qs = (
+        Course.objects.visible_to(request.user)
+        .select_related("unit")
+        .prefetch_related("competences")
+    )
     if q:
         qs = qs.filter(title__icontains=q)
     return qs.order_by("title")
@@ -239,27 +250,37 @@ def enrol(request, session_id: int, payload: EnrolIn):
     session = _session(request, session_id)
     if payload.unit:
         unit = _unit(request, payload.unit)
-        definition = _definition(request, payload.not_meeting_definition, unit) \
-            if payload.not_meeting_definition else None
+        definition = (
+            _definition(request, payload.not_meeting_definition, unit)
+            if payload.not_meeting_definition
+            else None
+        )
         return 200, services.bulk_enrol(request.user, session, unit, definition=definition)
     return 200, services.enrol_members(request.user, session, payload.member_ids)
 
 
-@router.post("/sessions/{session_id}/attendance", response={200: AttendanceOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/sessions/{session_id}/attendance", response={200: AttendanceOut, 403: ErrorOut, 422: ErrorOut}
+)
 def attendance(request, session_id: int, payload: AttendanceIn):
     session = _session(request, session_id)
-    return 200, services.mark_attendance(request.user, session, payload.present, payload.day, payload.absent)
+    return 200, services.mark_attendance(
+        request.user, session, payload.present, payload.day, payload.absent
+    )
 
 
-@router.post("/sessions/{session_id}/check-in", response={200: CheckInOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/sessions/{session_id}/check-in", response={200: CheckInOut, 403: ErrorOut, 422: ErrorOut}
+)
 def check_in(request, session_id: int, payload: CheckInIn):
     """A trainer's device checks a member in (e.g. a scanner reading member cards)."""
     session = _session(request, session_id)
     if not services.can_mark_attendance(request.user, session):
         raise services.NotAllowed("")
     member = _member(request, payload.member_id)
-    attendance_row, created = services.check_in(session, member, method=CheckInMethod.TRAINER,
-                                                recorded_by=request.user, day=payload.day)
+    attendance_row, created = services.check_in(
+        session, member, method=CheckInMethod.TRAINER, recorded_by=request.user, day=payload.day
+    )
     return 200, {"member_id": member.pk, "day": attendance_row.day, "created": created}
 
 
@@ -272,27 +293,44 @@ def close(request, session_id: int):
 def member_profile(request, member_id: int):
     member = _member(request, member_id)
     data = queries.profile(member)
-    return {"member_id": member.pk, "steps": data["steps"], "definitions": [
-        {"id": d["definition"].pk, "name": d["definition"].name, "unit": d["definition"].unit.code, "met": d["met"]}
-        for d in data["definitions"]]}
+    return {
+        "member_id": member.pk,
+        "steps": data["steps"],
+        "definitions": [
+            {
+                "id": d["definition"].pk,
+                "name": d["definition"].name,
+                "unit": d["definition"].unit.code,
+                "met": d["met"],
+            }
+            for d in data["definitions"]
+        ],
+    }
 
 
 @router.get("/members/{member_id}/records", response=list[RecordOut])
 def member_records(request, member_id: int):
     member = _member(request, member_id)
-    return member.skill_records.select_related("competence__version").filter(revoked_at__isnull=True)
+    return member.skill_records.select_related("competence__version").filter(
+        revoked_at__isnull=True
+    )
 
 
-@router.post("/members/{member_id}/records", response={201: RecordOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/members/{member_id}/records", response={201: RecordOut, 403: ErrorOut, 422: ErrorOut}
+)
 def attest(request, member_id: int, payload: AttestIn):
     member = _member(request, member_id)
-    competence = Competence.objects.filter(version=FrameworkVersion.current(), code=payload.competence).first()
+    competence = Competence.objects.filter(
+        version=FrameworkVersion.current(), code=payload.competence
+    ).first()
     if competence is None:
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"competence": "Unknown competence code."})
-    return 201, services.attest_skill(request.user, member, competence, payload.step, payload.reason,
-                                      payload.achieved_on)
+    return 201, services.attest_skill(
+        request.user, member, competence, payload.step, payload.reason, payload.achieved_on
+    )
 
 
 @router.get("/units/{code}/report", response=ReportOut)
@@ -300,21 +338,38 @@ def report(request, code: str, definition: int | None = None, as_of: datetime.da
     unit = _unit(request, code)
     d = _definition(request, definition, unit)
     data = queries.unit_report(unit, d, as_of or timezone.localdate())
-    return {"unit": unit.code, "as_of": data["as_of"], "definition": d.pk if d else None, "active": data["active"],
-            "trained": data["trained"], "meeting": data["meeting"], "meeting_percent": data["meeting_percent"],
-            "by_competence": {c.code: n for c, n in data["competences"]}}
+    return {
+        "unit": unit.code,
+        "as_of": data["as_of"],
+        "definition": d.pk if d else None,
+        "active": data["active"],
+        "trained": data["trained"],
+        "meeting": data["meeting"],
+        "meeting_percent": data["meeting_percent"],
+        "by_competence": {c.code: n for c, n in data["competences"]},
+    }
 
 
 @router.get("/units/{code}/leave-no-one-behind", response=list[LeaveBehindOut])
 @paginate(Page)
-def leave_behind(request, code: str, definition: int | None = None, q: str | None = None,
-                 never_trained: bool = False):
+def leave_behind(
+    request,
+    code: str,
+    definition: int | None = None,
+    q: str | None = None,
+    never_trained: bool = False,
+):
     unit = _unit(request, code)
     d = _definition(request, definition, unit)
     if d is None:
         return Member.objects.none()
-    return queries.leave_behind(unit, d, queryset=Member.objects.visible_to(request.user), q=q or "",
-                                never_trained=never_trained)
+    return queries.leave_behind(
+        unit,
+        d,
+        queryset=Member.objects.visible_to(request.user),
+        q=q or "",
+        never_trained=never_trained,
+    )
 
 
 def make_certificates_router(name: str) -> Router:
@@ -323,8 +378,12 @@ def make_certificates_router(name: str) -> Router:
     r = Router(tags=["certificates"])
 
     def _certificate(request, number: str) -> Certificate:
-        c = Certificate.objects.visible_to(request.user).select_related("course", "unit").filter(
-            number=number.upper()).first()
+        c = (
+            Certificate.objects.visible_to(request.user)
+            .select_related("course", "unit")
+            .filter(number=number.upper())
+            .first()
+        )
         if c is None:
             raise Http404
         return c
@@ -338,7 +397,9 @@ def make_certificates_router(name: str) -> Router:
             u = _unit(request, unit)
             from django.db.models import Q
 
-            qs = qs.filter(Q(unit__path__startswith=u.path) | Q(member__unit__path__startswith=u.path))
+            qs = qs.filter(
+                Q(unit__path__startswith=u.path) | Q(member__unit__path__startswith=u.path)
+            )
         if member is not None:
             qs = qs.filter(member_id=_member(request, member).pk)
         return qs.order_by("-issued_on", "-pk")
@@ -350,7 +411,9 @@ def make_certificates_router(name: str) -> Router:
     @r.get("/{number}/pdf", operation_id=f"{name}_pdf")
     def certificate_pdf(request, number: str):
         c = _certificate(request, number)
-        response = HttpResponse(certificate_files.certificate_pdf(c, request), content_type="application/pdf")
+        response = HttpResponse(
+            certificate_files.certificate_pdf(c, request), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'inline; filename="{c.number}.pdf"'
         return response
 

@@ -34,15 +34,21 @@ def qr_svg(data: str, scale: int = 6) -> str:
     import io
 
     buffer = io.BytesIO()
-    segno.make(data, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True,
-                                     title="QR")
+    segno.make(data, error="m").save(
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title="QR"
+    )
     return buffer.getvalue().decode()
 
 
 def certificate_pdf(certificate: Certificate, request=None) -> bytes:
     url = verification_url(certificate, request)
-    html = render_to_string("skills/certificate_pdf.html", {
-        "c": certificate, "qr": qr_svg_data_uri(url), "verify_url": url,
-        "competences": certificate.course.competences.order_by("code"),
-    })
+    html = render_to_string(
+        "skills/certificate_pdf.html",
+        {
+            "c": certificate,
+            "qr": qr_svg_data_uri(url),
+            "verify_url": url,
+            "competences": certificate.course.competences.order_by("code"),
+        },
+    )
     return render_pdf(html)

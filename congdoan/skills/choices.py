@@ -15,8 +15,16 @@ class Level(models.TextChoices):
 
 STEPS = range(1, 9)
 STEP_CHOICES = [(n, str(n)) for n in STEPS]
-_LEVEL_OF_STEP = {1: Level.BASIC, 2: Level.BASIC, 3: Level.INTERMEDIATE, 4: Level.INTERMEDIATE,
-                  5: Level.ADVANCED, 6: Level.ADVANCED, 7: Level.SPECIALISED, 8: Level.SPECIALISED}
+_LEVEL_OF_STEP = {
+    1: Level.BASIC,
+    2: Level.BASIC,
+    3: Level.INTERMEDIATE,
+    4: Level.INTERMEDIATE,
+    5: Level.ADVANCED,
+    6: Level.ADVANCED,
+    7: Level.SPECIALISED,
+    8: Level.SPECIALISED,
+}
 
 
 def level_of_step(step: int) -> Level:

@@ -40,7 +40,11 @@ class BootstrapMixin:
 
 def current_competences():
     version = FrameworkVersion.current()
-    return Competence.objects.filter(version=version).order_by("order") if version else Competence.objects.none()
+    return (
+        Competence.objects.filter(version=version).order_by("order")
+        if version
+        else Competence.objects.none()
+    )
 
 
 class CompetenceChoiceField(forms.ModelMultipleChoiceField):
@@ -74,12 +78,23 @@ class AreaForm(BootstrapMixin, forms.ModelForm):
 
 
 class DefinitionForm(BootstrapMixin, forms.ModelForm):
-    competences = CompetenceChoiceField(queryset=Competence.objects.none(), widget=forms.CheckboxSelectMultiple,
-                                        label=_("Competences"))
+    competences = CompetenceChoiceField(
+        queryset=Competence.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Competences"),
+    )
 
     class Meta:
         model = DigitalSkillsDefinition
-        fields = ["name", "purpose", "min_step", "competences", "min_competences", "valid_from", "valid_to"]
+        fields = [
+            "name",
+            "purpose",
+            "min_step",
+            "competences",
+            "min_competences",
+            "valid_from",
+            "valid_to",
+        ]
         widgets = {"valid_from": DATE, "valid_to": DATE}
 
     def __init__(self, *args, **kwargs):
@@ -91,24 +106,42 @@ class DefinitionForm(BootstrapMixin, forms.ModelForm):
         self._style()
 
     def service_fields(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("name", "purpose", "min_step", "min_competences", "valid_from",
-                                                   "valid_to")}
+        return {
+            k: self.cleaned_data[k]
+            for k in ("name", "purpose", "min_step", "min_competences", "valid_from", "valid_to")
+        }
 
 
 class CourseForm(BootstrapMixin, forms.ModelForm):
-    competences = CompetenceChoiceField(queryset=Competence.objects.none(), widget=forms.CheckboxSelectMultiple,
-                                        label=_("Competences built"))
+    competences = CompetenceChoiceField(
+        queryset=Competence.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Competences built"),
+    )
 
     class Meta:
         model = Course
-        fields = ["code", "title", "description", "competences", "target_step", "mode", "hours",
-                  "min_attendance_percent", "assessment", "issues_certificate", "active"]
+        fields = [
+            "code",
+            "title",
+            "description",
+            "competences",
+            "target_step",
+            "mode",
+            "hours",
+            "min_attendance_percent",
+            "assessment",
+            "issues_certificate",
+            "active",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competences"].queryset = current_competences()
-        self.fields["assessment"].queryset = Assessment.objects.visible_to(user).select_related("competence")
+        self.fields["assessment"].queryset = Assessment.objects.visible_to(user).select_related(
+            "competence"
+        )
         self._style()
 
     def service_fields(self) -> dict:
@@ -134,8 +167,20 @@ class MaterialForm(BootstrapMixin, forms.Form):
 class SessionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = ["course", "starts_on", "ends_on", "meeting_count", "venue", "online_url", "trainer_name",
-                  "capacity", "audience", "campaign", "plan", "status"]
+        fields = [
+            "course",
+            "starts_on",
+            "ends_on",
+            "meeting_count",
+            "venue",
+            "online_url",
+            "trainer_name",
+            "capacity",
+            "audience",
+            "campaign",
+            "plan",
+            "status",
+        ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
@@ -143,19 +188,27 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
         from .scoping import units_above_or_at
 
         unit = unit or self.instance.unit
-        self.fields["course"].queryset = Course.objects.filter(active=True, unit__path__in=units_above_or_at(unit)) \
-            | Course.objects.filter(active=True, unit__path__startswith=unit.path)
+        self.fields["course"].queryset = Course.objects.filter(
+            active=True, unit__path__in=units_above_or_at(unit)
+        ) | Course.objects.filter(active=True, unit__path__startswith=unit.path)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
         self.fields["plan"].queryset = TrainingPlan.objects.filter(unit__path__startswith=unit.path)
         self._style()
 
 
 class BulkEnrolForm(BootstrapMixin, forms.Form):
-    unit = forms.CharField(label=_("Unit code"), help_text=_("All active members of this unit's subtree."))
-    definition = forms.ModelChoiceField(queryset=DigitalSkillsDefinition.objects.none(), required=False,
-                                        label=_("Only members not meeting"),
-                                        empty_label=_("— everybody —"))
-    only_untrained = forms.BooleanField(label=_("Only members who never completed a course"), required=False)
+    unit = forms.CharField(
+        label=_("Unit code"), help_text=_("All active members of this unit's subtree.")
+    )
+    definition = forms.ModelChoiceField(
+        queryset=DigitalSkillsDefinition.objects.none(),
+        required=False,
+        label=_("Only members not meeting"),
+        empty_label=_("— everybody —"),
+    )
+    only_untrained = forms.BooleanField(
+        label=_("Only members who never completed a course"), required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,8 +217,11 @@ class BulkEnrolForm(BootstrapMixin, forms.Form):
 
 
 class CheckInForm(BootstrapMixin, forms.Form):
-    cccd = forms.CharField(label=_("Citizen identity number (CCCD)"), max_length=20,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    cccd = forms.CharField(
+        label=_("Citizen identity number (CCCD)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE)
 
     def __init__(self, *args, **kwargs):
@@ -183,7 +239,9 @@ class AttestForm(BootstrapMixin, forms.Form):
     competence = CompetenceField(queryset=Competence.objects.none(), label=_("Competence"))
     step = forms.TypedChoiceField(choices=STEP_CHOICES, coerce=int, label=_("Step"))
     achieved_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,10 +262,16 @@ class QuestionForm(BootstrapMixin, forms.Form):
     step = forms.TypedChoiceField(choices=STEP_CHOICES, coerce=int, label=_("Step"))
     kind = forms.ChoiceField(choices=QuestionKind.choices, label=_("Kind"))
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
-    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    explanation = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     answers = forms.CharField(
-        label=_("Answers"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
-        help_text=_("One answer per line; start the correct ones with *. For true/false write only * True or * False."),
+        label=_("Answers"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "One answer per line; start the correct ones with *. For true/false write only * True or * False."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -234,8 +298,16 @@ class AssessmentForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["title", "competence", "step", "question_count", "time_limit_minutes", "max_attempts",
-                  "pass_percent", "active"]
+        fields = [
+            "title",
+            "competence",
+            "step",
+            "question_count",
+            "time_limit_minutes",
+            "max_attempts",
+            "pass_percent",
+            "active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,8 +318,20 @@ class AssessmentForm(BootstrapMixin, forms.ModelForm):
 class CampaignForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "description", "starts_on", "ends_on", "target_percent", "definition", "units"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "target_percent",
+            "definition",
+            "units",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -255,8 +339,9 @@ class CampaignForm(BootstrapMixin, forms.ModelForm):
 
         unit = unit or self.instance.unit
         self.fields["definition"].queryset = DigitalSkillsDefinition.objects.visible_to(user)
-        self.fields["units"].queryset = Unit.objects.filter(path__startswith=unit.path, depth__lte=unit.depth + 1,
-                                                            status="active")
+        self.fields["units"].queryset = Unit.objects.filter(
+            path__startswith=unit.path, depth__lte=unit.depth + 1, status="active"
+        )
         self._style()
 
 
@@ -264,7 +349,11 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = TrainingPlan
         fields = ["title", "description", "starts_on", "ends_on", "planned_count", "actual_count"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,8 +45,14 @@ def move_records_of_duplicate_member(actor, duplicate, keep) -> None:
         Exists(Enrolment.objects.filter(member=keep, session=OuterRef("session")))
     ).update(member=keep)
     Attendance.objects.filter(member=duplicate).exclude(
-        Exists(Attendance.objects.filter(member=keep, session=OuterRef("session"), day=OuterRef("day")))
+        Exists(
+            Attendance.objects.filter(member=keep, session=OuterRef("session"), day=OuterRef("day"))
+        )
     ).update(member=keep)
     Attempt.objects.filter(member=duplicate).exclude(
-        Exists(Attempt.objects.filter(member=keep, assessment=OuterRef("assessment"), number=OuterRef("number")))
+        Exists(
+            Attempt.objects.filter(
+                member=keep, assessment=OuterRef("assessment"), number=OuterRef("number")
+            )
+        )
     ).update(member=keep)

@@ -26,7 +26,15 @@ from . import services
 from .models import Competence, FrameworkVersion, TrainingSession
 
 HEADERS = {
-    "cccd": {"cccd", "so cccd", "so dinh danh", "so dinh danh ca nhan", "can cuoc", "citizen id", "identity number"},
+    "cccd": {
+        "cccd",
+        "so cccd",
+        "so dinh danh",
+        "so dinh danh ca nhan",
+        "can cuoc",
+        "citizen id",
+        "identity number",
+    },
     "session": {"ma lop", "ma lop hoc", "ma buoi hoc", "ma buoi", "lop", "session", "session code"},
     "day": {"ngay", "ngay hoc", "ngay diem danh", "date", "day"},
     "name": {"ho va ten", "ho ten", "full name", "name"},
@@ -65,8 +73,9 @@ def _header_map(cells: list) -> dict[str, int]:
     return found
 
 
-def import_skill_records(actor, source, filename: str, *, session_code: str | None = None,
-                         dry_run: bool = False) -> ImportResult:
+def import_skill_records(
+    actor, source, filename: str, *, session_code: str | None = None, dry_run: bool = False
+) -> ImportResult:
     result = ImportResult()
     rows = iter(read_rows(source, filename))
     columns: dict[str, int] = {}
@@ -104,7 +113,9 @@ def import_skill_records(actor, source, filename: str, *, session_code: str | No
         if len(number_text) != 12:
             problems.append(_("the CCCD must have 12 digits"))
         elif member is None:
-            problems.append(_("no member with CCCD %(n)s in your scope") % {"n": cccd_rules.mask(number_text)})
+            problems.append(
+                _("no member with CCCD %(n)s in your scope") % {"n": cccd_rules.mask(number_text)}
+            )
         session = fixed
         if session is None:
             code = cell_text(cell(cells, "session"))
@@ -118,7 +129,12 @@ def import_skill_records(actor, source, filename: str, *, session_code: str | No
         except ValueError:
             dob = None
             problems.append(_("the date of birth is not a date"))
-        if member is not None and dob is not None and member.date_of_birth and dob != member.date_of_birth:
+        if (
+            member is not None
+            and dob is not None
+            and member.date_of_birth
+            and dob != member.date_of_birth
+        ):
             problems.append(_("the date of birth does not match the member record"))
         try:
             day = cell_date(cell(cells, "day")) or (session.starts_on if session else None)
@@ -129,7 +145,11 @@ def import_skill_records(actor, source, filename: str, *, session_code: str | No
             problems.append(_("session %(code)s is closed or cancelled") % {"code": session.code})
         if session is not None and member is not None and not services.is_eligible(session, member):
             problems.append(_("the member is neither enrolled nor of the organising unit"))
-        if session is not None and day is not None and not (session.starts_on <= day <= session.ends_on):
+        if (
+            session is not None
+            and day is not None
+            and not (session.starts_on <= day <= session.ends_on)
+        ):
             problems.append(_("the date is outside the session's dates"))
         code = cell_text(cell(cells, "competence"))
         competence, step = None, None
@@ -152,8 +172,13 @@ def import_skill_records(actor, source, filename: str, *, session_code: str | No
         with transaction.atomic():
             for row in good:
                 created, recorded = services.import_attendance_row(
-                    actor, session=row.session, member=row.member, day=row.day, competence=row.competence,
-                    step=row.step)
+                    actor,
+                    session=row.session,
+                    member=row.member,
+                    day=row.day,
+                    competence=row.competence,
+                    step=row.step,
+                )
                 result.attendance_created += created
                 result.attendance_existing += not created
                 result.records_created += recorded

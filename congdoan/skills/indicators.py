@@ -62,8 +62,11 @@ MEMBER_COLUMNS = (
 def _definitions(as_of):
     """Definitions for members in force on ``as_of``, deepest unit first."""
     return list(
-        DigitalSkillsDefinition.objects.in_force(as_of).filter(purpose=DefinitionPurpose.MEMBERS)
-        .select_related("unit").prefetch_related("competences").order_by("-unit__depth", "-valid_from")
+        DigitalSkillsDefinition.objects.in_force(as_of)
+        .filter(purpose=DefinitionPurpose.MEMBERS)
+        .select_related("unit")
+        .prefetch_related("competences")
+        .order_by("-unit__depth", "-valid_from")
     )
 
 
@@ -96,7 +99,9 @@ def meeting_changed_units(since) -> set[int] | None:
     """Units of members whose skill records or member records changed; None after a definition changed."""
     if DigitalSkillsDefinition.history.filter(history_date__gte=since).exists():
         return None
-    touched = SkillRecord.objects.filter(Q(recorded_at__gte=since) | Q(revoked_at__gte=since)).values("member_id")
+    touched = SkillRecord.objects.filter(
+        Q(recorded_at__gte=since) | Q(revoked_at__gte=since)
+    ).values("member_id")
     units = set(Member.objects.filter(pk__in=touched).values_list("unit_id", flat=True))
     return units | member_changed_units(since)
 
@@ -109,14 +114,19 @@ def meeting_definition(period: Period, units=None):
     q = _meeting_q(period.end, list(units) if units is not None else None)
     meeting = {}
     if q is not None:
-        meeting = dict(active.filter(q).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+        meeting = dict(
+            active.filter(q).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+        )
     return [(unit_id, meeting.get(unit_id, 0), total) for unit_id, total in totals.items()]
 
 
 def meeting_records(user, unit, period: Period, part: str):
-    qs = (Member.objects.visible_to(user)
-          .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
-          .select_related("unit").order_by("name_folded", "id"))
+    qs = (
+        Member.objects.visible_to(user)
+        .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        .select_related("unit")
+        .order_by("name_folded", "id")
+    )
     if part == Part.DENOMINATOR:
         return qs
     q = _meeting_q(period.end)
@@ -130,7 +140,9 @@ def meeting_records(user, unit, period: Period, part: str):
 
 def _completed(period: Period):
     return Enrolment.objects.filter(
-        status=EnrolmentStatus.COMPLETED, completed_on__gte=period.start, completed_on__lte=period.end
+        status=EnrolmentStatus.COMPLETED,
+        completed_on__gte=period.start,
+        completed_on__lte=period.end,
     )
 
 
@@ -148,8 +160,12 @@ def _trained_rows(period: Period, officers_only: bool):
     members = Member.objects.filter(pk__in=_completed(period).values("member_id"))
     if officers_only:
         members = members.filter(email__in=_officer_emails())
-    return (members.order_by().values("unit_id").annotate(n=Count("id"))
-            .values_list("unit_id", "n", "n"))
+    return (
+        members.order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n", "n")
+    )
 
 
 def members_trained(period: Period):
@@ -161,9 +177,12 @@ def officers_trained(period: Period):
 
 
 def _trained_records(user, unit, period: Period, officers_only: bool):
-    qs = (Member.objects.visible_to(user)
-          .filter(unit__path__startswith=unit.path, pk__in=_completed(period).values("member_id"))
-          .select_related("unit").order_by("name_folded", "id"))
+    qs = (
+        Member.objects.visible_to(user)
+        .filter(unit__path__startswith=unit.path, pk__in=_completed(period).values("member_id"))
+        .select_related("unit")
+        .order_by("name_folded", "id")
+    )
     if officers_only:
         qs = qs.filter(email__in=_officer_emails())
     return qs
@@ -181,84 +200,107 @@ def officer_records(user, unit, period: Period, part: str):
 
 
 def _held(period: Period):
-    return TrainingSession.objects.exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.PLANNED]).filter(
-        starts_on__gte=period.start, starts_on__lte=period.end
-    )
+    return TrainingSession.objects.exclude(
+        status__in=[SessionStatus.CANCELLED, SessionStatus.PLANNED]
+    ).filter(starts_on__gte=period.start, starts_on__lte=period.end)
 
 
 def sessions_held(period: Period):
-    return _held(period).order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n", "n")
+    return (
+        _held(period)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n", "n")
+    )
 
 
 def session_records(user, unit, period: Period, part: str):
-    return (_held(period).visible_to(user).filter(unit__path__startswith=unit.path)
-            .select_related("course", "unit").order_by("-starts_on", "pk"))
+    return (
+        _held(period)
+        .visible_to(user)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("course", "unit")
+        .order_by("-starts_on", "pk")
+    )
 
 
-register(Indicator(
-    code="skills.meeting_definition",
-    name=_("Members with digital skills"),
-    description=_("Share of active members meeting the digital-skills definition that applies to their unit."),
-    kind=Kind.RATIO,
-    numerator_label=_("meeting the definition"),
-    denominator_label=_("active members"),
-    compute=meeting_definition,
-    changed_units=meeting_changed_units,
-    records=meeting_records,
-    columns=MEMBER_COLUMNS,
-    record_url=_skills_url,
-    order=30,
-))
+register(
+    Indicator(
+        code="skills.meeting_definition",
+        name=_("Members with digital skills"),
+        description=_(
+            "Share of active members meeting the digital-skills definition that applies to their unit."
+        ),
+        kind=Kind.RATIO,
+        numerator_label=_("meeting the definition"),
+        denominator_label=_("active members"),
+        compute=meeting_definition,
+        changed_units=meeting_changed_units,
+        records=meeting_records,
+        columns=MEMBER_COLUMNS,
+        record_url=_skills_url,
+        order=30,
+    )
+)
 
-register(Indicator(
-    code="skills.members_trained",
-    name=_("Members trained"),
-    description=_("Members who completed a digital-skills course in the period."),
-    kind=Kind.COUNT,
-    measure=_("members"),
-    numerator_label=_("members trained"),
-    flow=True,
-    history=True,
-    compute=members_trained,
-    records=trained_records,
-    columns=MEMBER_COLUMNS,
-    record_url=_member_url,
-    order=40,
-))
+register(
+    Indicator(
+        code="skills.members_trained",
+        name=_("Members trained"),
+        description=_("Members who completed a digital-skills course in the period."),
+        kind=Kind.COUNT,
+        measure=_("members"),
+        numerator_label=_("members trained"),
+        flow=True,
+        history=True,
+        compute=members_trained,
+        records=trained_records,
+        columns=MEMBER_COLUMNS,
+        record_url=_member_url,
+        order=40,
+    )
+)
 
-register(Indicator(
-    code="skills.officers_trained",
-    name=_("Officers trained"),
-    description=_("Union officers (people holding a role on a unit) who completed a course in the period."),
-    kind=Kind.COUNT,
-    measure=_("officers"),
-    numerator_label=_("officers trained"),
-    flow=True,
-    history=True,
-    compute=officers_trained,
-    records=officer_records,
-    columns=MEMBER_COLUMNS,
-    record_url=_member_url,
-    order=50,
-))
+register(
+    Indicator(
+        code="skills.officers_trained",
+        name=_("Officers trained"),
+        description=_(
+            "Union officers (people holding a role on a unit) who completed a course in the period."
+        ),
+        kind=Kind.COUNT,
+        measure=_("officers"),
+        numerator_label=_("officers trained"),
+        flow=True,
+        history=True,
+        compute=officers_trained,
+        records=officer_records,
+        columns=MEMBER_COLUMNS,
+        record_url=_member_url,
+        order=50,
+    )
+)
 
-register(Indicator(
-    code="skills.sessions_held",
-    name=_("Training sessions held"),
-    description=_("Digital-skills training sessions that took place in the period."),
-    kind=Kind.COUNT,
-    measure=_("sessions"),
-    numerator_label=_("sessions held"),
-    flow=True,
-    history=True,
-    compute=sessions_held,
-    records=session_records,
-    columns=(
-        Column(_("Code"), "code"),
-        Column(_("Course"), "course.title"),
-        Column(_("Unit"), "unit.name"),
-        Column(_("Starts on"), "starts_on"),
-    ),
-    record_url=_session_url,
-    order=60,
-))
+register(
+    Indicator(
+        code="skills.sessions_held",
+        name=_("Training sessions held"),
+        description=_("Digital-skills training sessions that took place in the period."),
+        kind=Kind.COUNT,
+        measure=_("sessions"),
+        numerator_label=_("sessions held"),
+        flow=True,
+        history=True,
+        compute=sessions_held,
+        records=session_records,
+        columns=(
+            Column(_("Code"), "code"),
+            Column(_("Course"), "course.title"),
+            Column(_("Unit"), "unit.name"),
+            Column(_("Starts on"), "starts_on"),
+        ),
+        record_url=_session_url,
+        order=60,
+    )
+)

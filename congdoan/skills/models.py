@@ -73,15 +73,21 @@ class FrameworkVersion(models.Model):
     valid_from = models.DateField(_("valid from"))
     is_current = models.BooleanField(_("current version"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("framework version")
         verbose_name_plural = _("framework versions")
         ordering = ["-valid_from"]
-        constraints = [models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True),
-                                               name="one_current_framework_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="one_current_framework_version",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -115,14 +121,17 @@ class CompetenceArea(models.Model):
 
 
 class Competence(models.Model):
-    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="competences")
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="competences"
+    )
     area = models.ForeignKey(CompetenceArea, on_delete=models.CASCADE, related_name="competences")
     code = models.CharField(_("code"), max_length=8, help_text=_("Stable code, e.g. 1.1."))
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     needs_check = models.BooleanField(
-        _("wording to be checked"), default=False,
+        _("wording to be checked"),
+        default=False,
         help_text=_("The name could not be checked against the circular's appendix yet."),
     )
     order = models.PositiveSmallIntegerField(default=0)
@@ -133,7 +142,9 @@ class Competence(models.Model):
         verbose_name = _("competence")
         verbose_name_plural = _("competences")
         ordering = ["version", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_competence_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_competence_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -158,22 +169,36 @@ class DigitalSkillsDefinition(models.Model):
     """What "has digital skills" means for one organisation, from a date: e.g. at least step 2
     in each of a chosen set of competences (or in N of them)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_definitions",
-                             verbose_name=_("organisation"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="skill_definitions",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=255)
-    purpose = models.CharField(_("target"), max_length=32, choices=DefinitionPurpose.choices,
-                               default=DefinitionPurpose.MEMBERS)
-    min_step = models.PositiveSmallIntegerField(_("minimum step"), choices=STEP_CHOICES, default=2,
-                                                validators=step_validators)
-    competences = models.ManyToManyField(Competence, verbose_name=_("competences"), related_name="+")
+    purpose = models.CharField(
+        _("target"),
+        max_length=32,
+        choices=DefinitionPurpose.choices,
+        default=DefinitionPurpose.MEMBERS,
+    )
+    min_step = models.PositiveSmallIntegerField(
+        _("minimum step"), choices=STEP_CHOICES, default=2, validators=step_validators
+    )
+    competences = models.ManyToManyField(
+        Competence, verbose_name=_("competences"), related_name="+"
+    )
     min_competences = models.PositiveSmallIntegerField(
-        _("of which at least"), null=True, blank=True,
+        _("of which at least"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty to require every chosen competence."),
     )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[competences])
@@ -208,11 +233,15 @@ class DigitalSkillsDefinition(models.Model):
 
 
 class Question(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_questions",
-                             verbose_name=_("owner"))
-    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="questions",
-                                   verbose_name=_("competence"))
-    step = models.PositiveSmallIntegerField(_("step"), choices=STEP_CHOICES, validators=step_validators)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="skill_questions", verbose_name=_("owner")
+    )
+    competence = models.ForeignKey(
+        Competence, on_delete=models.PROTECT, related_name="questions", verbose_name=_("competence")
+    )
+    step = models.PositiveSmallIntegerField(
+        _("step"), choices=STEP_CHOICES, validators=step_validators
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
     text = models.TextField(_("question"))
     explanation = models.TextField(_("explanation"), blank=True)
@@ -250,20 +279,31 @@ class Choice(models.Model):
 class Assessment(models.Model):
     """A test drawn at random from the bank for one competence at one step."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_assessments",
-                             verbose_name=_("owner"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="skill_assessments", verbose_name=_("owner")
+    )
     title = models.CharField(_("title"), max_length=255)
-    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="assessments",
-                                   verbose_name=_("competence"))
-    step = models.PositiveSmallIntegerField(_("step"), choices=STEP_CHOICES, validators=step_validators)
-    question_count = models.PositiveSmallIntegerField(_("questions drawn"), default=10,
-                                                      validators=[MinValueValidator(1)])
-    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"), default=20,
-                                                          validators=[MinValueValidator(1)])
-    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=3,
-                                                    validators=[MinValueValidator(1)])
-    pass_percent = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70,
-                                                    validators=[MinValueValidator(1), MaxValueValidator(100)])
+    competence = models.ForeignKey(
+        Competence,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("competence"),
+    )
+    step = models.PositiveSmallIntegerField(
+        _("step"), choices=STEP_CHOICES, validators=step_validators
+    )
+    question_count = models.PositiveSmallIntegerField(
+        _("questions drawn"), default=10, validators=[MinValueValidator(1)]
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), default=20, validators=[MinValueValidator(1)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, validators=[MinValueValidator(1)]
+    )
+    pass_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     active = models.BooleanField(_("open"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -278,29 +318,45 @@ class Assessment(models.Model):
         return self.title
 
     def bank(self):
-        return Question.objects.filter(competence__code=self.competence.code, step=self.step, active=True)
+        return Question.objects.filter(
+            competence__code=self.competence.code, step=self.step, active=True
+        )
 
 
 # --- Courses, campaigns, plans, sessions ------------------------------------------------------
 
 
 class Course(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_courses",
-                             verbose_name=_("owner"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="skill_courses", verbose_name=_("owner")
+    )
     code = models.CharField(_("code"), max_length=32, unique=True)
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    competences = models.ManyToManyField(Competence, verbose_name=_("competences"), related_name="courses")
-    target_step = models.PositiveSmallIntegerField(_("step reached"), choices=STEP_CHOICES, default=2,
-                                                   validators=step_validators)
-    mode = models.CharField(_("mode"), max_length=12, choices=CourseMode.choices, default=CourseMode.IN_PERSON)
+    competences = models.ManyToManyField(
+        Competence, verbose_name=_("competences"), related_name="courses"
+    )
+    target_step = models.PositiveSmallIntegerField(
+        _("step reached"), choices=STEP_CHOICES, default=2, validators=step_validators
+    )
+    mode = models.CharField(
+        _("mode"), max_length=12, choices=CourseMode.choices, default=CourseMode.IN_PERSON
+    )
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=4)
     min_attendance_percent = models.PositiveSmallIntegerField(
-        _("attendance needed (%)"), default=100, validators=[MaxValueValidator(100)],
-        help_text=_("Share of the session's meetings a learner must attend to complete the course."),
+        _("attendance needed (%)"),
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Share of the session's meetings a learner must attend to complete the course."
+        ),
     )
     assessment = models.ForeignKey(
-        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses",
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
         verbose_name=_("assessment to pass"),
         help_text=_("When set, completion also needs a passed attempt of this assessment."),
     )
@@ -349,19 +405,33 @@ class CourseMaterial(models.Model):
 
 
 class Campaign(models.Model):
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_campaigns",
-                             verbose_name=_("organiser"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="skill_campaigns", verbose_name=_("organiser")
+    )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     target_percent = models.PositiveSmallIntegerField(
-        _("target share (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("target share (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
-    definition = models.ForeignKey(DigitalSkillsDefinition, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="campaigns", verbose_name=_("skills definition measured"))
-    units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("units taking part"),
-                                   help_text=_("Empty: the organiser's whole subtree."))
+    definition = models.ForeignKey(
+        DigitalSkillsDefinition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("skills definition measured"),
+    )
+    units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="+",
+        verbose_name=_("units taking part"),
+        help_text=_("Empty: the organiser's whole subtree."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CatalogueQuerySet.as_manager()
@@ -382,14 +452,18 @@ class Campaign(models.Model):
 class TrainingPlan(models.Model):
     """An enterprise training programme kept by a grassroots union: planned against actual."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_plans", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="skill_plans", verbose_name=_("unit")
+    )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     planned_count = models.PositiveIntegerField(_("planned learners"))
     actual_count = models.PositiveIntegerField(
-        _("actual learners"), null=True, blank=True,
+        _("actual learners"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty to count the learners who completed the plan's sessions."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -415,29 +489,58 @@ def new_checkin_token() -> str:
 
 class TrainingSession(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True, blank=True)
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_sessions",
-                             verbose_name=_("organising unit"))
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="skill_sessions",
+        verbose_name=_("organising unit"),
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    meeting_count = models.PositiveSmallIntegerField(_("number of meetings"), default=1,
-                                                     validators=[MinValueValidator(1)])
+    meeting_count = models.PositiveSmallIntegerField(
+        _("number of meetings"), default=1, validators=[MinValueValidator(1)]
+    )
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
-    trainer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="skill_sessions", verbose_name=_("trainer account"))
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="skill_sessions",
+        verbose_name=_("trainer account"),
+    )
     trainer_name = models.CharField(_("trainer"), max_length=255, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     audience = models.CharField(_("target audience"), max_length=255, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=SessionStatus.choices,
-                              default=SessionStatus.PLANNED)
-    checkin_token = models.CharField(max_length=32, unique=True, default=new_checkin_token, editable=False)
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="sessions", verbose_name=_("campaign"))
-    plan = models.ForeignKey(TrainingPlan, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="sessions", verbose_name=_("training plan"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    checkin_token = models.CharField(
+        max_length=32, unique=True, default=new_checkin_token, editable=False
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        verbose_name=_("campaign"),
+    )
+    plan = models.ForeignKey(
+        TrainingPlan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        verbose_name=_("training plan"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -469,17 +572,29 @@ class MemberScopedQuerySet(ScopedQuerySet):
     scope_path = "member__unit__path"
 
 
-
 class Enrolment(models.Model):
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="enrolments",
-                                verbose_name=_("session"))
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="skill_enrolments",
-                               verbose_name=_("member"))
-    status = models.CharField(_("status"), max_length=12, choices=EnrolmentStatus.choices,
-                              default=EnrolmentStatus.ENROLLED)
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("session"),
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="skill_enrolments",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ENROLLED,
+    )
     source = models.CharField(_("how enrolled"), max_length=12, choices=EnrolmentSource.choices)
-    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
@@ -489,7 +604,9 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["session", "member__name_folded"]
-        constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_enrolment")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="unique_enrolment")
+        ]
         indexes = [models.Index(fields=["member", "status"])]
 
     def __str__(self) -> str:
@@ -499,12 +616,17 @@ class Enrolment(models.Model):
 class Attendance(models.Model):
     """One member present at one meeting (day) of a session. Unique: a check-in is never counted twice."""
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="skill_attendances")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="skill_attendances"
+    )
     day = models.DateField(_("day"))
     method = models.CharField(_("how recorded"), max_length=12, choices=CheckInMethod.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = SessionScopedQuerySet.as_manager()
@@ -513,7 +635,9 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["day", "recorded_at"]
-        constraints = [models.UniqueConstraint(fields=["session", "member", "day"], name="unique_attendance")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member", "day"], name="unique_attendance")
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.session_id} · {self.day}"
@@ -523,7 +647,9 @@ class Attempt(models.Model):
     """One try at an assessment: the questions drawn, the answers, the score."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="attempts")
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="skill_attempts")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="skill_attempts"
+    )
     number = models.PositiveSmallIntegerField(_("attempt"))
     question_ids = models.JSONField(default=list)
     answers = models.JSONField(default=dict, blank=True)
@@ -540,7 +666,11 @@ class Attempt(models.Model):
         verbose_name = _("attempt")
         verbose_name_plural = _("attempts")
         ordering = ["-started_at"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "member", "number"], name="unique_attempt")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "member", "number"], name="unique_attempt"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment} #{self.number}"
@@ -552,31 +682,59 @@ class Attempt(models.Model):
 
 class SkillRecordQuerySet(MemberScopedQuerySet):
     def valid_on(self, day: date):
-        return self.filter(Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day), achieved_on__lte=day)
+        return self.filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day), achieved_on__lte=day
+        )
 
 
 class SkillRecord(models.Model):
     """Member × competence → step, with where it came from. Append-only: the rows of one member
     and competence are its history; the current step is the highest valid one."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="skill_records",
-                               verbose_name=_("member"))
-    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="records",
-                                   verbose_name=_("competence"))
-    step = models.PositiveSmallIntegerField(_("step"), choices=STEP_CHOICES, validators=step_validators)
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="skill_records",
+        verbose_name=_("member"),
+    )
+    competence = models.ForeignKey(
+        Competence, on_delete=models.PROTECT, related_name="records", verbose_name=_("competence")
+    )
+    step = models.PositiveSmallIntegerField(
+        _("step"), choices=STEP_CHOICES, validators=step_validators
+    )
     source = models.CharField(_("source"), max_length=12, choices=RecordSource.choices)
     achieved_on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    attempt = models.ForeignKey(Attempt, null=True, blank=True, on_delete=models.PROTECT, related_name="records",
-                                verbose_name=_("evidence: attempt"))
-    enrolment = models.ForeignKey(Enrolment, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="records", verbose_name=_("evidence: course"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("recorded by"))
+    attempt = models.ForeignKey(
+        Attempt,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("evidence: attempt"),
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("evidence: course"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoke_reason = models.CharField(_("reason for withdrawal"), max_length=255, blank=True)
 
     objects = SkillRecordQuerySet.as_manager()
@@ -597,7 +755,9 @@ class SkillRecord(models.Model):
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user, roles=None):
         """Seen by officers of the issuing unit's subtree and of the holder's unit's subtree."""
-        return self.filter(scope_q(user, "unit__path", roles) | scope_q(user, "member__unit__path", roles))
+        return self.filter(
+            scope_q(user, "unit__path", roles) | scope_q(user, "member__unit__path", roles)
+        )
 
 
 class Certificate(models.Model):
@@ -605,20 +765,31 @@ class Certificate(models.Model):
     keep saying what was certified even after a unit or course is renamed."""
 
     number = models.CharField(_("number"), max_length=32, unique=True)
-    enrolment = models.OneToOneField(Enrolment, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="certificate")
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="skill_certificates",
-                               verbose_name=_("holder"))
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="certificates",
-                               verbose_name=_("course"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="skill_certificates",
-                             verbose_name=_("issuing unit"))
+    enrolment = models.OneToOneField(
+        Enrolment, null=True, blank=True, on_delete=models.PROTECT, related_name="certificate"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="skill_certificates",
+        verbose_name=_("holder"),
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("course")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="skill_certificates",
+        verbose_name=_("issuing unit"),
+    )
     holder_name = models.CharField(_("holder"), max_length=150)
     course_title = models.CharField(_("course"), max_length=255)
     unit_name = models.CharField(_("issuing unit"), max_length=255)
     issued_on = models.DateField(_("issued on"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.CharField(_("reason for revocation"), max_length=255, blank=True)
 

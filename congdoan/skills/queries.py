@@ -34,8 +34,9 @@ def _valid_records(as_of: datetime.date):
     return SkillRecord.objects.valid_on(as_of)
 
 
-def qualifying_member_ids(definition: DigitalSkillsDefinition, as_of: datetime.date,
-                          among: QuerySet | None = None) -> QuerySet:
+def qualifying_member_ids(
+    definition: DigitalSkillsDefinition, as_of: datetime.date, among: QuerySet | None = None
+) -> QuerySet:
     """A sub-query of member ids meeting ``definition`` on ``as_of`` (usable in ``pk__in``);
     ``among`` (a member queryset) narrows the records read, so a small unit stays cheap."""
     codes = definition.codes()
@@ -46,8 +47,7 @@ def qualifying_member_ids(definition: DigitalSkillsDefinition, as_of: datetime.d
     if among is not None:
         records = records.filter(member_id__in=among.order_by().values("pk"))
     return (
-        records
-        .filter(competence__code__in=codes, step__gte=definition.min_step)
+        records.filter(competence__code__in=codes, step__gte=definition.min_step)
         .order_by()
         .values("member_id")
         .annotate(n=Count("competence__code", distinct=True))
@@ -56,15 +56,20 @@ def qualifying_member_ids(definition: DigitalSkillsDefinition, as_of: datetime.d
     )
 
 
-def members_meeting(definition: DigitalSkillsDefinition, as_of: datetime.date | None = None,
-                    queryset: QuerySet | None = None) -> QuerySet:
+def members_meeting(
+    definition: DigitalSkillsDefinition,
+    as_of: datetime.date | None = None,
+    queryset: QuerySet | None = None,
+) -> QuerySet:
     """The members of ``queryset`` (default: all) meeting ``definition`` on ``as_of``."""
     as_of = as_of or timezone.localdate()
     queryset = Member.objects.all() if queryset is None else queryset
     return queryset.filter(pk__in=qualifying_member_ids(definition, as_of, queryset))
 
 
-def meets_definition(member: Member, definition: DigitalSkillsDefinition, as_of: datetime.date | None = None) -> bool:
+def meets_definition(
+    member: Member, definition: DigitalSkillsDefinition, as_of: datetime.date | None = None
+) -> bool:
     as_of = as_of or timezone.localdate()
     return members_meeting(definition, as_of, Member.objects.filter(pk=member.pk)).exists()
 
@@ -72,11 +77,18 @@ def meets_definition(member: Member, definition: DigitalSkillsDefinition, as_of:
 def definitions_for_unit(unit: Unit, as_of: datetime.date | None = None) -> QuerySet:
     """Definitions in force on ``as_of`` set by ``unit`` or its ancestors (nearest first)."""
     as_of = as_of or timezone.localdate()
-    return (DigitalSkillsDefinition.objects.applying_to(unit).in_force(as_of)
-            .select_related("unit").prefetch_related("competences").order_by("-unit__depth", "-valid_from"))
+    return (
+        DigitalSkillsDefinition.objects.applying_to(unit)
+        .in_force(as_of)
+        .select_related("unit")
+        .prefetch_related("competences")
+        .order_by("-unit__depth", "-valid_from")
+    )
 
 
-def default_definition(unit: Unit, as_of: datetime.date | None = None) -> DigitalSkillsDefinition | None:
+def default_definition(
+    unit: Unit, as_of: datetime.date | None = None
+) -> DigitalSkillsDefinition | None:
     """The definition a unit's reports use: the nearest one in force for union members."""
     qs = definitions_for_unit(unit, as_of)
     return qs.filter(purpose="members").first() or qs.first()
@@ -92,11 +104,18 @@ def member_for_user(user) -> Member | None:
         return None
     field_names = {f.name for f in Member._meta.get_fields()}
     if "user" in field_names:
-        return Member.objects.select_related("unit").filter(user=user, status=MemberStatus.ACTIVE).first()
+        return (
+            Member.objects.select_related("unit")
+            .filter(user=user, status=MemberStatus.ACTIVE)
+            .first()
+        )
     if not user.email:
         return None
-    matches = list(Member.objects.select_related("unit").filter(email__iexact=user.email,
-                                                                status=MemberStatus.ACTIVE)[:2])
+    matches = list(
+        Member.objects.select_related("unit").filter(
+            email__iexact=user.email, status=MemberStatus.ACTIVE
+        )[:2]
+    )
     return matches[0] if len(matches) == 1 else None
 
 
@@ -107,8 +126,12 @@ def current_steps(member: Member, as_of: datetime.date | None = None) -> dict[st
     """Competence code → highest valid step of ``member``."""
     as_of = as_of or timezone.localdate()
     return dict(
-        _valid_records(as_of).filter(member=member).order_by().values("competence__code")
-        .annotate(step=Max("step")).values_list("competence__code", "step")
+        _valid_records(as_of)
+        .filter(member=member)
+        .order_by()
+        .values("competence__code")
+        .annotate(step=Max("step"))
+        .values_list("competence__code", "step")
     )
 
 
@@ -119,14 +142,26 @@ def profile(member: Member, as_of: datetime.date | None = None) -> dict:
     areas = []
     if version is not None:
         for area in version.areas.prefetch_related("competences"):
-            areas.append({"area": area, "competences": [(c, steps.get(c.code, 0)) for c in area.competences.all()]})
+            areas.append(
+                {
+                    "area": area,
+                    "competences": [(c, steps.get(c.code, 0)) for c in area.competences.all()],
+                }
+            )
     definitions = [
-        {"definition": d, "met": sum(1 for c in d.codes() if steps.get(c, 0) >= d.min_step) >= d.required_count()}
+        {
+            "definition": d,
+            "met": sum(1 for c in d.codes() if steps.get(c, 0) >= d.min_step) >= d.required_count(),
+        }
         for d in definitions_for_unit(member.unit, as_of)
     ]
-    records = (SkillRecord.objects.filter(member=member)
-               .select_related("competence__version", "recorded_by", "revoked_by", "attempt__assessment",
-                               "enrolment__session__course"))
+    records = SkillRecord.objects.filter(member=member).select_related(
+        "competence__version",
+        "recorded_by",
+        "revoked_by",
+        "attempt__assessment",
+        "enrolment__session__course",
+    )
     return {"areas": areas, "definitions": definitions, "records": records, "steps": steps}
 
 
@@ -141,15 +176,22 @@ def trained_members(queryset: QuerySet) -> QuerySet:
     return queryset.filter(skill_enrolments__status=EnrolmentStatus.COMPLETED).distinct()
 
 
-def unit_report(unit: Unit, definition: DigitalSkillsDefinition | None, as_of: datetime.date | None = None) -> dict:
+def unit_report(
+    unit: Unit, definition: DigitalSkillsDefinition | None, as_of: datetime.date | None = None
+) -> dict:
     """Figures of ``unit``'s subtree and of each direct sub-unit; a handful of grouped queries."""
     as_of = as_of or timezone.localdate()
     active = _active_in(unit)
     prefix_len = len(unit.path) + Unit.steplen
 
     def by_branch(qs):
-        return dict(qs.annotate(branch=Substr("unit__path", 1, prefix_len)).order_by()
-                    .values("branch").annotate(n=Count("id", distinct=True)).values_list("branch", "n"))
+        return dict(
+            qs.annotate(branch=Substr("unit__path", 1, prefix_len))
+            .order_by()
+            .values("branch")
+            .annotate(n=Count("id", distinct=True))
+            .values_list("branch", "n")
+        )
 
     trained_ids = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).values("member_id")
     meeting_qs = members_meeting(definition, as_of, active) if definition else active.none()
@@ -162,26 +204,50 @@ def unit_report(unit: Unit, definition: DigitalSkillsDefinition | None, as_of: d
         n = counts_active.get(child.path, 0)
         if not n and not child.is_active:
             continue
-        rows.append({"unit": child, "active": n, "trained": counts_trained.get(child.path, 0),
-                     "meeting": counts_meeting.get(child.path, 0)})
+        rows.append(
+            {
+                "unit": child,
+                "active": n,
+                "trained": counts_trained.get(child.path, 0),
+                "meeting": counts_meeting.get(child.path, 0),
+            }
+        )
     total = active.count()
     meeting = meeting_qs.count() if definition else 0
     trained = active.filter(pk__in=trained_ids).count()
     min_step = definition.min_step if definition else 1
     by_competence = dict(
-        _valid_records(as_of).filter(prefix_q(unit.path, "member__unit__path"), member__status=MemberStatus.ACTIVE,
-                                     step__gte=min_step).order_by()
-        .values("competence__code").annotate(n=Count("member_id", distinct=True))
+        _valid_records(as_of)
+        .filter(
+            prefix_q(unit.path, "member__unit__path"),
+            member__status=MemberStatus.ACTIVE,
+            step__gte=min_step,
+        )
+        .order_by()
+        .values("competence__code")
+        .annotate(n=Count("member_id", distinct=True))
         .values_list("competence__code", "n")
     )
     version = FrameworkVersion.current()
-    competences = [(c, by_competence.get(c.code, 0)) for c in
-                   Competence.objects.filter(version=version).order_by("order")] if version else []
+    competences = (
+        [
+            (c, by_competence.get(c.code, 0))
+            for c in Competence.objects.filter(version=version).order_by("order")
+        ]
+        if version
+        else []
+    )
     return {
-        "as_of": as_of, "definition": definition, "active": total, "trained": trained, "meeting": meeting,
+        "as_of": as_of,
+        "definition": definition,
+        "active": total,
+        "trained": trained,
+        "meeting": meeting,
         "meeting_percent": round(meeting * 100 / total, 1) if total else 0.0,
         "trained_percent": round(trained * 100 / total, 1) if total else 0.0,
-        "children": rows, "competences": competences, "min_step": min_step,
+        "children": rows,
+        "competences": competences,
+        "min_step": min_step,
         "campaigns": campaign_rows(unit, as_of),
     }
 
@@ -191,27 +257,54 @@ def campaign_rows(unit: Unit, as_of: datetime.date) -> list[dict]:
     from .scoping import units_above_or_at
 
     rows = []
-    campaigns = (Campaign.objects.filter(Q(unit__path__in=units_above_or_at(unit)) | Q(unit__path__startswith=unit.path))
-                 .select_related("definition").prefetch_related("definition__competences").order_by("-starts_on"))
+    campaigns = (
+        Campaign.objects.filter(
+            Q(unit__path__in=units_above_or_at(unit)) | Q(unit__path__startswith=unit.path)
+        )
+        .select_related("definition")
+        .prefetch_related("definition__competences")
+        .order_by("-starts_on")
+    )
     active = _active_in(unit)
     total = active.count()
     for campaign in campaigns:
-        completed = active.filter(pk__in=Enrolment.objects.filter(
-            session__campaign=campaign, status=EnrolmentStatus.COMPLETED).values("member_id")).count()
-        meeting = members_meeting(campaign.definition, min(as_of, campaign.ends_on), active).count() \
-            if campaign.definition_id else None
+        completed = active.filter(
+            pk__in=Enrolment.objects.filter(
+                session__campaign=campaign, status=EnrolmentStatus.COMPLETED
+            ).values("member_id")
+        ).count()
+        meeting = (
+            members_meeting(campaign.definition, min(as_of, campaign.ends_on), active).count()
+            if campaign.definition_id
+            else None
+        )
         share = round(meeting * 100 / total, 1) if (meeting is not None and total) else None
-        rows.append({"campaign": campaign, "trained": completed, "meeting": meeting, "share": share,
-                     "on_track": share is not None and share >= campaign.target_percent})
+        rows.append(
+            {
+                "campaign": campaign,
+                "trained": completed,
+                "meeting": meeting,
+                "share": share,
+                "on_track": share is not None and share >= campaign.target_percent,
+            }
+        )
     return rows
 
 
-def leave_behind(unit: Unit, definition: DigitalSkillsDefinition, as_of: datetime.date | None = None, *,
-                 queryset: QuerySet | None = None, q: str = "", never_trained: bool = False) -> QuerySet:
+def leave_behind(
+    unit: Unit,
+    definition: DigitalSkillsDefinition,
+    as_of: datetime.date | None = None,
+    *,
+    queryset: QuerySet | None = None,
+    q: str = "",
+    never_trained: bool = False,
+) -> QuerySet:
     """Active members of ``unit``'s subtree not meeting ``definition``, with their last training."""
     as_of = as_of or timezone.localdate()
     members = (queryset if queryset is not None else Member.objects.all()).filter(
-        prefix_q(unit.path, "unit__path"), status=MemberStatus.ACTIVE)
+        prefix_q(unit.path, "unit__path"), status=MemberStatus.ACTIVE
+    )
     members = members.exclude(pk__in=qualifying_member_ids(definition, as_of, members))
     if q:
         members = members.search(q)

@@ -75,9 +75,12 @@ def is_framework_admin(actor) -> bool:
     """Federation administrators: superusers and administrators of a top-level unit."""
     if actor is None or not actor.is_authenticated:
         return False
-    return actor.is_superuser or RoleAssignment.objects.filter(
-        user=actor, role=Role.ADMINISTRATOR, unit__depth=1, unit__status=UnitStatus.ACTIVE
-    ).exists()
+    return (
+        actor.is_superuser
+        or RoleAssignment.objects.filter(
+            user=actor, role=Role.ADMINISTRATOR, unit__depth=1, unit__status=UnitStatus.ACTIVE
+        ).exists()
+    )
 
 
 def _require_framework_admin(actor) -> None:
@@ -114,8 +117,9 @@ def update_area(actor, area: CompetenceArea, **changes) -> CompetenceArea:
 
 
 @transaction.atomic
-def new_framework_version(actor, *, code: str, name: str, valid_from: datetime.date,
-                          legal_basis: str = "") -> FrameworkVersion:
+def new_framework_version(
+    actor, *, code: str, name: str, valid_from: datetime.date, legal_basis: str = ""
+) -> FrameworkVersion:
     """Copy the current version's areas and competences into a new current version.
 
     Records earned under the old version keep pointing at it; definitions match by code.
@@ -125,8 +129,14 @@ def new_framework_version(actor, *, code: str, name: str, valid_from: datetime.d
     if FrameworkVersion.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A framework version with this code exists already.")})
     FrameworkVersion.objects.filter(is_current=True).update(is_current=False)
-    version = FrameworkVersion.objects.create(code=code, name=name, valid_from=valid_from,
-                                              legal_basis=legal_basis, is_current=True, created_by=actor)
+    version = FrameworkVersion.objects.create(
+        code=code,
+        name=name,
+        valid_from=valid_from,
+        legal_basis=legal_basis,
+        is_current=True,
+        created_by=actor,
+    )
     if current is not None:
         for area in current.areas.all():
             old_pk = area.pk
@@ -146,8 +156,9 @@ def new_framework_version(actor, *, code: str, name: str, valid_from: datetime.d
 
 
 @transaction.atomic
-def save_definition(actor, unit: Unit, *, competences: Iterable[Competence], definition=None,
-                    **fields) -> DigitalSkillsDefinition:
+def save_definition(
+    actor, unit: Unit, *, competences: Iterable[Competence], definition=None, **fields
+) -> DigitalSkillsDefinition:
     """Create or change what "has digital skills" means for ``unit`` (administrators only)."""
     if definition is not None:
         unit = definition.unit
@@ -159,7 +170,9 @@ def save_definition(actor, unit: Unit, *, competences: Iterable[Competence], def
     for key, value in fields.items():
         setattr(definition, key, value)
     if definition.min_competences and definition.min_competences > len(competences):
-        raise ValidationError({"min_competences": _("This is more than the number of competences chosen.")})
+        raise ValidationError(
+            {"min_competences": _("This is more than the number of competences chosen.")}
+        )
     _full_clean(definition)
     definition._history_user = actor
     definition.save()
@@ -171,15 +184,19 @@ def save_definition(actor, unit: Unit, *, competences: Iterable[Competence], def
 
 
 @transaction.atomic
-def save_course(actor, unit: Unit, *, competences: Iterable[Competence], course: Course | None = None,
-                **fields) -> Course:
+def save_course(
+    actor, unit: Unit, *, competences: Iterable[Competence], course: Course | None = None, **fields
+) -> Course:
     if course is not None:
         unit = course.unit
     require_role(actor, unit, TRAINING_MANAGERS)
     course = course or Course(unit=unit)
     for key, value in fields.items():
         setattr(course, key, value)
-    if course.assessment_id and not Assessment.objects.visible_to(actor).filter(pk=course.assessment_id).exists():
+    if (
+        course.assessment_id
+        and not Assessment.objects.visible_to(actor).filter(pk=course.assessment_id).exists()
+    ):
         raise ValidationError({"assessment": _("Choose an assessment you can see.")})
     _full_clean(course)
     course._history_user = actor
@@ -191,7 +208,9 @@ def save_course(actor, unit: Unit, *, competences: Iterable[Competence], course:
 @transaction.atomic
 def add_material(actor, course: Course, *, title: str, file=None, url: str = "") -> CourseMaterial:
     require_role(actor, course.unit, TRAINING_MANAGERS)
-    material = CourseMaterial(course=course, title=title, url=url, order=course.materials.count() + 1)
+    material = CourseMaterial(
+        course=course, title=title, url=url, order=course.materials.count() + 1
+    )
     if file:
         material.file = file
     _full_clean(material)
@@ -204,24 +223,41 @@ def _check_choices(kind: str, choices: list[tuple[str, bool]]) -> None:
     correct = sum(1 for _t, c in choices if c)
     if kind == QuestionKind.TRUE_FALSE:
         if len(choices) != 2 or correct != 1:
-            raise ValidationError({"choices": _("A true/false question has two answers, one of them correct.")})
+            raise ValidationError(
+                {"choices": _("A true/false question has two answers, one of them correct.")}
+            )
     elif len(choices) < 2:
         raise ValidationError({"choices": _("Give at least two answers.")})
     elif kind == QuestionKind.SINGLE and correct != 1:
-        raise ValidationError({"choices": _("A single-choice question has exactly one correct answer.")})
+        raise ValidationError(
+            {"choices": _("A single-choice question has exactly one correct answer.")}
+        )
     elif kind == QuestionKind.MULTIPLE and correct < 1:
         raise ValidationError({"choices": _("Mark at least one correct answer.")})
 
 
 @transaction.atomic
-def save_question(actor, unit: Unit, *, competence: Competence, step: int, kind: str, text: str,
-                  choices: list[tuple[str, bool]], explanation: str = "", question: Question | None = None) -> Question:
+def save_question(
+    actor,
+    unit: Unit,
+    *,
+    competence: Competence,
+    step: int,
+    kind: str,
+    text: str,
+    choices: list[tuple[str, bool]],
+    explanation: str = "",
+    question: Question | None = None,
+) -> Question:
     """Add (or replace the answers of) a question in the bank of ``unit``."""
     if question is not None:
         unit = question.unit
     require_role(actor, unit, TRAINING_MANAGERS)
     if kind == QuestionKind.TRUE_FALSE and not any(t.strip() for t, _c in choices):
-        choices = [(_("True"), bool(choices and choices[0][1])), (_("False"), not (choices and choices[0][1]))]
+        choices = [
+            (_("True"), bool(choices and choices[0][1])),
+            (_("False"), not (choices and choices[0][1])),
+        ]
     _check_choices(kind, choices)
     question = question or Question(unit=unit)
     question.competence, question.step, question.kind = competence, step, kind
@@ -229,15 +265,19 @@ def save_question(actor, unit: Unit, *, competence: Competence, step: int, kind:
     _full_clean(question)
     question.save()
     question.choices.all().delete()
-    Choice.objects.bulk_create([
-        Choice(question=question, text=t.strip(), is_correct=bool(c), order=i)
-        for i, (t, c) in enumerate((t, c) for t, c in choices if t and t.strip())
-    ])
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, text=t.strip(), is_correct=bool(c), order=i)
+            for i, (t, c) in enumerate((t, c) for t, c in choices if t and t.strip())
+        ]
+    )
     return question
 
 
 @transaction.atomic
-def save_assessment(actor, unit: Unit, *, assessment: Assessment | None = None, **fields) -> Assessment:
+def save_assessment(
+    actor, unit: Unit, *, assessment: Assessment | None = None, **fields
+) -> Assessment:
     if assessment is not None:
         unit = assessment.unit
     require_role(actor, unit, TRAINING_MANAGERS)
@@ -253,15 +293,18 @@ def save_assessment(actor, unit: Unit, *, assessment: Assessment | None = None, 
 
 
 @transaction.atomic
-def save_campaign(actor, unit: Unit, *, units: Iterable[Unit] = (), campaign: Campaign | None = None,
-                  **fields) -> Campaign:
+def save_campaign(
+    actor, unit: Unit, *, units: Iterable[Unit] = (), campaign: Campaign | None = None, **fields
+) -> Campaign:
     if campaign is not None:
         unit = campaign.unit
     require_role(actor, unit, TRAINING_MANAGERS)
     units = list(units)
     for u in units:
         if not u.path.startswith(unit.path):
-            raise ValidationError({"units": _("%(unit)s is not under the organiser.") % {"unit": u.name}})
+            raise ValidationError(
+                {"units": _("%(unit)s is not under the organiser.") % {"unit": u.name}}
+            )
     campaign = campaign or Campaign(unit=unit)
     for key, value in fields.items():
         setattr(campaign, key, value)
@@ -288,7 +331,9 @@ def save_plan(actor, unit: Unit, *, plan: TrainingPlan | None = None, **fields) 
 
 
 @transaction.atomic
-def save_session(actor, unit: Unit, *, session: TrainingSession | None = None, **fields) -> TrainingSession:
+def save_session(
+    actor, unit: Unit, *, session: TrainingSession | None = None, **fields
+) -> TrainingSession:
     if session is not None:
         unit = session.unit
     require_role(actor, unit, TRAINING_MANAGERS)
@@ -298,9 +343,14 @@ def save_session(actor, unit: Unit, *, session: TrainingSession | None = None, *
     course = session.course
     if not course.unit.path.startswith(unit.path) and not unit.path.startswith(course.unit.path):
         raise ValidationError({"course": _("This course is not in the catalogue of the unit.")})
-    if session.campaign_id and not Campaign.objects.visible_to(actor).filter(pk=session.campaign_id).exists():
+    if (
+        session.campaign_id
+        and not Campaign.objects.visible_to(actor).filter(pk=session.campaign_id).exists()
+    ):
         raise ValidationError({"campaign": _("Choose a campaign you can see.")})
-    if session.plan_id and not session.plan.unit.path.startswith(unit.path[: len(session.plan.unit.path)]):
+    if session.plan_id and not session.plan.unit.path.startswith(
+        unit.path[: len(session.plan.unit.path)]
+    ):
         raise ValidationError({"plan": _("This training plan belongs to another unit.")})
     if not session.ends_on and session.starts_on:
         session.ends_on = session.starts_on
@@ -321,7 +371,11 @@ def set_session_status(actor, session: TrainingSession, status: str) -> Training
 
 
 def _lock_session(session: TrainingSession) -> TrainingSession:
-    return TrainingSession.objects.select_for_update().select_related("course", "unit").get(pk=session.pk)
+    return (
+        TrainingSession.objects.select_for_update()
+        .select_related("course", "unit")
+        .get(pk=session.pk)
+    )
 
 
 def _free_places(session: TrainingSession) -> int | None:
@@ -332,7 +386,9 @@ def _free_places(session: TrainingSession) -> int | None:
 
 
 @transaction.atomic
-def enrol_members(actor, session: TrainingSession, members, source: str = EnrolmentSource.OFFICER) -> dict:
+def enrol_members(
+    actor, session: TrainingSession, members, source: str = EnrolmentSource.OFFICER
+) -> dict:
     """Enrol ``members`` (ids or a queryset) that the actor can see; returns counts.
 
     Members already enrolled are left as they are; past the capacity the rest are refused.
@@ -343,32 +399,59 @@ def enrol_members(actor, session: TrainingSession, members, source: str = Enrolm
         raise ValidationError(_("The session is closed; nobody can be enrolled any more."))
     ids = members.values_list("pk", flat=True) if hasattr(members, "values_list") else members
     wanted = list(
-        Member.objects.visible_to(actor).active().filter(pk__in=ids).order_by("name_folded", "pk")
+        Member.objects.visible_to(actor)
+        .active()
+        .filter(pk__in=ids)
+        .order_by("name_folded", "pk")
         .values_list("pk", flat=True)
     )
-    existing = dict(session.enrolments.filter(member_id__in=wanted).values_list("member_id", "status"))
-    candidates = [m for m in wanted if existing.get(m, EnrolmentStatus.CANCELLED) == EnrolmentStatus.CANCELLED]
+    existing = dict(
+        session.enrolments.filter(member_id__in=wanted).values_list("member_id", "status")
+    )
+    candidates = [
+        m for m in wanted if existing.get(m, EnrolmentStatus.CANCELLED) == EnrolmentStatus.CANCELLED
+    ]
     free = _free_places(session)
     accepted = candidates if free is None else candidates[:free]
     reopen = [m for m in accepted if m in existing]
-    session.enrolments.filter(member_id__in=reopen).update(status=EnrolmentStatus.ENROLLED, source=source)
-    Enrolment.objects.bulk_create(
-        [Enrolment(session=session, member_id=m, source=source, enrolled_by=actor) for m in accepted if m not in existing],
-        ignore_conflicts=True, batch_size=500,
+    session.enrolments.filter(member_id__in=reopen).update(
+        status=EnrolmentStatus.ENROLLED, source=source
     )
-    return {"enrolled": len(accepted), "already": len(wanted) - len(candidates),
-            "over_capacity": len(candidates) - len(accepted)}
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(session=session, member_id=m, source=source, enrolled_by=actor)
+            for m in accepted
+            if m not in existing
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    return {
+        "enrolled": len(accepted),
+        "already": len(wanted) - len(candidates),
+        "over_capacity": len(candidates) - len(accepted),
+    }
 
 
-def bulk_enrol(actor, session: TrainingSession, unit: Unit, *, definition: DigitalSkillsDefinition | None = None,
-               as_of: datetime.date | None = None, only_untrained: bool = False) -> dict:
+def bulk_enrol(
+    actor,
+    session: TrainingSession,
+    unit: Unit,
+    *,
+    definition: DigitalSkillsDefinition | None = None,
+    as_of: datetime.date | None = None,
+    only_untrained: bool = False,
+) -> dict:
     """Enrol every active member of ``unit``'s subtree, optionally only those who do not meet
     ``definition`` on ``as_of`` (or who never completed a course)."""
     require_role(actor, unit, TRAINING_MANAGERS)
     members = Member.objects.visible_to(actor).active().in_subtree(unit)
     if definition is not None:
-        members = members.exclude(pk__in=queries.members_meeting(definition, as_of or timezone.localdate(),
-                                                                  Member.objects.all()).values("pk"))
+        members = members.exclude(
+            pk__in=queries.members_meeting(
+                definition, as_of or timezone.localdate(), Member.objects.all()
+            ).values("pk")
+        )
     if only_untrained:
         members = members.exclude(skill_enrolments__status=EnrolmentStatus.COMPLETED)
     return enrol_members(actor, session, members, source=EnrolmentSource.BULK)
@@ -425,8 +508,10 @@ def _checkin_day(session: TrainingSession, day: datetime.date | None) -> datetim
     if session.status == SessionStatus.CLOSED:
         raise CheckInRefused(_("The session is closed."))
     if not (session.starts_on <= day <= session.ends_on):
-        raise CheckInRefused(_("Check-in is open only on the days of the session (%(start)s – %(end)s).")
-                             % {"start": f"{session.starts_on:%d/%m/%Y}", "end": f"{session.ends_on:%d/%m/%Y}"})
+        raise CheckInRefused(
+            _("Check-in is open only on the days of the session (%(start)s – %(end)s).")
+            % {"start": f"{session.starts_on:%d/%m/%Y}", "end": f"{session.ends_on:%d/%m/%Y}"}
+        )
     return day
 
 
@@ -436,11 +521,19 @@ def is_eligible(session: TrainingSession, member: Member) -> bool:
         return False
     if member.unit.path.startswith(session.unit.path):
         return True
-    return session.enrolments.filter(member=member).exclude(status=EnrolmentStatus.CANCELLED).exists()
+    return (
+        session.enrolments.filter(member=member).exclude(status=EnrolmentStatus.CANCELLED).exists()
+    )
 
 
-def check_in(session: TrainingSession, member: Member, *, method: str, recorded_by=None,
-             day: datetime.date | None = None) -> tuple[Attendance, bool]:
+def check_in(
+    session: TrainingSession,
+    member: Member,
+    *,
+    method: str,
+    recorded_by=None,
+    day: datetime.date | None = None,
+) -> tuple[Attendance, bool]:
     """Record ``member`` present at ``session`` on ``day``; ``(attendance, created)``.
 
     Safe under any number of concurrent calls: the unique constraint decides, a duplicate
@@ -453,30 +546,40 @@ def check_in(session: TrainingSession, member: Member, *, method: str, recorded_
     try:
         with transaction.atomic():
             Enrolment.objects.get_or_create(
-                session=session, member=member,
+                session=session,
+                member=member,
                 defaults={"source": EnrolmentSource.WALK_IN, "enrolled_by": recorded_by},
             )
     except IntegrityError:
         pass  # enrolled by a concurrent check-in of the same member
     try:
         with transaction.atomic():
-            attendance = Attendance.objects.create(session=session, member=member, day=day, method=method,
-                                                   recorded_by=recorded_by)
+            attendance = Attendance.objects.create(
+                session=session, member=member, day=day, method=method, recorded_by=recorded_by
+            )
         return attendance, True
     except IntegrityError:
         return Attendance.objects.get(session=session, member=member, day=day), False
 
 
-def find_member_for_checkin(session: TrainingSession, cccd: str, date_of_birth: datetime.date) -> Member:
+def find_member_for_checkin(
+    session: TrainingSession, cccd: str, date_of_birth: datetime.date
+) -> Member:
     """The active member of the session's organisation tree with this CCCD and date of birth."""
     number = cccd_rules.restore(cccd)
-    refusal = CheckInRefused(_("No member with this identity number and date of birth is expected at this session."))
+    refusal = CheckInRefused(
+        _("No member with this identity number and date of birth is expected at this session.")
+    )
     if len(number) != 12:
         raise ValidationError({"cccd": _("A citizen identity number has 12 digits.")})
     member = (
         Member.objects.select_related("unit")
-        .filter(cccd=number, date_of_birth=date_of_birth, status=MemberStatus.ACTIVE,
-                tree=session.unit.path[:4])
+        .filter(
+            cccd=number,
+            date_of_birth=date_of_birth,
+            status=MemberStatus.ACTIVE,
+            tree=session.unit.path[:4],
+        )
         .first()
     )
     if member is None or not is_eligible(session, member):
@@ -484,34 +587,60 @@ def find_member_for_checkin(session: TrainingSession, cccd: str, date_of_birth: 
     return member
 
 
-def check_in_with_identity(session: TrainingSession, cccd: str, date_of_birth: datetime.date,
-                           day: datetime.date | None = None) -> tuple[Attendance, bool]:
+def check_in_with_identity(
+    session: TrainingSession,
+    cccd: str,
+    date_of_birth: datetime.date,
+    day: datetime.date | None = None,
+) -> tuple[Attendance, bool]:
     member = find_member_for_checkin(session, cccd, date_of_birth)
     return check_in(session, member, method=CheckInMethod.QR_IDENTITY, day=day)
 
 
 def can_mark_attendance(actor, session: TrainingSession) -> bool:
-    return session.trainer_id == getattr(actor, "pk", None) or has_role_on(actor, session.unit, TRAINING_MANAGERS)
+    return session.trainer_id == getattr(actor, "pk", None) or has_role_on(
+        actor, session.unit, TRAINING_MANAGERS
+    )
 
 
-def mark_attendance(actor, session: TrainingSession, present_ids: Iterable[int], day: datetime.date,
-                    absent_ids: Iterable[int] = ()) -> dict:
+def mark_attendance(
+    actor,
+    session: TrainingSession,
+    present_ids: Iterable[int],
+    day: datetime.date,
+    absent_ids: Iterable[int] = (),
+) -> dict:
     """The trainer's list: mark these enrolled members present (and remove wrong marks)."""
     if not has_role_on(actor, session.unit) and session.trainer_id != actor.pk:
         raise OutOfScope()
     if not can_mark_attendance(actor, session):
         raise NotAllowed(_("Only the session's trainer or a training officer can mark attendance."))
     _checkin_day(session, day)
-    enrolled = set(session.enrolments.exclude(status=EnrolmentStatus.CANCELLED).values_list("member_id", flat=True))
+    enrolled = set(
+        session.enrolments.exclude(status=EnrolmentStatus.CANCELLED).values_list(
+            "member_id", flat=True
+        )
+    )
     present = [m for m in present_ids if m in enrolled]
     with transaction.atomic():
         before = set(session.attendances.filter(day=day).values_list("member_id", flat=True))
         Attendance.objects.bulk_create(
-            [Attendance(session=session, member_id=m, day=day, method=CheckInMethod.TRAINER, recorded_by=actor)
-             for m in present if m not in before],
+            [
+                Attendance(
+                    session=session,
+                    member_id=m,
+                    day=day,
+                    method=CheckInMethod.TRAINER,
+                    recorded_by=actor,
+                )
+                for m in present
+                if m not in before
+            ],
             ignore_conflicts=True,
         )
-        removed, _d = session.attendances.filter(day=day, member_id__in=[m for m in absent_ids if m in enrolled]).delete()
+        removed, _d = session.attendances.filter(
+            day=day, member_id__in=[m for m in absent_ids if m in enrolled]
+        ).delete()
     return {"marked": len([m for m in present if m not in before]), "removed": removed}
 
 
@@ -532,9 +661,16 @@ def _issue_certificate(enrolment: Enrolment, actor=None) -> Certificate:
         if not Certificate.objects.filter(number=number).exists():
             break
     return Certificate.objects.create(
-        number=number, enrolment=enrolment, member=enrolment.member, course=session.course, unit=session.unit,
-        holder_name=enrolment.member.full_name, course_title=session.course.title, unit_name=session.unit.name,
-        issued_on=enrolment.completed_on, issued_by=actor if getattr(actor, "pk", None) else None,
+        number=number,
+        enrolment=enrolment,
+        member=enrolment.member,
+        course=session.course,
+        unit=session.unit,
+        holder_name=enrolment.member.full_name,
+        course_title=session.course.title,
+        unit_name=session.unit.name,
+        issued_on=enrolment.completed_on,
+        issued_by=actor if getattr(actor, "pk", None) else None,
     )
 
 
@@ -543,11 +679,20 @@ def _complete(enrolment: Enrolment, day: datetime.date, actor=None) -> None:
     enrolment.completed_on = day
     enrolment.save(update_fields=["status", "completed_on"])
     course = enrolment.session.course
-    SkillRecord.objects.bulk_create([
-        SkillRecord(member_id=enrolment.member_id, competence=c, step=course.target_step, source=RecordSource.COURSE,
-                    achieved_on=day, enrolment=enrolment, recorded_by=actor if getattr(actor, "pk", None) else None)
-        for c in course.competences.all()
-    ])
+    SkillRecord.objects.bulk_create(
+        [
+            SkillRecord(
+                member_id=enrolment.member_id,
+                competence=c,
+                step=course.target_step,
+                source=RecordSource.COURSE,
+                achieved_on=day,
+                enrolment=enrolment,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+            for c in course.competences.all()
+        ]
+    )
     if course.issues_certificate and not Certificate.objects.filter(enrolment=enrolment).exists():
         _issue_certificate(enrolment, actor)
 
@@ -556,21 +701,34 @@ def completion_status(session: TrainingSession) -> dict[int, dict]:
     """Per enrolled member: meetings attended, attendance share, assessment passed, complete?"""
     course = session.course
     attended = dict(
-        session.attendances.values("member_id").annotate(n=Count("day", distinct=True)).values_list("member_id", "n")
+        session.attendances.values("member_id")
+        .annotate(n=Count("day", distinct=True))
+        .values_list("member_id", "n")
     )
     passed: set[int] = set()
     if course.assessment_id:
-        passed = set(Attempt.objects.filter(assessment_id=course.assessment_id, passed=True,
-                                            member__skill_enrolments__session=session)
-                     .values_list("member_id", flat=True))
+        passed = set(
+            Attempt.objects.filter(
+                assessment_id=course.assessment_id,
+                passed=True,
+                member__skill_enrolments__session=session,
+            ).values_list("member_id", flat=True)
+        )
     result = {}
-    for member_id, status in session.enrolments.exclude(status=EnrolmentStatus.CANCELLED).values_list("member_id", "status"):
+    for member_id, status in session.enrolments.exclude(
+        status=EnrolmentStatus.CANCELLED
+    ).values_list("member_id", "status"):
         days = attended.get(member_id, 0)
         share = min(100, days * 100 // session.meeting_count)
         ok_attendance = share >= course.min_attendance_percent
         ok_assessment = not course.assessment_id or member_id in passed
-        result[member_id] = {"attended": days, "share": share, "assessment_passed": ok_assessment,
-                             "complete": ok_attendance and ok_assessment, "status": status}
+        result[member_id] = {
+            "attended": days,
+            "share": share,
+            "assessment_passed": ok_assessment,
+            "complete": ok_attendance and ok_assessment,
+            "status": status,
+        }
     return result
 
 
@@ -582,19 +740,27 @@ def close_session(actor, session: TrainingSession, day: datetime.date | None = N
     session = _lock_session(session)
     day = day or min(timezone.localdate(), session.ends_on)
     status = completion_status(session)
-    done = [m for m, s in status.items() if s["complete"] and s["status"] != EnrolmentStatus.COMPLETED]
-    for enrolment in session.enrolments.filter(member_id__in=done).select_related("member", "session__course",
-                                                                                  "session__unit"):
+    done = [
+        m for m, s in status.items() if s["complete"] and s["status"] != EnrolmentStatus.COMPLETED
+    ]
+    for enrolment in session.enrolments.filter(member_id__in=done).select_related(
+        "member", "session__course", "session__unit"
+    ):
         _complete(enrolment, day, actor)
     session.status = SessionStatus.CLOSED
     session.save(update_fields=["status"])
-    return {"completed": len(done), "not_completed": sum(1 for s in status.values() if not s["complete"])}
+    return {
+        "completed": len(done),
+        "not_completed": sum(1 for s in status.values() if not s["complete"]),
+    }
 
 
 def _complete_waiting_for(member: Member, assessment: Assessment, day: datetime.date) -> None:
     """After a pass: complete closed sessions of courses that were waiting only for it."""
     for enrolment in Enrolment.objects.filter(
-        member=member, status=EnrolmentStatus.ENROLLED, session__status=SessionStatus.CLOSED,
+        member=member,
+        status=EnrolmentStatus.ENROLLED,
+        session__status=SessionStatus.CLOSED,
         session__course__assessment=assessment,
     ).select_related("session__course", "session__unit", "member"):
         if completion_status(enrolment.session).get(member.pk, {}).get("complete"):
@@ -602,14 +768,27 @@ def _complete_waiting_for(member: Member, assessment: Assessment, day: datetime.
 
 
 @transaction.atomic
-def attest_skill(actor, member: Member, competence: Competence, step: int, reason: str,
-                 achieved_on: datetime.date | None = None) -> SkillRecord:
+def attest_skill(
+    actor,
+    member: Member,
+    competence: Competence,
+    step: int,
+    reason: str,
+    achieved_on: datetime.date | None = None,
+) -> SkillRecord:
     """An officer confirms a member's step in a competence, giving the reason."""
     require_role(actor, member.unit, TRAINING_MANAGERS)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the attestation.")})
-    record = SkillRecord(member=member, competence=competence, step=step, source=RecordSource.ATTESTATION,
-                         achieved_on=achieved_on or timezone.localdate(), reason=reason.strip(), recorded_by=actor)
+    record = SkillRecord(
+        member=member,
+        competence=competence,
+        step=step,
+        source=RecordSource.ATTESTATION,
+        achieved_on=achieved_on or timezone.localdate(),
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
     _full_clean(record, exclude=["attempt", "enrolment"])
     if record.achieved_on > timezone.localdate():
         raise ValidationError({"achieved_on": _("The date cannot be in the future.")})
@@ -624,7 +803,11 @@ def revoke_record(actor, record: SkillRecord, reason: str) -> SkillRecord:
         raise ValidationError({"reason": _("Give the reason for withdrawing the record.")})
     if record.revoked_at:
         raise ValidationError(_("This record was already withdrawn."))
-    record.revoked_at, record.revoked_by, record.revoke_reason = timezone.now(), actor, reason.strip()[:255]
+    record.revoked_at, record.revoked_by, record.revoke_reason = (
+        timezone.now(),
+        actor,
+        reason.strip()[:255],
+    )
     record.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return record
 
@@ -645,29 +828,45 @@ def revoke_certificate(actor, certificate: Certificate, reason: str) -> Certific
 
 
 def attempts_left(member: Member, assessment: Assessment) -> int:
-    return max(0, assessment.max_attempts - Attempt.objects.filter(assessment=assessment, member=member).count())
+    return max(
+        0,
+        assessment.max_attempts
+        - Attempt.objects.filter(assessment=assessment, member=member).count(),
+    )
 
 
 @transaction.atomic
-def start_attempt(member: Member, assessment: Assessment, now=None, rng: random.Random | None = None) -> Attempt:
+def start_attempt(
+    member: Member, assessment: Assessment, now=None, rng: random.Random | None = None
+) -> Attempt:
     """Draw the questions at random and start the clock; an unfinished attempt is resumed."""
     now = now or timezone.now()
     if not assessment.active or not member.is_active:
         raise ValidationError(_("This assessment is not open."))
-    Member.objects.select_for_update().filter(pk=member.pk).first()  # one start at a time per member
-    open_attempt = Attempt.objects.filter(assessment=assessment, member=member, submitted_at__isnull=True,
-                                          deadline__gt=now).first()
+    Member.objects.select_for_update().filter(
+        pk=member.pk
+    ).first()  # one start at a time per member
+    open_attempt = Attempt.objects.filter(
+        assessment=assessment, member=member, submitted_at__isnull=True, deadline__gt=now
+    ).first()
     if open_attempt:
         return open_attempt
     used = Attempt.objects.filter(assessment=assessment, member=member).count()
     if used >= assessment.max_attempts:
-        raise ValidationError(_("You have used all %(n)s attempts of this assessment.") % {"n": assessment.max_attempts})
+        raise ValidationError(
+            _("You have used all %(n)s attempts of this assessment.")
+            % {"n": assessment.max_attempts}
+        )
     bank = list(assessment.bank().values_list("pk", flat=True))
     if not bank:
         raise ValidationError(_("The question bank for this competence and step is empty."))
     drawn = (rng or random.SystemRandom()).sample(bank, min(assessment.question_count, len(bank)))
     return Attempt.objects.create(
-        assessment=assessment, member=member, number=used + 1, question_ids=drawn, started_at=now,
+        assessment=assessment,
+        member=member,
+        number=used + 1,
+        question_ids=drawn,
+        started_at=now,
         deadline=now + datetime.timedelta(minutes=assessment.time_limit_minutes),
     )
 
@@ -675,7 +874,9 @@ def start_attempt(member: Member, assessment: Assessment, now=None, rng: random.
 def score(question_ids: list[int], answers: dict) -> int:
     """Number of questions answered exactly right (the chosen set equals the correct set)."""
     correct = {}
-    for qid, cid in Choice.objects.filter(question_id__in=question_ids, is_correct=True).values_list("question_id", "pk"):
+    for qid, cid in Choice.objects.filter(
+        question_id__in=question_ids, is_correct=True
+    ).values_list("question_id", "pk"):
         correct.setdefault(qid, set()).add(cid)
     right = 0
     for qid in question_ids:
@@ -698,11 +899,23 @@ def submit_attempt(attempt: Attempt, answers: dict, now=None) -> Attempt:
     Answers arriving after the deadline (beyond a short grace) are not counted.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("assessment__competence", "member").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update()
+        .select_related("assessment__competence", "member")
+        .get(pk=attempt.pk)
+    )
     if attempt.submitted_at is not None:
         raise ValidationError(_("This attempt was already submitted."))
     late = now > attempt.deadline + SUBMIT_GRACE
-    kept = {} if late else {str(k): v for k, v in (answers or {}).items() if str(k) in {str(q) for q in attempt.question_ids}}
+    kept = (
+        {}
+        if late
+        else {
+            str(k): v
+            for k, v in (answers or {}).items()
+            if str(k) in {str(q) for q in attempt.question_ids}
+        }
+    )
     right = score(attempt.question_ids, kept)
     total = len(attempt.question_ids) or 1
     attempt.answers = kept
@@ -713,8 +926,12 @@ def submit_attempt(attempt: Attempt, answers: dict, now=None) -> Attempt:
     attempt.save()
     if attempt.passed:
         SkillRecord.objects.create(
-            member=attempt.member, competence=attempt.assessment.competence, step=attempt.assessment.step,
-            source=RecordSource.ASSESSMENT, achieved_on=timezone.localdate(now), attempt=attempt,
+            member=attempt.member,
+            competence=attempt.assessment.competence,
+            step=attempt.assessment.step,
+            source=RecordSource.ASSESSMENT,
+            achieved_on=timezone.localdate(now),
+            attempt=attempt,
         )
         _complete_waiting_for(attempt.member, attempt.assessment, timezone.localdate(now))
     return attempt
@@ -732,21 +949,40 @@ def expire_unsubmitted(assessment: Assessment | None = None, now=None) -> int:
 # --- Imports ----------------------------------------------------------------------------------
 
 
-def import_attendance_row(actor, *, session: TrainingSession, member: Member, day: datetime.date,
-                          competence: Competence | None = None, step: int | None = None) -> tuple[bool, bool]:
+def import_attendance_row(
+    actor,
+    *,
+    session: TrainingSession,
+    member: Member,
+    day: datetime.date,
+    competence: Competence | None = None,
+    step: int | None = None,
+) -> tuple[bool, bool]:
     """One line of an offline attendance sheet: (attendance created, record created)."""
     require_role(actor, session.unit, TRAINING_MANAGERS)
     if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
         raise CheckInRefused(_("The member is outside your scope."))
-    _attendance, created = check_in(session, member, method=CheckInMethod.IMPORT, recorded_by=actor, day=day)
+    _attendance, created = check_in(
+        session, member, method=CheckInMethod.IMPORT, recorded_by=actor, day=day
+    )
     recorded = False
     if competence is not None and step:
-        exists = SkillRecord.objects.filter(member=member, competence__code=competence.code, step__gte=step,
-                                            revoked_at__isnull=True, achieved_on__lte=day).exists()
+        exists = SkillRecord.objects.filter(
+            member=member,
+            competence__code=competence.code,
+            step__gte=step,
+            revoked_at__isnull=True,
+            achieved_on__lte=day,
+        ).exists()
         if not exists:
-            SkillRecord.objects.create(member=member, competence=competence, step=step, source=RecordSource.IMPORT,
-                                       achieved_on=day, recorded_by=actor,
-                                       reason=_("Attendance sheet of session %(code)s") % {"code": session.code})
+            SkillRecord.objects.create(
+                member=member,
+                competence=competence,
+                step=step,
+                source=RecordSource.IMPORT,
+                achieved_on=day,
+                recorded_by=actor,
+                reason=_("Attendance sheet of session %(code)s") % {"code": session.code},
+            )
             recorded = True
     return created, recorded
-

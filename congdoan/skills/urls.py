@@ -7,7 +7,9 @@ app_name = "skills"
 urlpatterns = [
     path("skills/", views.home, name="home"),
     path("skills/framework/", views.framework, name="framework"),
-    path("skills/framework/competences/<int:pk>/edit/", views.competence_edit, name="competence_edit"),
+    path(
+        "skills/framework/competences/<int:pk>/edit/", views.competence_edit, name="competence_edit"
+    ),
     path("skills/framework/areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
     path("skills/definitions/", views.definitions, name="definitions"),
     path("skills/definitions/<int:pk>/edit/", views.definition_edit, name="definition_edit"),
@@ -20,11 +22,18 @@ urlpatterns = [
     path("skills/sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("skills/sessions/<int:pk>/qr.svg", views.session_qr, name="session_qr"),
     path("skills/sessions/<int:pk>/enrol/", views.session_enrol, name="session_enrol"),
-    path("skills/sessions/<int:pk>/enrol/bulk/", views.session_bulk_enrol, name="session_bulk_enrol"),
-    path("skills/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path(
+        "skills/sessions/<int:pk>/enrol/bulk/", views.session_bulk_enrol, name="session_bulk_enrol"
+    ),
+    path(
+        "skills/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"
+    ),
     path("skills/sessions/<int:pk>/close/", views.session_close, name="session_close"),
-    path("skills/sessions/<int:pk>/enrolments/<int:enrolment_id>/cancel/", views.enrolment_cancel,
-         name="enrolment_cancel"),
+    path(
+        "skills/sessions/<int:pk>/enrolments/<int:enrolment_id>/cancel/",
+        views.enrolment_cancel,
+        name="enrolment_cancel",
+    ),
     path("skills/checkin/<str:token>/", views.checkin, name="checkin"),
     path("skills/questions/", views.questions, name="questions"),
     path("skills/assessments/", views.assessments, name="assessments"),
@@ -34,7 +43,11 @@ urlpatterns = [
     path("skills/records/<int:pk>/withdraw/", views.record_revoke, name="record_revoke"),
     path("skills/certificates/", views.certificate_list, name="certificates"),
     path("skills/certificates/<str:number>.pdf", views.certificate_pdf, name="certificate_pdf"),
-    path("skills/certificates/<str:number>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path(
+        "skills/certificates/<str:number>/revoke/",
+        views.certificate_revoke,
+        name="certificate_revoke",
+    ),
     path("verify/certificate/<str:number>", views.verify_certificate, name="verify_certificate"),
     path("skills/campaigns/", views.campaigns, name="campaigns"),
     path("skills/campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -64,6 +64,7 @@ from .models import (
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 def _get(qs, **lookup):
     obj = qs.filter(**lookup).first()
     if obj is None:
@@ -87,13 +88,18 @@ def _managed_units(user):
     """Units where the user may create training items (their assignments)."""
     if user.is_superuser:
         return Unit.objects.filter(depth=1)
-    ids = RoleAssignment.objects.filter(user=user, role__in=TRAINING_MANAGERS, unit__status="active").values("unit_id")
+    ids = RoleAssignment.objects.filter(
+        user=user, role__in=TRAINING_MANAGERS, unit__status="active"
+    ).values("unit_id")
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
 def _form_page(request, form, title, back, *, multipart=False, extra=None):
-    return render(request, "skills/form.html", {"form": form, "title": title, "back": back,
-                                                "multipart": multipart, **(extra or {})})
+    return render(
+        request,
+        "skills/form.html",
+        {"form": form, "title": title, "back": back, "multipart": multipart, **(extra or {})},
+    )
 
 
 def _save_with(request, form, call, success: str, redirect_to):
@@ -108,17 +114,28 @@ def _save_with(request, form, call, success: str, redirect_to):
 
 # --- home, framework, definitions --------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def home(request):
     user = request.user
     today = timezone.localdate()
-    sessions = (TrainingSession.objects.visible_to(user).filter(ends_on__gte=today)
-                .select_related("course", "unit").order_by("starts_on")[:10])
-    return render(request, "skills/home.html", {
-        "sessions": sessions, "units": _managed_units(user),
-        "member": queries.member_for_user(user), "is_framework_admin": services.is_framework_admin(user),
-    })
+    sessions = (
+        TrainingSession.objects.visible_to(user)
+        .filter(ends_on__gte=today)
+        .select_related("course", "unit")
+        .order_by("starts_on")[:10]
+    )
+    return render(
+        request,
+        "skills/home.html",
+        {
+            "sessions": sessions,
+            "units": _managed_units(user),
+            "member": queries.member_for_user(user),
+            "is_framework_admin": services.is_framework_admin(user),
+        },
+    )
 
 
 @login_required
@@ -131,15 +148,27 @@ def framework(request):
         if not is_admin:
             raise Http404
         if form.is_valid():
-            response = _save_with(request, form, lambda: services.new_framework_version(request.user, **form.cleaned_data),
-                                  _("New framework version created."), "skills:framework")
+            response = _save_with(
+                request,
+                form,
+                lambda: services.new_framework_version(request.user, **form.cleaned_data),
+                _("New framework version created."),
+                "skills:framework",
+            )
             if response:
                 return response
     areas = version.areas.prefetch_related("competences") if version else []
-    return render(request, "skills/framework.html", {
-        "version": version, "areas": areas, "is_admin": is_admin, "form": form,
-        "versions": FrameworkVersion.objects.annotate(n=Count("competences")),
-    })
+    return render(
+        request,
+        "skills/framework.html",
+        {
+            "version": version,
+            "areas": areas,
+            "is_admin": is_admin,
+            "form": form,
+            "versions": FrameworkVersion.objects.annotate(n=Count("competences")),
+        },
+    )
 
 
 @login_required
@@ -150,13 +179,23 @@ def competence_edit(request, pk):
     competence = _get(Competence.objects.all(), pk=pk)
     form = CompetenceForm(request.POST or None, instance=Competence.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.update_competence(request.user, competence, **form.cleaned_data),
-                              _("Changes saved."), "skills:framework")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.update_competence(request.user, competence, **form.cleaned_data),
+            _("Changes saved."),
+            "skills:framework",
+        )
         if response:
             return response
     history = competence.history.select_related("history_user").order_by("-history_date")[:10]
-    return _form_page(request, form, f"{competence.code} {competence.name}", reverse("skills:framework"),
-                      extra={"history": history})
+    return _form_page(
+        request,
+        form,
+        f"{competence.code} {competence.name}",
+        reverse("skills:framework"),
+        extra={"history": history},
+    )
 
 
 @login_required
@@ -167,8 +206,13 @@ def area_edit(request, pk):
     area = _get(CompetenceArea.objects.all(), pk=pk)
     form = AreaForm(request.POST or None, instance=CompetenceArea.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.update_area(request.user, area, **form.cleaned_data),
-                              _("Changes saved."), "skills:framework")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.update_area(request.user, area, **form.cleaned_data),
+            _("Changes saved."),
+            "skills:framework",
+        )
         if response:
             return response
     return _form_page(request, form, f"{area.code}. {area.name}", reverse("skills:framework"))
@@ -177,10 +221,16 @@ def area_edit(request, pk):
 @login_required
 @require_GET
 def definitions(request):
-    items = (DigitalSkillsDefinition.objects.visible_to(request.user).select_related("unit")
-             .prefetch_related("competences"))
-    return render(request, "skills/definitions.html", {"items": items, "units": _managed_units(request.user),
-                                                       "today": timezone.localdate()})
+    items = (
+        DigitalSkillsDefinition.objects.visible_to(request.user)
+        .select_related("unit")
+        .prefetch_related("competences")
+    )
+    return render(
+        request,
+        "skills/definitions.html",
+        {"items": items, "units": _managed_units(request.user), "today": timezone.localdate()},
+    )
 
 
 @login_required
@@ -189,13 +239,26 @@ def definition_new(request, code):
     unit = _unit(request.user, code)
     form = DefinitionForm(request.POST or None, initial={"valid_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_definition(
-            request.user, unit, competences=form.cleaned_data["competences"], **form.service_fields()),
-            _("Definition saved."), "skills:definitions")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_definition(
+                request.user,
+                unit,
+                competences=form.cleaned_data["competences"],
+                **form.service_fields(),
+            ),
+            _("Definition saved."),
+            "skills:definitions",
+        )
         if response:
             return response
-    return _form_page(request, form, _("New skills definition for %(unit)s") % {"unit": unit.name},
-                      reverse("skills:definitions"))
+    return _form_page(
+        request,
+        form,
+        _("New skills definition for %(unit)s") % {"unit": unit.name},
+        reverse("skills:definitions"),
+    )
 
 
 @login_required
@@ -206,9 +269,19 @@ def definition_edit(request, pk):
         raise Http404
     form = DefinitionForm(request.POST or None, instance=DigitalSkillsDefinition.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_definition(
-            request.user, definition.unit, definition=definition, competences=form.cleaned_data["competences"],
-            **form.service_fields()), _("Definition saved."), "skills:definitions")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_definition(
+                request.user,
+                definition.unit,
+                definition=definition,
+                competences=form.cleaned_data["competences"],
+                **form.service_fields(),
+            ),
+            _("Definition saved."),
+            "skills:definitions",
+        )
         if response:
             return response
     return _form_page(request, form, definition.name, reverse("skills:definitions"))
@@ -216,15 +289,22 @@ def definition_edit(request, pk):
 
 # --- courses ----------------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def courses(request):
-    qs = (Course.objects.visible_to(request.user).select_related("unit").prefetch_related("competences")
-          .annotate(n_sessions=Count("sessions")))
+    qs = (
+        Course.objects.visible_to(request.user)
+        .select_related("unit")
+        .prefetch_related("competences")
+        .annotate(n_sessions=Count("sessions"))
+    )
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q))
-    return render(request, "skills/courses.html", {"items": qs, "q": q, "units": _managed_units(request.user)})
+    return render(
+        request, "skills/courses.html", {"items": qs, "q": q, "units": _managed_units(request.user)}
+    )
 
 
 @login_required
@@ -233,24 +313,47 @@ def course_new(request, code):
     unit = _unit(request.user, code)
     form = CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_course(
-            request.user, unit, competences=form.cleaned_data["competences"], **form.service_fields()),
-            _("Course saved."), lambda c: reverse("skills:course_detail", args=[c.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_course(
+                request.user,
+                unit,
+                competences=form.cleaned_data["competences"],
+                **form.service_fields(),
+            ),
+            _("Course saved."),
+            lambda c: reverse("skills:course_detail", args=[c.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, _("New course of %(unit)s") % {"unit": unit.name}, reverse("skills:courses"))
+    return _form_page(
+        request, form, _("New course of %(unit)s") % {"unit": unit.name}, reverse("skills:courses")
+    )
 
 
 @login_required
 @require_GET
 def course_detail(request, pk):
-    course = _get(Course.objects.visible_to(request.user).select_related("unit", "assessment"), pk=pk)
-    sessions = TrainingSession.objects.visible_to(request.user).filter(course=course).select_related("unit")
-    return render(request, "skills/course_detail.html", {
-        "course": course, "sessions": sessions[:50], "materials": course.materials.all(),
-        "can_edit": has_role_on(request.user, course.unit, TRAINING_MANAGERS),
-        "units": _managed_units(request.user),
-    })
+    course = _get(
+        Course.objects.visible_to(request.user).select_related("unit", "assessment"), pk=pk
+    )
+    sessions = (
+        TrainingSession.objects.visible_to(request.user)
+        .filter(course=course)
+        .select_related("unit")
+    )
+    return render(
+        request,
+        "skills/course_detail.html",
+        {
+            "course": course,
+            "sessions": sessions[:50],
+            "materials": course.materials.all(),
+            "can_edit": has_role_on(request.user, course.unit, TRAINING_MANAGERS),
+            "units": _managed_units(request.user),
+        },
+    )
 
 
 @login_required
@@ -261,12 +364,24 @@ def course_edit(request, pk):
         raise Http404
     form = CourseForm(request.POST or None, instance=Course.objects.get(pk=pk), user=request.user)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_course(
-            request.user, course.unit, course=course, competences=form.cleaned_data["competences"],
-            **form.service_fields()), _("Course saved."), lambda c: reverse("skills:course_detail", args=[c.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_course(
+                request.user,
+                course.unit,
+                course=course,
+                competences=form.cleaned_data["competences"],
+                **form.service_fields(),
+            ),
+            _("Course saved."),
+            lambda c: reverse("skills:course_detail", args=[c.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, course.title, reverse("skills:course_detail", args=[course.pk]))
+    return _form_page(
+        request, form, course.title, reverse("skills:course_detail", args=[course.pk])
+    )
 
 
 @login_required
@@ -277,61 +392,110 @@ def material_add(request, pk):
         raise Http404
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.add_material(request.user, course, **form.cleaned_data),
-                              _("Material added."), reverse("skills:course_detail", args=[course.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.add_material(request.user, course, **form.cleaned_data),
+            _("Material added."),
+            reverse("skills:course_detail", args=[course.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, _("Add material to %(course)s") % {"course": course.title},
-                      reverse("skills:course_detail", args=[course.pk]), multipart=True)
+    return _form_page(
+        request,
+        form,
+        _("Add material to %(course)s") % {"course": course.title},
+        reverse("skills:course_detail", args=[course.pk]),
+        multipart=True,
+    )
 
 
 # --- sessions --------------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def sessions(request):
-    qs = (TrainingSession.objects.visible_to(request.user).select_related("course", "unit")
-          .annotate(n_enrolled=Count("enrolments", distinct=True)))
+    qs = (
+        TrainingSession.objects.visible_to(request.user)
+        .select_related("course", "unit")
+        .annotate(n_enrolled=Count("enrolments", distinct=True))
+    )
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "skills/sessions.html", {"page": page, "status": status,
-                                                    "statuses": SessionStatus.choices,
-                                                    "units": _managed_units(request.user)})
+    return render(
+        request,
+        "skills/sessions.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": SessionStatus.choices,
+            "units": _managed_units(request.user),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_new(request, code):
     unit = _unit(request.user, code)
-    initial = {"starts_on": timezone.localdate(), "ends_on": timezone.localdate(), "course": request.GET.get("course")}
+    initial = {
+        "starts_on": timezone.localdate(),
+        "ends_on": timezone.localdate(),
+        "course": request.GET.get("course"),
+    }
     form = SessionForm(request.POST or None, user=request.user, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_session(request.user, unit, **form.cleaned_data),
-                              _("Session saved."), lambda s: reverse("skills:session_detail", args=[s.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_session(request.user, unit, **form.cleaned_data),
+            _("Session saved."),
+            lambda s: reverse("skills:session_detail", args=[s.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, _("New training session of %(unit)s") % {"unit": unit.name},
-                      reverse("skills:sessions"))
+    return _form_page(
+        request,
+        form,
+        _("New training session of %(unit)s") % {"unit": unit.name},
+        reverse("skills:sessions"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = _session(request, pk)
-    form = SessionForm(request.POST or None, instance=TrainingSession.objects.get(pk=pk), user=request.user)
+    form = SessionForm(
+        request.POST or None, instance=TrainingSession.objects.get(pk=pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_session(
-            request.user, session.unit, session=session, **form.cleaned_data),
-            _("Session saved."), lambda s: reverse("skills:session_detail", args=[s.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_session(
+                request.user, session.unit, session=session, **form.cleaned_data
+            ),
+            _("Session saved."),
+            lambda s: reverse("skills:session_detail", args=[s.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, str(session), reverse("skills:session_detail", args=[session.pk]))
+    return _form_page(
+        request, form, str(session), reverse("skills:session_detail", args=[session.pk])
+    )
 
 
 def _session(request, pk) -> TrainingSession:
-    return _get(TrainingSession.objects.visible_to(request.user).select_related("course", "unit", "trainer"), pk=pk)
+    return _get(
+        TrainingSession.objects.visible_to(request.user).select_related(
+            "course", "unit", "trainer"
+        ),
+        pk=pk,
+    )
 
 
 def checkin_url(request, session: TrainingSession) -> str:
@@ -342,30 +506,47 @@ def checkin_url(request, session: TrainingSession) -> str:
 @require_GET
 def session_detail(request, pk):
     session = _session(request, pk)
-    day = parse_date(request.GET.get("day") or "") or min(max(timezone.localdate(), session.starts_on), session.ends_on)
+    day = parse_date(request.GET.get("day") or "") or min(
+        max(timezone.localdate(), session.starts_on), session.ends_on
+    )
     status = services.completion_status(session)
-    enrolments = list(session.enrolments.select_related("member__unit").order_by("member__name_folded"))
+    enrolments = list(
+        session.enrolments.select_related("member__unit").order_by("member__name_folded")
+    )
     present = set(session.attendances.filter(day=day).values_list("member_id", flat=True))
     for e in enrolments:
         e.progress = status.get(e.member_id)
         e.present = e.member_id in present
-    days = [session.starts_on + datetime.timedelta(days=i) for i in range((session.ends_on - session.starts_on).days + 1)]
+    days = [
+        session.starts_on + datetime.timedelta(days=i)
+        for i in range((session.ends_on - session.starts_on).days + 1)
+    ]
     url = checkin_url(request, session)
-    return render(request, "skills/session_detail.html", {
-        "session": session, "enrolments": enrolments, "day": day, "days": days[:60],
-        "qr": certificates.qr_svg(url), "checkin_url": url,
-        "can_manage": has_role_on(request.user, session.unit, TRAINING_MANAGERS),
-        "can_mark": services.can_mark_attendance(request.user, session),
-        "bulk_form": BulkEnrolForm(user=request.user, initial={"unit": session.unit.code}),
-        "present_count": len(present),
-    })
+    return render(
+        request,
+        "skills/session_detail.html",
+        {
+            "session": session,
+            "enrolments": enrolments,
+            "day": day,
+            "days": days[:60],
+            "qr": certificates.qr_svg(url),
+            "checkin_url": url,
+            "can_manage": has_role_on(request.user, session.unit, TRAINING_MANAGERS),
+            "can_mark": services.can_mark_attendance(request.user, session),
+            "bulk_form": BulkEnrolForm(user=request.user, initial={"unit": session.unit.code}),
+            "present_count": len(present),
+        },
+    )
 
 
 @login_required
 @require_GET
 def session_qr(request, pk):
     session = _session(request, pk)
-    return HttpResponse(certificates.qr_svg(checkin_url(request, session), scale=10), content_type="image/svg+xml")
+    return HttpResponse(
+        certificates.qr_svg(checkin_url(request, session), scale=10), content_type="image/svg+xml"
+    )
 
 
 @login_required
@@ -381,13 +562,21 @@ def session_enrol(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(n)s enrolled, %(a)s already enrolled, %(o)s over capacity.")
-                             % {"n": result["enrolled"], "a": result["already"], "o": result["over_capacity"]})
+            messages.success(
+                request,
+                _("%(n)s enrolled, %(a)s already enrolled, %(o)s over capacity.")
+                % {"n": result["enrolled"], "a": result["already"], "o": result["over_capacity"]},
+            )
         return redirect("skills:session_detail", pk=session.pk)
     results = []
     if q:
-        results = (Member.objects.visible_to(request.user).active().search(q).select_related("unit")
-                   .exclude(skill_enrolments__session=session)[:30])
+        results = (
+            Member.objects.visible_to(request.user)
+            .active()
+            .search(q)
+            .select_related("unit")
+            .exclude(skill_enrolments__session=session)[:30]
+        )
     template = "skills/_member_results.html" if request.htmx else "skills/session_enrol.html"
     return render(request, template, {"session": session, "q": q, "results": results})
 
@@ -402,13 +591,21 @@ def session_bulk_enrol(request, pk):
         return redirect("skills:session_detail", pk=session.pk)
     unit = _unit(request.user, form.cleaned_data["unit"])
     try:
-        result = services.bulk_enrol(request.user, session, unit, definition=form.cleaned_data["definition"],
-                                     only_untrained=form.cleaned_data["only_untrained"])
+        result = services.bulk_enrol(
+            request.user,
+            session,
+            unit,
+            definition=form.cleaned_data["definition"],
+            only_untrained=form.cleaned_data["only_untrained"],
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(n)s enrolled, %(a)s already enrolled, %(o)s over capacity.")
-                         % {"n": result["enrolled"], "a": result["already"], "o": result["over_capacity"]})
+        messages.success(
+            request,
+            _("%(n)s enrolled, %(a)s already enrolled, %(o)s over capacity.")
+            % {"n": result["enrolled"], "a": result["already"], "o": result["over_capacity"]},
+        )
     return redirect("skills:session_detail", pk=session.pk)
 
 
@@ -420,13 +617,17 @@ def session_attendance(request, pk):
     shown = [int(i) for i in request.POST.getlist("shown") if i.isdigit()]
     present = {int(i) for i in request.POST.getlist("present") if i.isdigit()}
     try:
-        result = services.mark_attendance(request.user, session, present, day,
-                                          absent_ids=[m for m in shown if m not in present])
+        result = services.mark_attendance(
+            request.user, session, present, day, absent_ids=[m for m in shown if m not in present]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Attendance saved: %(n)s marked present, %(r)s removed.")
-                         % {"n": result["marked"], "r": result["removed"]})
+        messages.success(
+            request,
+            _("Attendance saved: %(n)s marked present, %(r)s removed.")
+            % {"n": result["marked"], "r": result["removed"]},
+        )
     return redirect(f"{reverse('skills:session_detail', args=[session.pk])}?day={day:%Y-%m-%d}")
 
 
@@ -435,8 +636,11 @@ def session_attendance(request, pk):
 def session_close(request, pk):
     session = _session(request, pk)
     result = services.close_session(request.user, session)
-    messages.success(request, _("Session closed: %(c)s completed the course, %(n)s did not.")
-                     % {"c": result["completed"], "n": result["not_completed"]})
+    messages.success(
+        request,
+        _("Session closed: %(c)s completed the course, %(n)s did not.")
+        % {"c": result["completed"], "n": result["not_completed"]},
+    )
     return redirect("skills:session_detail", pk=session.pk)
 
 
@@ -463,11 +667,17 @@ CHECKIN_FAILURE_WINDOW = 15 * 60  # seconds
 def checkin(request, token):
     """The page the session's QR code opens: a logged-in member confirms with one tap, anyone
     else gives their CCCD and date of birth."""
-    session = TrainingSession.objects.select_related("course", "unit").filter(checkin_token=token).first()
+    session = (
+        TrainingSession.objects.select_related("course", "unit").filter(checkin_token=token).first()
+    )
     if session is None:
         raise Http404
     member = queries.member_for_user(request.user)
-    form = CheckInForm(request.POST or None) if request.POST.get("mode") != "account" else CheckInForm()
+    form = (
+        CheckInForm(request.POST or None)
+        if request.POST.get("mode") != "account"
+        else CheckInForm()
+    )
     done = None
     # Identity numbers and birth dates must not be guessable by trial: failures per address are capped.
     fail_key = f"skills:checkin-failures:{request.META.get('REMOTE_ADDR', '')}"
@@ -477,29 +687,43 @@ def checkin(request, token):
                 done = services.check_in(session, member, method=CheckInMethod.QR_ACCOUNT)
             elif cache.get(fail_key, 0) >= CHECKIN_FAILURES_ALLOWED:
                 form.is_valid()
-                form.add_error(None, _("Too many failed attempts. Ask the trainer to mark your attendance."))
+                form.add_error(
+                    None, _("Too many failed attempts. Ask the trainer to mark your attendance.")
+                )
             elif form.is_valid():
-                done = services.check_in_with_identity(session, form.cleaned_data["cccd"],
-                                                       form.cleaned_data["date_of_birth"])
+                done = services.check_in_with_identity(
+                    session, form.cleaned_data["cccd"], form.cleaned_data["date_of_birth"]
+                )
         except ValidationError as exc:
             _errors_into(form, exc)
             cache.set(fail_key, cache.get(fail_key, 0) + 1, CHECKIN_FAILURE_WINDOW)
-    return render(request, "skills/checkin.html", {"session": session, "member": member, "form": form,
-                                                   "done": done})
+    return render(
+        request,
+        "skills/checkin.html",
+        {"session": session, "member": member, "form": form, "done": done},
+    )
 
 
 # --- questions and assessments ---------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def questions(request):
-    qs = Question.objects.visible_to(request.user).select_related("competence", "unit").prefetch_related("choices")
+    qs = (
+        Question.objects.visible_to(request.user)
+        .select_related("competence", "unit")
+        .prefetch_related("choices")
+    )
     code = request.GET.get("competence", "")
     if code:
         qs = qs.filter(competence__code=code)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "skills/questions.html", {"page": page, "units": _managed_units(request.user),
-                                                     "competence": code})
+    return render(
+        request,
+        "skills/questions.html",
+        {"page": page, "units": _managed_units(request.user), "competence": code},
+    )
 
 
 @login_required
@@ -509,21 +733,39 @@ def question_new(request, code):
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        response = _save_with(request, form, lambda: services.save_question(
-            request.user, unit, competence=data["competence"], step=data["step"], kind=data["kind"],
-            text=data["text"], explanation=data["explanation"], choices=form.choices()),
-            _("Question added."), "skills:questions")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_question(
+                request.user,
+                unit,
+                competence=data["competence"],
+                step=data["step"],
+                kind=data["kind"],
+                text=data["text"],
+                explanation=data["explanation"],
+                choices=form.choices(),
+            ),
+            _("Question added."),
+            "skills:questions",
+        )
         if response:
             return response
-    return _form_page(request, form, _("New question for the bank of %(unit)s") % {"unit": unit.name},
-                      reverse("skills:questions"))
+    return _form_page(
+        request,
+        form,
+        _("New question for the bank of %(unit)s") % {"unit": unit.name},
+        reverse("skills:questions"),
+    )
 
 
 @login_required
 @require_GET
 def assessments(request):
     qs = Assessment.objects.visible_to(request.user).select_related("competence", "unit")
-    return render(request, "skills/assessments.html", {"items": qs, "units": _managed_units(request.user)})
+    return render(
+        request, "skills/assessments.html", {"items": qs, "units": _managed_units(request.user)}
+    )
 
 
 @login_required
@@ -532,12 +774,21 @@ def assessment_new(request, code):
     unit = _unit(request.user, code)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_assessment(request.user, unit, **form.cleaned_data),
-                              _("Assessment saved."), "skills:assessments")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_assessment(request.user, unit, **form.cleaned_data),
+            _("Assessment saved."),
+            "skills:assessments",
+        )
         if response:
             return response
-    return _form_page(request, form, _("New assessment of %(unit)s") % {"unit": unit.name},
-                      reverse("skills:assessments"))
+    return _form_page(
+        request,
+        form,
+        _("New assessment of %(unit)s") % {"unit": unit.name},
+        reverse("skills:assessments"),
+    )
 
 
 @login_required
@@ -548,15 +799,22 @@ def assessment_edit(request, pk):
         raise Http404
     form = AssessmentForm(request.POST or None, instance=Assessment.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_assessment(
-            request.user, assessment.unit, assessment=assessment, **form.cleaned_data),
-            _("Assessment saved."), "skills:assessments")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_assessment(
+                request.user, assessment.unit, assessment=assessment, **form.cleaned_data
+            ),
+            _("Assessment saved."),
+            "skills:assessments",
+        )
         if response:
             return response
     return _form_page(request, form, assessment.title, reverse("skills:assessments"))
 
 
 # --- members' skills, records, certificates -------------------------------------------------------
+
 
 def _member(request, member_id) -> Member:
     return _get(Member.objects.visible_to(request.user).select_related("unit"), pk=member_id)
@@ -567,12 +825,20 @@ def _member(request, member_id) -> Member:
 def member_skills(request, member_id):
     member = _member(request, member_id)
     data = queries.profile(member)
-    return render(request, "skills/profile.html", {
-        "member": member, **data, "officer_view": True,
-        "can_attest": has_role_on(request.user, member.unit, TRAINING_MANAGERS),
-        "enrolments": member.skill_enrolments.select_related("session__course").order_by("-session__starts_on")[:30],
-        "certificates": Certificate.objects.filter(member=member),
-    })
+    return render(
+        request,
+        "skills/profile.html",
+        {
+            "member": member,
+            **data,
+            "officer_view": True,
+            "can_attest": has_role_on(request.user, member.unit, TRAINING_MANAGERS),
+            "enrolments": member.skill_enrolments.select_related("session__course").order_by(
+                "-session__starts_on"
+            )[:30],
+            "certificates": Certificate.objects.filter(member=member),
+        },
+    )
 
 
 @login_required
@@ -581,27 +847,49 @@ def member_attest(request, member_id):
     member = _member(request, member_id)
     form = AttestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.attest_skill(request.user, member, **form.cleaned_data),
-                              _("Skill recorded."), reverse("skills:member_skills", args=[member.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.attest_skill(request.user, member, **form.cleaned_data),
+            _("Skill recorded."),
+            reverse("skills:member_skills", args=[member.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, _("Attest a skill of %(name)s") % {"name": member.full_name},
-                      reverse("skills:member_skills", args=[member.pk]))
+    return _form_page(
+        request,
+        form,
+        _("Attest a skill of %(name)s") % {"name": member.full_name},
+        reverse("skills:member_skills", args=[member.pk]),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_revoke(request, pk):
-    record = _get(SkillRecord.objects.visible_to(request.user).select_related("member__unit", "competence"), pk=pk)
+    record = _get(
+        SkillRecord.objects.visible_to(request.user).select_related("member__unit", "competence"),
+        pk=pk,
+    )
     form = ReasonForm(request.POST or None)
     back = reverse("skills:member_skills", args=[record.member_id])
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.revoke_record(request.user, record, form.cleaned_data["reason"]),
-                              _("Record withdrawn."), back)
+        response = _save_with(
+            request,
+            form,
+            lambda: services.revoke_record(request.user, record, form.cleaned_data["reason"]),
+            _("Record withdrawn."),
+            back,
+        )
         if response:
             return response
-    return _form_page(request, form, _("Withdraw the record %(code)s → step %(step)s")
-                      % {"code": record.competence.code, "step": record.step}, back)
+    return _form_page(
+        request,
+        form,
+        _("Withdraw the record %(code)s → step %(step)s")
+        % {"code": record.competence.code, "step": record.step},
+        back,
+    )
 
 
 @login_required
@@ -616,15 +904,19 @@ def certificate_list(request):
 
 
 def _certificate(request, number) -> Certificate:
-    return _get(Certificate.objects.visible_to(request.user).select_related("course", "unit", "member"),
-                number=number.upper())
+    return _get(
+        Certificate.objects.visible_to(request.user).select_related("course", "unit", "member"),
+        number=number.upper(),
+    )
 
 
 @login_required
 @require_GET
 def certificate_pdf(request, number):
     certificate = _certificate(request, number)
-    response = HttpResponse(certificates.certificate_pdf(certificate, request), content_type="application/pdf")
+    response = HttpResponse(
+        certificates.certificate_pdf(certificate, request), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     return response
 
@@ -637,31 +929,49 @@ def certificate_revoke(request, number):
         raise Http404
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.revoke_certificate(
-            request.user, certificate, form.cleaned_data["reason"]), _("Certificate revoked."), "skills:certificates")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.revoke_certificate(
+                request.user, certificate, form.cleaned_data["reason"]
+            ),
+            _("Certificate revoked."),
+            "skills:certificates",
+        )
         if response:
             return response
-    return _form_page(request, form, _("Revoke certificate %(number)s") % {"number": certificate.number},
-                      reverse("skills:certificates"))
+    return _form_page(
+        request,
+        form,
+        _("Revoke certificate %(number)s") % {"number": certificate.number},
+        reverse("skills:certificates"),
+    )
 
 
 @require_GET
 def verify_certificate(request, number):
     """Public: what a QR code on a certificate opens. Shows only the masked name."""
     certificate = Certificate.objects.filter(number=number.upper()).first()
-    response = render(request, "skills/verify.html", {"c": certificate, "number": number},
-                      status=200 if certificate else 404)
+    response = render(
+        request,
+        "skills/verify.html",
+        {"c": certificate, "number": number},
+        status=200 if certificate else 404,
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
 # --- campaigns, plans, reports --------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def campaigns(request):
     qs = Campaign.objects.visible_to(request.user).select_related("unit", "definition")
-    return render(request, "skills/campaigns.html", {"items": qs, "units": _managed_units(request.user)})
+    return render(
+        request, "skills/campaigns.html", {"items": qs, "units": _managed_units(request.user)}
+    )
 
 
 @login_required
@@ -672,35 +982,73 @@ def campaign_new(request, code):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         units = data.pop("units")
-        response = _save_with(request, form, lambda: services.save_campaign(request.user, unit, units=units, **data),
-                              _("Campaign saved."), lambda c: reverse("skills:campaign_detail", args=[c.pk]))
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_campaign(request.user, unit, units=units, **data),
+            _("Campaign saved."),
+            lambda c: reverse("skills:campaign_detail", args=[c.pk]),
+        )
         if response:
             return response
-    return _form_page(request, form, _("New campaign of %(unit)s") % {"unit": unit.name}, reverse("skills:campaigns"))
+    return _form_page(
+        request,
+        form,
+        _("New campaign of %(unit)s") % {"unit": unit.name},
+        reverse("skills:campaigns"),
+    )
 
 
 @login_required
 @require_GET
 def campaign_detail(request, pk):
-    campaign = _get(Campaign.objects.visible_to(request.user).select_related("unit", "definition"), pk=pk)
-    sessions = (TrainingSession.objects.visible_to(request.user).filter(campaign=campaign)
-                .select_related("course", "unit").annotate(n_done=Count("enrolments", filter=Q(
-                    enrolments__status=EnrolmentStatus.COMPLETED))))
+    campaign = _get(
+        Campaign.objects.visible_to(request.user).select_related("unit", "definition"), pk=pk
+    )
+    sessions = (
+        TrainingSession.objects.visible_to(request.user)
+        .filter(campaign=campaign)
+        .select_related("course", "unit")
+        .annotate(
+            n_done=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.COMPLETED))
+        )
+    )
     units = Unit.objects.visible_to(request.user)
-    top = units.filter(path=campaign.unit.path).first() or units.filter(path__startswith=campaign.unit.path).order_by("depth").first()
+    top = (
+        units.filter(path=campaign.unit.path).first()
+        or units.filter(path__startswith=campaign.unit.path).order_by("depth").first()
+    )
     rows = queries.campaign_rows(top, timezone.localdate()) if top else []
     row = next((r for r in rows if r["campaign"].pk == campaign.pk), None)
-    return render(request, "skills/campaign_detail.html", {"campaign": campaign, "sessions": sessions[:100],
-                                                           "row": row, "top": top,
-                                                           "units": campaign.units.all()})
+    return render(
+        request,
+        "skills/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "sessions": sessions[:100],
+            "row": row,
+            "top": top,
+            "units": campaign.units.all(),
+        },
+    )
 
 
 @login_required
 @require_GET
 def plans(request):
-    qs = TrainingPlan.objects.visible_to(request.user).select_related("unit").annotate(
-        computed=Count("sessions__enrolments", filter=Q(sessions__enrolments__status=EnrolmentStatus.COMPLETED)))
-    return render(request, "skills/plans.html", {"items": qs, "units": _managed_units(request.user)})
+    qs = (
+        TrainingPlan.objects.visible_to(request.user)
+        .select_related("unit")
+        .annotate(
+            computed=Count(
+                "sessions__enrolments",
+                filter=Q(sessions__enrolments__status=EnrolmentStatus.COMPLETED),
+            )
+        )
+    )
+    return render(
+        request, "skills/plans.html", {"items": qs, "units": _managed_units(request.user)}
+    )
 
 
 @login_required
@@ -709,11 +1057,21 @@ def plan_new(request, code):
     unit = _unit(request.user, code)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_plan(request.user, unit, **form.cleaned_data),
-                              _("Training plan saved."), "skills:plans")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_plan(request.user, unit, **form.cleaned_data),
+            _("Training plan saved."),
+            "skills:plans",
+        )
         if response:
             return response
-    return _form_page(request, form, _("New training plan of %(unit)s") % {"unit": unit.name}, reverse("skills:plans"))
+    return _form_page(
+        request,
+        form,
+        _("New training plan of %(unit)s") % {"unit": unit.name},
+        reverse("skills:plans"),
+    )
 
 
 @login_required
@@ -722,9 +1080,13 @@ def plan_edit(request, pk):
     plan = _get(TrainingPlan.objects.visible_to(request.user), pk=pk)
     form = PlanForm(request.POST or None, instance=TrainingPlan.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        response = _save_with(request, form, lambda: services.save_plan(request.user, plan.unit, plan=plan,
-                                                                        **form.cleaned_data),
-                              _("Training plan saved."), "skills:plans")
+        response = _save_with(
+            request,
+            form,
+            lambda: services.save_plan(request.user, plan.unit, plan=plan, **form.cleaned_data),
+            _("Training plan saved."),
+            "skills:plans",
+        )
         if response:
             return response
     return _form_page(request, form, plan.title, reverse("skills:plans"))
@@ -733,7 +1095,12 @@ def plan_edit(request, pk):
 def _definition_param(request, unit):
     pk = request.GET.get("definition")
     if pk and pk.isdigit():
-        return DigitalSkillsDefinition.objects.visible_to(request.user).prefetch_related("competences").filter(pk=pk).first()
+        return (
+            DigitalSkillsDefinition.objects.visible_to(request.user)
+            .prefetch_related("competences")
+            .filter(pk=pk)
+            .first()
+        )
     return queries.default_definition(unit)
 
 
@@ -744,9 +1111,15 @@ def report(request, code):
     as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
     definition = _definition_param(request, unit)
     data = queries.unit_report(unit, definition, as_of)
-    return render(request, "skills/report.html", {
-        "unit": unit, **data, "definitions": queries.definitions_for_unit(unit, as_of),
-    })
+    return render(
+        request,
+        "skills/report.html",
+        {
+            "unit": unit,
+            **data,
+            "definitions": queries.definitions_for_unit(unit, as_of),
+        },
+    )
 
 
 @login_required
@@ -759,29 +1132,61 @@ def leave_behind(request, code):
     scope_unit = _unit(request.user, sub) if sub else unit
     if not scope_unit.path.startswith(unit.path):
         raise Http404
-    rows = queries.leave_behind(scope_unit, definition, as_of, queryset=Member.objects.visible_to(request.user),
-                                q=request.GET.get("q", ""), never_trained=request.GET.get("never") == "1") \
-        if definition else Member.objects.none()
+    rows = (
+        queries.leave_behind(
+            scope_unit,
+            definition,
+            as_of,
+            queryset=Member.objects.visible_to(request.user),
+            q=request.GET.get("q", ""),
+            never_trained=request.GET.get("never") == "1",
+        )
+        if definition
+        else Member.objects.none()
+    )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(rows, fmt, unit, as_of)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(request, "skills/leave_behind.html", {
-        "unit": unit, "definition": definition, "page": page, "as_of": as_of,
-        "definitions": queries.definitions_for_unit(unit, as_of), "query": request.GET.urlencode(),
-        "params": request.GET,
-    })
+    return render(
+        request,
+        "skills/leave_behind.html",
+        {
+            "unit": unit,
+            "definition": definition,
+            "page": page,
+            "as_of": as_of,
+            "definitions": queries.definitions_for_unit(unit, as_of),
+            "query": request.GET.urlencode(),
+            "params": request.GET,
+        },
+    )
 
 
-EXPORT_HEADERS = ["Họ và tên", "Ngày sinh", "Số thẻ đoàn viên", "Điện thoại", "Công đoàn cơ sở", "Mã đơn vị",
-                  "Lần học gần nhất", "Khoá học gần nhất"]
+EXPORT_HEADERS = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Số thẻ đoàn viên",
+    "Điện thoại",
+    "Công đoàn cơ sở",
+    "Mã đơn vị",
+    "Lần học gần nhất",
+    "Khoá học gần nhất",
+]
 
 
 def _export_rows(rows):
     for m in rows.iterator(chunk_size=2000):
-        yield [m.full_name, m.date_of_birth.strftime("%d/%m/%Y") if m.date_of_birth else "", m.card_number,
-               m.phone, m.unit.name, m.unit.code,
-               m.last_training_on.strftime("%d/%m/%Y") if m.last_training_on else "", m.last_training_course or ""]
+        yield [
+            m.full_name,
+            m.date_of_birth.strftime("%d/%m/%Y") if m.date_of_birth else "",
+            m.card_number,
+            m.phone,
+            m.unit.name,
+            m.unit.code,
+            m.last_training_on.strftime("%d/%m/%Y") if m.last_training_on else "",
+            m.last_training_course or "",
+        ]
 
 
 def _export(rows, fmt: str, unit: Unit, as_of: datetime.date) -> HttpResponse:
@@ -807,13 +1212,16 @@ def _export(rows, fmt: str, unit: Unit, as_of: datetime.date) -> HttpResponse:
     sheet.set_column(4, 4, 40)
     sheet.set_column(7, 7, 36)
     book.close()
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 
 # --- the member's own pages ---------------------------------------------------------------------
+
 
 def _me(request) -> Member:
     member = queries.member_for_user(request.user)
@@ -829,19 +1237,40 @@ def my_skills(request):
     if member is None:
         return render(request, "skills/my_none.html")
     today = timezone.localdate()
-    open_sessions = (TrainingSession.objects.filter(
-        unit__path__in=[member.unit.path[:i] for i in range(Unit.steplen, len(member.unit.path) + 1, Unit.steplen)],
-        status__in=[SessionStatus.PLANNED, SessionStatus.OPEN], ends_on__gte=today)
-        .exclude(enrolments__member=member).select_related("course", "unit")[:20])
-    assessments_open = (Assessment.objects.filter(active=True, unit__path__in=[
-        member.unit.path[:i] for i in range(Unit.steplen, len(member.unit.path) + 1, Unit.steplen)])
-        .select_related("competence"))
-    return render(request, "skills/profile.html", {
-        "member": member, **queries.profile(member), "officer_view": False,
-        "open_sessions": open_sessions, "assessments_open": assessments_open,
-        "enrolments": member.skill_enrolments.select_related("session__course").order_by("-session__starts_on")[:30],
-        "certificates": Certificate.objects.filter(member=member, revoked_at__isnull=True),
-    })
+    open_sessions = (
+        TrainingSession.objects.filter(
+            unit__path__in=[
+                member.unit.path[:i]
+                for i in range(Unit.steplen, len(member.unit.path) + 1, Unit.steplen)
+            ],
+            status__in=[SessionStatus.PLANNED, SessionStatus.OPEN],
+            ends_on__gte=today,
+        )
+        .exclude(enrolments__member=member)
+        .select_related("course", "unit")[:20]
+    )
+    assessments_open = Assessment.objects.filter(
+        active=True,
+        unit__path__in=[
+            member.unit.path[:i]
+            for i in range(Unit.steplen, len(member.unit.path) + 1, Unit.steplen)
+        ],
+    ).select_related("competence")
+    return render(
+        request,
+        "skills/profile.html",
+        {
+            "member": member,
+            **queries.profile(member),
+            "officer_view": False,
+            "open_sessions": open_sessions,
+            "assessments_open": assessments_open,
+            "enrolments": member.skill_enrolments.select_related("session__course").order_by(
+                "-session__starts_on"
+            )[:30],
+            "certificates": Certificate.objects.filter(member=member, revoked_at__isnull=True),
+        },
+    )
 
 
 @login_required
@@ -856,13 +1285,20 @@ def my_enrol(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("You are enrolled in %(course)s.") % {"course": session.course.title})
+        messages.success(
+            request, _("You are enrolled in %(course)s.") % {"course": session.course.title}
+        )
     return redirect("skills:my_skills")
 
 
 def _my_assessment(member, pk) -> Assessment:
-    paths = [member.unit.path[:i] for i in range(Unit.steplen, len(member.unit.path) + 1, Unit.steplen)]
-    return _get(Assessment.objects.filter(active=True, unit__path__in=paths).select_related("competence"), pk=pk)
+    paths = [
+        member.unit.path[:i] for i in range(Unit.steplen, len(member.unit.path) + 1, Unit.steplen)
+    ]
+    return _get(
+        Assessment.objects.filter(active=True, unit__path__in=paths).select_related("competence"),
+        pk=pk,
+    )
 
 
 @login_required
@@ -878,16 +1314,24 @@ def my_assessment(request, pk):
         else:
             return redirect("skills:my_attempt", pk=attempt.pk)
     attempts = Attempt.objects.filter(member=member, assessment=assessment)
-    return render(request, "skills/assessment_start.html", {
-        "assessment": assessment, "attempts": attempts, "left": services.attempts_left(member, assessment),
-    })
+    return render(
+        request,
+        "skills/assessment_start.html",
+        {
+            "assessment": assessment,
+            "attempts": attempts,
+            "left": services.attempts_left(member, assessment),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_attempt(request, pk):
     member = _me(request)
-    attempt = _get(Attempt.objects.filter(member=member).select_related("assessment__competence"), pk=pk)
+    attempt = _get(
+        Attempt.objects.filter(member=member).select_related("assessment__competence"), pk=pk
+    )
     if request.method == "POST" and attempt.is_open:
         answers = {str(q): request.POST.getlist(f"q{q}") for q in attempt.question_ids}
         try:
@@ -895,10 +1339,16 @@ def my_attempt(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("skills:my_attempt", pk=attempt.pk)
-    by_id = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices")}
+    by_id = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices")
+    }
     items = [by_id[q] for q in attempt.question_ids if q in by_id]
     for q in items:
         q.chosen = {int(c) for c in attempt.answers.get(str(q.pk), []) if str(c).isdigit()}
     remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
-    return render(request, "skills/attempt.html", {"attempt": attempt, "questions": items, "remaining": remaining})
-
+    return render(
+        request,
+        "skills/attempt.html",
+        {"attempt": attempt, "questions": items, "remaining": remaining},
+    )

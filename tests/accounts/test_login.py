@@ -4,9 +4,14 @@ from tests.conftest import PASSWORD
 
 
 def test_login_with_username_or_email(client, admin_user):
-    assert client.post("/accounts/login/", {"login": "fed_admin", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"login": "fed_admin", "password": PASSWORD}).status_code
+        == 302
+    )
     client.logout()
-    response = client.post("/accounts/login/", {"login": "fed_admin@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "fed_admin@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -17,8 +22,15 @@ def test_login_page_is_vietnamese_without_signup(client, db):
 
 
 def test_signup_is_closed(client, db):
-    response = client.post("/accounts/signup/", {"username": "x", "email": "x@example.org",
-                                                 "password1": "Sup3r-secret-pw", "password2": "Sup3r-secret-pw"})
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "x",
+            "email": "x@example.org",
+            "password1": "Sup3r-secret-pw",
+            "password2": "Sup3r-secret-pw",
+        },
+    )
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="x").exists()
@@ -44,9 +56,13 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
     import subprocess
     import sys
 
-    code = ("import os; os.environ.pop('FAST_PASSWORD_HASHER', None); "
-            "os.environ['DJANGO_SETTINGS_MODULE']='congdoan.settings'; import django; django.setup(); "
-            "from django.contrib.auth.hashers import make_password; print(make_password('x').split('$')[0])")
+    code = (
+        "import os; os.environ.pop('FAST_PASSWORD_HASHER', None); "
+        "os.environ['DJANGO_SETTINGS_MODULE']='congdoan.settings'; import django; django.setup(); "
+        "from django.contrib.auth.hashers import make_password; print(make_password('x').split('$')[0])"
+    )
     env = {k: v for k, v in __import__("os").environ.items() if k != "FAST_PASSWORD_HASHER"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stdout.strip() == "argon2"

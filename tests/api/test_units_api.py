@@ -40,32 +40,58 @@ def test_list_query_count_is_constant(tree, admin_user, api_client_for):
 
 def test_tree_actions(tree, admin_user, api_client_for):
     client = api_client_for(admin_user)
-    created = client.post("/api/v1/units", {"parent": "ZONE", "code": "gr-a5", "name": "Công đoàn cơ sở Mới",
-                                            "kind": "grassroots_union"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/units",
+        {
+            "parent": "ZONE",
+            "code": "gr-a5",
+            "name": "Công đoàn cơ sở Mới",
+            "kind": "grassroots_union",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201 and created.json()["code"] == "GR-A5"
-    renamed = client.patch("/api/v1/units/GR-A5", {"name": "Công đoàn cơ sở Đổi tên"}, content_type="application/json")
+    renamed = client.patch(
+        "/api/v1/units/GR-A5", {"name": "Công đoàn cơ sở Đổi tên"}, content_type="application/json"
+    )
     assert renamed.json()["name"] == "Công đoàn cơ sở Đổi tên"
-    moved = client.post("/api/v1/units/GR-A5/move", {"target": "WARD"}, content_type="application/json")
+    moved = client.post(
+        "/api/v1/units/GR-A5/move", {"target": "WARD"}, content_type="application/json"
+    )
     assert moved.json()["parent"] == "WARD"
-    merged = client.post("/api/v1/units/GR-A5/merge", {"target": "GR-B1"}, content_type="application/json")
+    merged = client.post(
+        "/api/v1/units/GR-A5/merge", {"target": "GR-B1"}, content_type="application/json"
+    )
     assert merged.json()["code"] == "GR-B1"
     assert Unit.objects.get(code="GR-A5").status == "merged"
-    dissolved = client.post("/api/v1/units/GR-A2/dissolve", {"reason": "Doanh nghiệp phá sản"}, content_type="application/json")
+    dissolved = client.post(
+        "/api/v1/units/GR-A2/dissolve",
+        {"reason": "Doanh nghiệp phá sản"},
+        content_type="application/json",
+    )
     assert dissolved.json()["status"] == "dissolved"
 
 
 def test_bad_input_is_422_with_field_messages(tree, admin_user, api_client_for):
     client = api_client_for(admin_user)
-    response = client.post("/api/v1/units", {"parent": "GR-A1", "code": "X", "name": "X", "kind": "sector_union"},
-                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    response = client.post(
+        "/api/v1/units",
+        {"parent": "GR-A1", "code": "X", "name": "X", "kind": "sector_union"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "kind"
-    response = client.post("/api/v1/units/ZONE/move", {"target": "GR-A1"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/units/ZONE/move", {"target": "GR-A1"}, content_type="application/json"
+    )
     assert response.status_code == 422
 
 
 def test_officer_gets_403_on_restructure(tree, officer_a, api_client_for):
-    response = api_client_for(officer_a).post("/api/v1/units/GR-A1/move", {"target": "ZONE"}, content_type="application/json")
+    response = api_client_for(officer_a).post(
+        "/api/v1/units/GR-A1/move", {"target": "ZONE"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 
@@ -77,7 +103,10 @@ def test_openapi_document(client):
 def test_nul_characters_are_refused_everywhere(tree, admin_user, api_client_for):
     client = api_client_for(admin_user)
     assert client.get("/api/v1/units", {"q": "a\x00b"}).status_code == 422
-    response = client.post("/api/v1/units", {"parent": "ZONE", "code": "X9", "name": "A\x00", "kind": "grassroots_union"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/units",
+        {"parent": "ZONE", "code": "X9", "name": "A\x00", "kind": "grassroots_union"},
+        content_type="application/json",
+    )
     assert response.status_code == 400  # ninja answers an unparsable body with 400
     assert not Unit.objects.filter(code="X9").exists()

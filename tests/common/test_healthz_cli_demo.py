@@ -29,7 +29,10 @@ def test_healthz_503_when_database_fails(client, db, monkeypatch):
 
 def test_cli_maps_hyphenated_commands(monkeypatch):
     seen = {}
-    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.setdefault("argv", argv))
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line",
+        lambda argv: seen.setdefault("argv", argv),
+    )
     main(["congdoan", "import-members", "file.xlsx"])
     assert seen["argv"][:2] == ["congdoan", "import_members"]
 
@@ -43,7 +46,9 @@ def test_demo_is_idempotent_and_builds_the_province():
     root = Unit.objects.get(code="LDLD-QN")
     assert root.name == "Liên đoàn Lao động tỉnh Quảng Ninh"
     assert Unit.objects.filter(kind="grassroots_union").count() == 12
-    assert RoleAssignment.objects.filter(user__username="federation_admin", unit=root, role="administrator").exists()
+    assert RoleAssignment.objects.filter(
+        user__username="federation_admin", unit=root, role="administrator"
+    ).exists()
     grassroots = Unit.objects.filter(kind="grassroots_union")
     assert all(50 <= u.worker_count <= 5000 for u in grassroots)
     assert {u.ownership for u in grassroots} >= {"private", "foreign_invested"}

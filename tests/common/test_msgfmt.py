@@ -3,7 +3,7 @@ from pathlib import Path
 
 from congdoan.common.msgfmt import compile_tree, parse_po, write_mo
 
-PO = '''# comment
+PO = """# comment
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
@@ -33,7 +33,7 @@ msgid ""
 msgstr ""
 "Văn bản "
 "dài"
-'''
+"""
 
 
 def test_compiled_catalogue_is_read_by_gettext(tmp_path: Path):

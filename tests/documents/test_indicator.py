@@ -15,8 +15,14 @@ def test_online_share(tree, admin_user, grassroots_a, doc_type, pki_ready):
     doc = draft(admin_user, tree.prov, doc_type, recipient_units=(tree.gr_a1,))
     services.sign_document(admin_user, doc, password=PASSWORD)
     services.issue_document(admin_user, doc, password=PASSWORD)
-    services.register_paper_document(grassroots_a, tree.gr_a1, sender="Sở Y tế", doc_type=doc_type,
-                                     summary="Giấy", scan=("s.pdf", sample_pdf()))
+    services.register_paper_document(
+        grassroots_a,
+        tree.gr_a1,
+        sender="Sở Y tế",
+        doc_type=doc_type,
+        summary="Giấy",
+        scan=("s.pdf", sample_pdf()),
+    )
     today = timezone.localdate()
     period = Period(date(today.year, 1, 1), today)
     rows = {unit_id: (n, d) for unit_id, n, d in get("documents.processed_online").compute(period)}

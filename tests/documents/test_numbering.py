@@ -11,7 +11,13 @@ from congdoan.documents.services import format_number_symbol, take_number
 
 
 def _take(unit, doc_type, year=2026, confidential=False):
-    return take_number(unit=unit, direction=Direction.OUTGOING, year=year, doc_type=doc_type, confidential=confidential)[1]
+    return take_number(
+        unit=unit,
+        direction=Direction.OUTGOING,
+        year=year,
+        doc_type=doc_type,
+        confidential=confidential,
+    )[1]
 
 
 def test_sequential_numbers_are_gap_free_even_after_a_failed_issue(tree, doc_type):
@@ -46,8 +52,10 @@ def test_symbol_format(tree, doc_type, letter_type):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuers_get_distinct_consecutive_numbers():
     if connection.vendor != "postgresql":
-        pytest.skip("threads need a shared server database: run with DATABASE_URL=postgres://… "
-                    "(SQLite serialises writers with IMMEDIATE transactions; see the sequential test)")
+        pytest.skip(
+            "threads need a shared server database: run with DATABASE_URL=postgres://… "
+            "(SQLite serialises writers with IMMEDIATE transactions; see the sequential test)"
+        )
     from tests.conftest import Tree
 
     tree = Tree()

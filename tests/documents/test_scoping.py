@@ -10,22 +10,52 @@ from .conftest import draft, sample_pdf
 ROUTES = [
     ScopedRoute("documents:detail", lambda t: f"/documents/{t.doc.pk}/"),
     ScopedRoute("documents:file", lambda t: f"/documents/{t.doc.pk}/file/"),
-    ScopedRoute("documents:attachment", lambda t: f"/documents/{t.doc.pk}/attachments/{t.attachment.pk}/"),
-    ScopedRoute("documents:revise", lambda t: f"/documents/{t.doc.pk}/revise/", "post", {"summary": "Hijacked"}),
+    ScopedRoute(
+        "documents:attachment", lambda t: f"/documents/{t.doc.pk}/attachments/{t.attachment.pk}/"
+    ),
+    ScopedRoute(
+        "documents:revise",
+        lambda t: f"/documents/{t.doc.pk}/revise/",
+        "post",
+        {"summary": "Hijacked"},
+    ),
     ScopedRoute("documents:submit", lambda t: f"/documents/{t.doc.pk}/submit/", "post"),
-    ScopedRoute("documents:review", lambda t: f"/documents/{t.doc.pk}/review/", "post", {"decision": "agree"}),
+    ScopedRoute(
+        "documents:review",
+        lambda t: f"/documents/{t.doc.pk}/review/",
+        "post",
+        {"decision": "agree"},
+    ),
     ScopedRoute("documents:approve", lambda t: f"/documents/{t.doc.pk}/approve/", "post"),
-    ScopedRoute("documents:sign", lambda t: f"/documents/{t.doc.pk}/sign/", "post", {"password": "x"}),
-    ScopedRoute("documents:issue", lambda t: f"/documents/{t.doc.pk}/issue/", "post", {"password": "x"}),
+    ScopedRoute(
+        "documents:sign", lambda t: f"/documents/{t.doc.pk}/sign/", "post", {"password": "x"}
+    ),
+    ScopedRoute(
+        "documents:issue", lambda t: f"/documents/{t.doc.pk}/issue/", "post", {"password": "x"}
+    ),
     ScopedRoute("documents:incoming_detail", lambda t: f"/documents/incoming/{t.entry.pk}/"),
     ScopedRoute("documents:incoming_scan", lambda t: f"/documents/incoming/{t.entry.pk}/scan/"),
-    ScopedRoute("documents:incoming_assign", lambda t: f"/documents/incoming/{t.entry.pk}/assign/", "post",
-                {"handler": "1", "deadline": "2099-01-01"}),
-    ScopedRoute("documents:incoming_handle", lambda t: f"/documents/incoming/{t.entry.pk}/handle/", "post"),
-    ScopedRoute("documents:register_detail", lambda t: f"/documents/registers/{t.entry.register_id}/"),
-    ScopedRoute("documents:certificate_revoke", lambda t: f"/documents/certificates/{t.cert.pk}/revoke/"),
-    ScopedRoute("documents:certificate_revoke", lambda t: f"/documents/certificates/{t.cert.pk}/revoke/", "post",
-                {"reason": "x"}),
+    ScopedRoute(
+        "documents:incoming_assign",
+        lambda t: f"/documents/incoming/{t.entry.pk}/assign/",
+        "post",
+        {"handler": "1", "deadline": "2099-01-01"},
+    ),
+    ScopedRoute(
+        "documents:incoming_handle", lambda t: f"/documents/incoming/{t.entry.pk}/handle/", "post"
+    ),
+    ScopedRoute(
+        "documents:register_detail", lambda t: f"/documents/registers/{t.entry.register_id}/"
+    ),
+    ScopedRoute(
+        "documents:certificate_revoke", lambda t: f"/documents/certificates/{t.cert.pk}/revoke/"
+    ),
+    ScopedRoute(
+        "documents:certificate_revoke",
+        lambda t: f"/documents/certificates/{t.cert.pk}/revoke/",
+        "post",
+        {"reason": "x"},
+    ),
 ]
 
 API_ROUTES = [
@@ -37,7 +67,11 @@ API_ROUTES = [
     ("post", lambda t: f"/api/v1/documents/{t.doc.pk}/approve", {}),
     ("post", lambda t: f"/api/v1/documents/{t.doc.pk}/sign", {"password": "x"}),
     ("post", lambda t: f"/api/v1/documents/{t.doc.pk}/issue", {"password": "x"}),
-    ("post", lambda t: f"/api/v1/documents/incoming/{t.entry.pk}/assign", {"handler": "zone_admin"}),
+    (
+        "post",
+        lambda t: f"/api/v1/documents/incoming/{t.entry.pk}/assign",
+        {"handler": "zone_admin"},
+    ),
     ("post", lambda t: f"/api/v1/documents/incoming/{t.entry.pk}/handle", {}),
 ]
 
@@ -47,7 +81,11 @@ def scoped_tree(tree, officer_a, zone_admin, doc_type, pki_ready):
     tree.doc = draft(officer_a, tree.zone, doc_type, attachments=(("phu-luc.pdf", sample_pdf()),))
     tree.attachment = tree.doc.attachments.get()
     tree.entry = services.register_paper_document(
-        zone_admin, tree.gr_a1, sender="Sở Lao động", doc_type=doc_type, summary="Về an toàn lao động",
+        zone_admin,
+        tree.gr_a1,
+        sender="Sở Lao động",
+        doc_type=doc_type,
+        summary="Về an toàn lao động",
         scan=("scan.pdf", sample_pdf()),
     )
     tree.cert = pki_ready["zone_admin"]
@@ -83,8 +121,13 @@ def test_sibling_lists_show_nothing_of_zone(scoped_tree, officer_b, client_for, 
 def test_api_create_in_sibling_unit_is_404(scoped_tree, officer_b, api_client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = api_client_for(officer_b).post("/api/v1/documents", {
-        "unit": "ZONE", "doc_type": "quyet-dinh", "summary": "X",
-        "file": SimpleUploadedFile("x.pdf", sample_pdf(), content_type="application/pdf"),
-    })
+    response = api_client_for(officer_b).post(
+        "/api/v1/documents",
+        {
+            "unit": "ZONE",
+            "doc_type": "quyet-dinh",
+            "summary": "X",
+            "file": SimpleUploadedFile("x.pdf", sample_pdf(), content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 404

@@ -104,7 +104,9 @@ def test_not_a_pdf_and_unsigned_pdf():
     assert verify_pdf(sample_pdf()).error
 
 
-@pytest.mark.skipif(PDFSIG is None, reason="poppler's pdfsig is not installed (Debian package poppler-utils)")
+@pytest.mark.skipif(
+    PDFSIG is None, reason="poppler's pdfsig is not installed (Debian package poppler-utils)"
+)
 def test_pdfsig_validates_and_detects_alteration(issued_pdf, tmp_path):
     _doc, data = issued_pdf
     good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
@@ -156,12 +158,18 @@ def test_blocks_draw_vietnamese_text_with_embedded_fonts(issued_pdf, tmp_path):
     doc, data = issued_pdf
     path = tmp_path / "issued.pdf"
     path.write_bytes(data)
-    text = subprocess.run([PDFTOTEXT, "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True,
-                          timeout=60).stdout
+    text = subprocess.run(
+        [PDFTOTEXT, "-f", "2", "-l", "2", str(path), "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     assert "Ký bởi: Nguyễn Thị Hạnh" in text
     assert "Thời gian ký: 20" in text and "+07:00" in text
     assert doc.number_symbol in text and "Đ" in doc.number_symbol
-    fonts = subprocess.run([PDFFONTS, str(path)], capture_output=True, text=True, timeout=60).stdout.splitlines()[2:]
+    fonts = subprocess.run(
+        [PDFFONTS, str(path)], capture_output=True, text=True, timeout=60
+    ).stdout.splitlines()[2:]
     assert fonts and all(" yes yes yes " in line for line in fonts), fonts
 
 
@@ -170,9 +178,15 @@ def test_fixed_part_of_a_block_is_rendered_once(admin_user):
 
     from congdoan.documents import signing
 
-    first = signing.signer_appearance(title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now())
-    again = signing.signer_appearance(title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now())
-    other = signing.signer_appearance(title_lines=["Phó Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now())
+    first = signing.signer_appearance(
+        title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now()
+    )
+    again = signing.signer_appearance(
+        title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now()
+    )
+    other = signing.signer_appearance(
+        title_lines=["Phó Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now()
+    )
     assert first.static is again.static and other.static is not first.static
     seal = signing.seal_appearance(unit="LĐLĐ", number_symbol="05/QĐ-LĐLĐ", moment=timezone.now())
     assert [line.text for line in seal.lines][0] == "05/QĐ-LĐLĐ"

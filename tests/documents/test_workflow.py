@@ -14,19 +14,25 @@ from tests.conftest import PASSWORD, make_user
 from .conftest import draft, sample_pdf
 
 
-def test_full_flow_numbers_seals_and_delivers(tree, zone_admin, officer_a, grassroots_a, doc_type, pki_ready):
+def test_full_flow_numbers_seals_and_delivers(
+    tree, zone_admin, officer_a, grassroots_a, doc_type, pki_ready
+):
     reviewer = make_user("reviewer_z", tree.zone, Role.OFFICER)
     doc = draft(officer_a, tree.zone, doc_type, recipient_units=(tree.gr_a1, tree.prov))
     assert doc.status == DocumentStatus.DRAFT
     with pytest.raises(ValidationError):
-        services.submit_for_review(officer_a, doc, reviewers=[grassroots_a])  # cannot see ZONE's drafts
+        services.submit_for_review(
+            officer_a, doc, reviewers=[grassroots_a]
+        )  # cannot see ZONE's drafts
     services.submit_for_review(officer_a, doc, reviewers=[reviewer])
     with pytest.raises(ValidationError):
         services.approve_document(zone_admin, doc)  # reviewer has not answered
     services.review_document(reviewer, doc, agree=False, comment="Sửa trích yếu")
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.RETURNED
-    services.revise_document(officer_a, doc, summary="Về việc khen thưởng đoàn viên tiêu biểu năm 2026")
+    services.revise_document(
+        officer_a, doc, summary="Về việc khen thưởng đoàn viên tiêu biểu năm 2026"
+    )
     services.submit_for_review(officer_a, doc, reviewers=[reviewer])
     services.review_document(reviewer, doc, agree=True)
     services.approve_document(zone_admin, doc)
@@ -42,7 +48,9 @@ def test_full_flow_numbers_seals_and_delivers(tree, zone_admin, officer_a, grass
     assert [e.unit.code for e in entries] == ["PROV", "GR-A1"]
     assert all(e.channel == Channel.ELECTRONIC and e.number == 1 for e in entries)
     entry = entries.get(unit=tree.gr_a1)
-    services.assign_incoming(grassroots_a, entry, handler=grassroots_a, deadline=services.default_deadline())
+    services.assign_incoming(
+        grassroots_a, entry, handler=grassroots_a, deadline=services.default_deadline()
+    )
     services.mark_handled(grassroots_a, entry, note="Đã phổ biến")
     entry.refresh_from_db()
     assert entry.status == IncomingStatus.HANDLED
@@ -62,10 +70,14 @@ def test_head_signs_a_draft_directly(tree, admin_user, doc_type, pki_ready):
     assert doc.number_symbol == "01/QĐ-LĐLĐ"
 
 
-def test_officer_cannot_sign_unapproved_and_wrong_password_rejected(tree, officer_a, zone_admin, doc_type, pki_ready):
+def test_officer_cannot_sign_unapproved_and_wrong_password_rejected(
+    tree, officer_a, zone_admin, doc_type, pki_ready
+):
     doc = draft(officer_a, tree.zone, doc_type, signer=officer_a)
     with pytest.raises(ValidationError):
-        services.sign_document(officer_a, doc, password=PASSWORD)  # not approved, and no certificate
+        services.sign_document(
+            officer_a, doc, password=PASSWORD
+        )  # not approved, and no certificate
     doc2 = draft(officer_a, tree.zone, doc_type)
     with pytest.raises(ValidationError) as exc:
         services.sign_document(zone_admin, doc2, password="wrong")
@@ -94,7 +106,9 @@ def test_expired_certificate_cannot_sign(tree, admin_user, doc_type, pki_ready):
         services.sign_document(admin_user, doc, password=PASSWORD)
 
 
-def test_letter_symbol_and_confidential_register(tree, admin_user, letter_type, doc_type, pki_ready):
+def test_letter_symbol_and_confidential_register(
+    tree, admin_user, letter_type, doc_type, pki_ready
+):
     def issue(**extra):
         d = draft(admin_user, tree.prov, extra.pop("type", letter_type), **extra)
         services.sign_document(admin_user, d, password=PASSWORD)
@@ -119,13 +133,24 @@ def test_scope_checked_by_services(tree, officer_b, officer_a, doc_type):
 
 def test_paper_document_registered_with_scan(tree, grassroots_a, doc_type):
     entry = services.register_paper_document(
-        grassroots_a, tree.gr_a1, sender="Sở Lao động", doc_type=doc_type, summary="Về việc an toàn lao động",
-        scan=("scan.pdf", sample_pdf()), number_symbol="15/SLĐ-VP",
+        grassroots_a,
+        tree.gr_a1,
+        sender="Sở Lao động",
+        doc_type=doc_type,
+        summary="Về việc an toàn lao động",
+        scan=("scan.pdf", sample_pdf()),
+        number_symbol="15/SLĐ-VP",
     )
     assert entry.channel == Channel.PAPER and entry.number == 1
     with pytest.raises(ValidationError) as exc:
         services.register_paper_document(
-            grassroots_a, tree.gr_a1, sender="X", doc_type=doc_type, summary="Y", scan=("scan.txt", b"hello"))
+            grassroots_a,
+            tree.gr_a1,
+            sender="X",
+            doc_type=doc_type,
+            summary="Y",
+            scan=("scan.txt", b"hello"),
+        )
     assert "scan" in exc.value.message_dict
     assert IncomingEntry.objects.count() == 1
 

@@ -12,8 +12,15 @@ import shutil
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,7 +34,9 @@ def browser():
     if not CHROMIUM:
         if os.environ.get("CONGDOAN_E2E_REQUIRED"):
             pytest.fail("Chromium is required for the browser tests in CI but is not installed")
-        pytest.skip("browser tests skipped: Debian's chromium is not installed (apt-get install chromium)")
+        pytest.skip(
+            "browser tests skipped: Debian's chromium is not installed (apt-get install chromium)"
+        )
     # Playwright's sync API runs an event loop in this thread; the tests only touch the
     # database between browser calls, never concurrently.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

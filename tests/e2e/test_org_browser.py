@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def people(tree):
     make_unit(tree.gr_a1, "GR-A1-T1", "Tổ công đoàn Phân xưởng 1", "union_group")
     return {
-        "admin": make_user("federation_admin", tree.prov, Role.ADMINISTRATOR, full_name="Nguyễn Thị Hạnh"),
-        "officer": make_user("grassroots_officer", tree.gr_a1, Role.OFFICER, full_name="Trần Văn Đức"),
+        "admin": make_user(
+            "federation_admin", tree.prov, Role.ADMINISTRATOR, full_name="Nguyễn Thị Hạnh"
+        ),
+        "officer": make_user(
+            "grassroots_officer", tree.gr_a1, Role.OFFICER, full_name="Trần Văn Đức"
+        ),
     }
 
 
@@ -35,7 +39,9 @@ def test_federation_admin_expands_searches_and_switches_language(page, people, t
     page.fill("#unit-search", "dong bac")
     results = page.locator("[data-testid=search-results]")
     results.wait_for()
-    page.wait_for_function("document.querySelector('[data-testid=search-results]').innerText.includes('Đông Bắc')")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=search-results]').innerText.includes('Đông Bắc')"
+    )
     # switch to English
     page.locator("[data-testid=lang-en]").click()
     page.wait_for_load_state()

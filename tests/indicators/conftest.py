@@ -21,7 +21,9 @@ def _foreign_workers(period: Period):
 
 
 def _foreign_records(user, unit, period, part):
-    qs = Unit.objects.visible_to(user).filter(path__startswith=unit.path, worker_count__isnull=False)
+    qs = Unit.objects.visible_to(user).filter(
+        path__startswith=unit.path, worker_count__isnull=False
+    )
     if part == "numerator":
         return qs.filter(ownership="foreign_invested")
     if part == "complement":
@@ -30,9 +32,14 @@ def _foreign_records(user, unit, period, part):
 
 
 FOREIGN = Indicator(
-    code="test.foreign_workers", name="Workers at foreign-invested units", kind=Kind.RATIO,
-    compute=_foreign_workers, records=_foreign_records, history=True,
-    columns=(Column("Code", "code"), Column("Workers", "worker_count")), order=1,
+    code="test.foreign_workers",
+    name="Workers at foreign-invested units",
+    kind=Kind.RATIO,
+    compute=_foreign_workers,
+    records=_foreign_records,
+    history=True,
+    columns=(Column("Code", "code"), Column("Workers", "worker_count")),
+    order=1,
 )
 
 
@@ -40,12 +47,18 @@ def _fed(period: Period):
     return list(FEED.get("rows", []))
 
 
-FED = Indicator(code="test.fed", name="Fed rows", kind=Kind.RATIO, compute=_fed, history=True, order=2)
+FED = Indicator(
+    code="test.fed", name="Fed rows", kind=Kind.RATIO, compute=_fed, history=True, order=2
+)
 
 
 def _workers(period: Period):
-    return Unit.objects.filter(worker_count__isnull=False).values_list("id").annotate(
-        n=Sum("worker_count")).values_list("id", "n", "n")
+    return (
+        Unit.objects.filter(worker_count__isnull=False)
+        .values_list("id")
+        .annotate(n=Sum("worker_count"))
+        .values_list("id", "n", "n")
+    )
 
 
 WORKERS = Indicator(code="test.workers", name="Workers", kind=Kind.COUNT, compute=_workers, order=3)

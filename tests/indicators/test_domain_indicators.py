@@ -35,12 +35,14 @@ def member(unit, n, **fields):
 def world(tree):
     comp = {c.code: c for c in Competence.objects.filter(version__is_current=True)}
     today = TODAY()
-    prov_def = DigitalSkillsDefinition.objects.create(unit=tree.prov, name="Cơ bản", min_step=2,
-                                                      valid_from=datetime.date(2025, 1, 1))
+    prov_def = DigitalSkillsDefinition.objects.create(
+        unit=tree.prov, name="Cơ bản", min_step=2, valid_from=datetime.date(2025, 1, 1)
+    )
     prov_def.competences.set([comp["1.1"]])
     # ZONE sets a stricter definition of its own: 1.1 and 4.2.
-    zone_def = DigitalSkillsDefinition.objects.create(unit=tree.zone, name="KCN", min_step=2,
-                                                      valid_from=datetime.date(2025, 1, 1))
+    zone_def = DigitalSkillsDefinition.objects.create(
+        unit=tree.zone, name="KCN", min_step=2, valid_from=datetime.date(2025, 1, 1)
+    )
     zone_def.competences.set([comp["1.1"], comp["4.2"]])
     people = {
         "a1": member(tree.gr_a1, 1, email="officer@example.org"),
@@ -53,29 +55,54 @@ def world(tree):
     make_user("officer", tree.gr_a1, Role.OFFICER)  # e-mail officer@example.org
 
     def record(m, code, step=2):
-        SkillRecord.objects.create(member=m, competence=comp[code], step=step, source="attestation", achieved_on=today)
+        SkillRecord.objects.create(
+            member=m, competence=comp[code], step=step, source="attestation", achieved_on=today
+        )
 
-    record(people["a1"], "1.1")           # ZONE definition needs 4.2 too: not met
+    record(people["a1"], "1.1")  # ZONE definition needs 4.2 too: not met
     record(people["a1b"], "1.1")
-    record(people["a1b"], "4.2")           # met
-    record(people["b1"], "1.1")            # PROV definition: met
-    record(people["b1b"], "1.1", step=1)   # step too low
+    record(people["a1b"], "4.2")  # met
+    record(people["b1"], "1.1")  # PROV definition: met
+    record(people["b1b"], "1.1", step=1)  # step too low
     course = Course.objects.create(unit=tree.zone, code="C1", title="VNeID", target_step=2)
-    session = TrainingSession.objects.create(code="S1", course=course, unit=tree.zone, starts_on=today,
-                                             ends_on=today, venue="Hội trường", status="closed")
-    TrainingSession.objects.create(code="S2", course=course, unit=tree.ward, starts_on=today,
-                                   ends_on=today, venue="Hội trường", status="cancelled")
+    session = TrainingSession.objects.create(
+        code="S1",
+        course=course,
+        unit=tree.zone,
+        starts_on=today,
+        ends_on=today,
+        venue="Hội trường",
+        status="closed",
+    )
+    TrainingSession.objects.create(
+        code="S2",
+        course=course,
+        unit=tree.ward,
+        starts_on=today,
+        ends_on=today,
+        venue="Hội trường",
+        status="cancelled",
+    )
     for key in ("a1", "a2"):
-        Enrolment.objects.create(session=session, member=people[key], source="officer", status="completed",
-                                 completed_on=today)
-    Enrolment.objects.create(session=session, member=people["b1"], source="officer", status="enrolled")
+        Enrolment.objects.create(
+            session=session,
+            member=people[key],
+            source="officer",
+            status="completed",
+            completed_on=today,
+        )
+    Enrolment.objects.create(
+        session=session, member=people["b1"], source="officer", status="enrolled"
+    )
     return people
 
 
 def figures(code):
     return {
         uid: (n, d)
-        for uid, n, d in Figure.objects.filter(indicator=code).on(TODAY()).values_list("unit_id", "numerator", "denominator")
+        for uid, n, d in Figure.objects.filter(indicator=code)
+        .on(TODAY())
+        .values_list("unit_id", "numerator", "denominator")
     }
 
 
@@ -110,9 +137,18 @@ def test_rebuild_domain_figures_from_raw_records(tree, world):
         }
         for code, (n, d) in expect.items():
             assert figures(code).get(unit.pk, (0, 0)) == (n, d), (code, unit.code)
-        trained = sub.filter(skill_enrolments__status="completed", skill_enrolments__completed_on__year=today.year).distinct().count()
+        trained = (
+            sub.filter(
+                skill_enrolments__status="completed",
+                skill_enrolments__completed_on__year=today.year,
+            )
+            .distinct()
+            .count()
+        )
         assert figures("skills.members_trained").get(unit.pk, (0, 0))[0] == trained
-        held = TrainingSession.objects.filter(unit__path__startswith=unit.path, status__in=["open", "closed"]).count()
+        held = TrainingSession.objects.filter(
+            unit__path__startswith=unit.path, status__in=["open", "closed"]
+        ).count()
         assert figures("skills.sessions_held").get(unit.pk, (0, 0))[0] == held
 
 
@@ -130,8 +166,13 @@ def test_drill_down_lists_match_figures(tree, world, officer_a, client_for):
     period = snapshots.period_for(ind, TODAY())
     zone = Unit.objects.get(code="ZONE")
     assert {m.pk for m in ind.records(officer_a, zone, period, "numerator")} == {world["a1b"].pk}
-    assert {m.pk for m in ind.records(officer_a, zone, period, "complement")} == {world["a1"].pk, world["a2"].pk}
-    response = client_for(officer_a).get("/indicators/ZONE/skills.meeting_definition/records/?part=complement")
+    assert {m.pk for m in ind.records(officer_a, zone, period, "complement")} == {
+        world["a1"].pk,
+        world["a2"].pk,
+    }
+    response = client_for(officer_a).get(
+        "/indicators/ZONE/skills.meeting_definition/records/?part=complement"
+    )
     body = response.content.decode()
     assert "IND000001" in body and "IND000003" in body and "IND000002" not in body
 
@@ -161,16 +202,25 @@ def test_incremental_refresh_carries_a_transfer_up_the_tree(tree, world):
     full = snapshots.compute
     snapshots.compute = None  # members.* must take the incremental path
     try:
-        snapshots.refresh(codes=["members.active", "members.complete_data", "skills.meeting_definition"],
-                          incremental=True)
+        snapshots.refresh(
+            codes=["members.active", "members.complete_data", "skills.meeting_definition"],
+            incremental=True,
+        )
     finally:
         snapshots.compute = full
     # GR-A2, ZONE, GR-B1, WARD and PROV change; nothing else is rewritten.
     assert Figure.objects.count() - before <= 5 * 4
     active = figures("members.active")
-    assert active[tree.zone.pk] == (2, 2) and active[tree.ward.pk] == (3, 3) and active[tree.prov.pk] == (5, 5)
+    assert (
+        active[tree.zone.pk] == (2, 2)
+        and active[tree.ward.pk] == (3, 3)
+        and active[tree.prov.pk] == (5, 5)
+    )
     assert tree.gr_a2.pk not in active
-    incremental = {code: figures(code) for code in ("members.active", "members.complete_data", "skills.meeting_definition")}
+    incremental = {
+        code: figures(code)
+        for code in ("members.active", "members.complete_data", "skills.meeting_definition")
+    }
     snapshots.refresh()
     for code, values in incremental.items():
         assert figures(code) == values, code
@@ -180,7 +230,9 @@ def test_record_lists_link_to_the_records(tree, world, admin_user, client_for):
     client = client_for(admin_user)
     body = client.get("/indicators/PROV/members.active/records/").content.decode()
     assert f"/members/{world['a1'].pk}/" in body
-    body = client.get("/indicators/PROV/skills.meeting_definition/records/?part=numerator").content.decode()
+    body = client.get(
+        "/indicators/PROV/skills.meeting_definition/records/?part=numerator"
+    ).content.decode()
     assert f"/skills/members/{world['a1b'].pk}/" in body
     session = TrainingSession.objects.get(code="S1")
     body = client.get("/indicators/PROV/skills.sessions_held/records/").content.decode()

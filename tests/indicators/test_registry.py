@@ -12,9 +12,15 @@ from congdoan.indicators.registry import Column, Indicator, Kind, Part
 
 def test_apps_indicators_are_discovered():
     codes = {i.code for i in registry.all_indicators()}
-    assert {"org.active_grassroots_unions", "members.active", "members.complete_data",
-            "skills.meeting_definition", "skills.members_trained", "skills.officers_trained",
-            "skills.sessions_held"} <= codes
+    assert {
+        "org.active_grassroots_unions",
+        "members.active",
+        "members.complete_data",
+        "skills.meeting_definition",
+        "skills.members_trained",
+        "skills.officers_trained",
+        "skills.sessions_held",
+    } <= codes
 
 
 def test_duplicate_code_is_refused():
@@ -22,14 +28,18 @@ def test_duplicate_code_is_refused():
     registry.register(first)
     try:
         with pytest.raises(registry.AlreadyRegistered):
-            registry.register(Indicator(code="test.dup", name="B", kind=Kind.COUNT, compute=lambda p: []))
+            registry.register(
+                Indicator(code="test.dup", name="B", kind=Kind.COUNT, compute=lambda p: [])
+            )
         assert registry.register(first) is first
     finally:
         registry.unregister("test.dup")
 
 
 def test_values_and_parts():
-    ratio = Indicator(code="x", name="X", kind=Kind.RATIO, compute=lambda p: [], records=lambda *a: None)
+    ratio = Indicator(
+        code="x", name="X", kind=Kind.RATIO, compute=lambda p: [], records=lambda *a: None
+    )
     assert ratio.value(1, 3) == 33.33 and ratio.value(1, 0) is None
     assert [p for p, _label in ratio.parts] == [Part.NUMERATOR, Part.COMPLEMENT, Part.DENOMINATOR]
     count = Indicator(code="y", name="Y", kind=Kind.COUNT, compute=lambda p: [])
@@ -37,7 +47,9 @@ def test_values_and_parts():
 
 
 def test_column_accessors():
-    obj = SimpleNamespace(name="An", unit=SimpleNamespace(name="CĐCS"), none=None, shout=lambda: "HI")
+    obj = SimpleNamespace(
+        name="An", unit=SimpleNamespace(name="CĐCS"), none=None, shout=lambda: "HI"
+    )
     assert Column("n", "unit.name").value(obj) == "CĐCS"
     assert Column("n", "none.name").value(obj) == ""
     assert Column("n", "shout").value(obj) == "HI"

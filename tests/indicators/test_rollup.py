@@ -33,7 +33,9 @@ def brute_force(rows, units):
 def stored(code, day):
     return {
         uid: (n, d)
-        for uid, n, d in Figure.objects.filter(indicator=code).on(day).values_list("unit_id", "numerator", "denominator")
+        for uid, n, d in Figure.objects.filter(indicator=code)
+        .on(day)
+        .values_list("unit_id", "numerator", "denominator")
     }
 
 
@@ -95,7 +97,10 @@ def test_rebuild_every_figure_from_raw_records(tree, test_indicators):
     today = timezone.localdate()
     units = list(Unit.objects.all())
     for indicator in registry.all_indicators():
-        raw = [(u, int(n), int(d)) for u, n, d in indicator.compute(snapshots.period_for(indicator, today))]
+        raw = [
+            (u, int(n), int(d))
+            for u, n, d in indicator.compute(snapshots.period_for(indicator, today))
+        ]
         assert stored(indicator.code, today) == brute_force(raw, units), indicator.code
 
 
@@ -107,7 +112,9 @@ own_rows = st.lists(
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(shape=tree_shapes, rows_a=own_rows, rows_b=own_rows)
 def test_rollup_exact_on_random_trees(test_indicators, shape, rows_a, rows_b):
     """Random tree, two successive refreshes: stored = brute force, parent = own + Σ children."""
@@ -124,17 +131,23 @@ def test_rollup_exact_on_random_trees(test_indicators, shape, rows_a, rows_b):
         snapshots.refresh(today, ["test.fed"])
         figures = stored("test.fed", today)
         assert figures == brute_force(FEED["rows"], units)
-        own = {r.unit_id: (r.own_numerator, r.own_denominator) for r in Figure.objects.filter(indicator="test.fed").on(today)}
+        own = {
+            r.unit_id: (r.own_numerator, r.own_denominator)
+            for r in Figure.objects.filter(indicator="test.fed").on(today)
+        }
         for u in units:
             children = [c for c in units if c.depth == u.depth + 1 and c.path.startswith(u.path)]
             expect = tuple(
-                own.get(u.pk, (0, 0))[k] + sum(figures.get(c.pk, (0, 0))[k] for c in children) for k in (0, 1)
+                own.get(u.pk, (0, 0))[k] + sum(figures.get(c.pk, (0, 0))[k] for c in children)
+                for k in (0, 1)
             )
             assert figures.get(u.pk, (0, 0)) == expect
 
 
 @pytest.mark.django_db
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows_a=own_rows, rows_b=own_rows)
 def test_incremental_equals_full(tree, test_indicators, rows_a, rows_b):
     """Incremental refresh over random changes gives exactly what a full recompute gives."""
@@ -145,15 +158,23 @@ def test_incremental_equals_full(tree, test_indicators, rows_a, rows_b):
     Figure.objects.all().delete()
     RefreshState.objects.all().delete()
     units = list(Unit.objects.all())
-    inc = replace(registry.get("test.fed"), code="test.fed_inc",
-                  compute=lambda period, units=None: [r for r in FEED["rows"] if units is None or r[0] in units],
-                  changed_units=lambda since: {r[0] for r in FEED["old"] + FEED["rows"]})
+    inc = replace(
+        registry.get("test.fed"),
+        code="test.fed_inc",
+        compute=lambda period, units=None: [
+            r for r in FEED["rows"] if units is None or r[0] in units
+        ],
+        changed_units=lambda since: {r[0] for r in FEED["old"] + FEED["rows"]},
+    )
     registry.register(inc)
     today = timezone.localdate()
     FEED["rows"], FEED["old"] = [(units[i % len(units)].pk, n, d) for i, n, d in rows_a], []
     snapshots.refresh(today, ["test.fed_inc"])
     Unit.history.update(history_date=timezone.now() - timedelta(days=1))  # no tree change since
-    FEED["old"], FEED["rows"] = FEED["rows"], [(units[i % len(units)].pk, n, d) for i, n, d in rows_b]
+    FEED["old"], FEED["rows"] = (
+        FEED["rows"],
+        [(units[i % len(units)].pk, n, d) for i, n, d in rows_b],
+    )
     full = snapshots.compute
     snapshots.compute = None  # the incremental path must not fall back to a full recompute
     try:

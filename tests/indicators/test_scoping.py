@@ -16,14 +16,31 @@ ROUTES = [
     ScopedRoute("indicators:dashboard", lambda t: f"/indicators/{t.gr_a1.code}/?i={IND}"),
     ScopedRoute("indicators:export_xlsx", lambda t: f"/indicators/{t.zone.code}/export.xlsx"),
     ScopedRoute("indicators:report_pdf", lambda t: f"/indicators/{t.zone.code}/report.pdf"),
-    ScopedRoute("indicators:records", lambda t: f"/indicators/{t.zone.code}/{IND}/records/?part=numerator"),
-    ScopedRoute("indicators:records", lambda t: f"/indicators/{t.gr_a1.code}/org.active_grassroots_unions/records/"),
+    ScopedRoute(
+        "indicators:records", lambda t: f"/indicators/{t.zone.code}/{IND}/records/?part=numerator"
+    ),
+    ScopedRoute(
+        "indicators:records",
+        lambda t: f"/indicators/{t.gr_a1.code}/org.active_grassroots_unions/records/",
+    ),
     ScopedRoute("indicators:targets", lambda t: f"/indicators/{t.zone.code}/{IND}/targets/"),
-    ScopedRoute("indicators:targets", lambda t: f"/indicators/{t.zone.code}/{IND}/targets/", "post",
-                {"value": "50", "deadline": "2030-12-31"}),
-    ScopedRoute("indicators:delete_target", lambda t: f"/indicators/{t.zone.code}/targets/{t.zone_target.pk}/delete/", "post"),
+    ScopedRoute(
+        "indicators:targets",
+        lambda t: f"/indicators/{t.zone.code}/{IND}/targets/",
+        "post",
+        {"value": "50", "deadline": "2030-12-31"},
+    ),
+    ScopedRoute(
+        "indicators:delete_target",
+        lambda t: f"/indicators/{t.zone.code}/targets/{t.zone_target.pk}/delete/",
+        "post",
+    ),
     # A sibling's target id through the officer's own unit: still 404.
-    ScopedRoute("indicators:delete_target", lambda t: f"/indicators/{t.ward.code}/targets/{t.zone_target.pk}/delete/", "post"),
+    ScopedRoute(
+        "indicators:delete_target",
+        lambda t: f"/indicators/{t.ward.code}/targets/{t.zone_target.pk}/delete/",
+        "post",
+    ),
 ]
 
 API_ROUTES = [
@@ -37,7 +54,9 @@ API_ROUTES = [
 
 @pytest.fixture
 def scoped_tree(tree, admin_user, test_indicators):
-    tree.zone_target = Target.objects.create(indicator=IND, unit=tree.zone, value=50, deadline=date(2030, 12, 31))
+    tree.zone_target = Target.objects.create(
+        indicator=IND, unit=tree.zone, value=50, deadline=date(2030, 12, 31)
+    )
     return tree
 
 
@@ -58,7 +77,9 @@ def test_owner_is_not_hidden(route, scoped_tree, zone_admin, client_for):
     """The same routes answer the ZONE administrator (except the sibling-id trick)."""
     if "ward" in route.build.__code__.co_names:
         pytest.skip("addresses the sibling's unit")
-    response = getattr(client_for(zone_admin), route.method)(route.build(scoped_tree), route.data or {})
+    response = getattr(client_for(zone_admin), route.method)(
+        route.build(scoped_tree), route.data or {}
+    )
     assert response.status_code in (200, 302), response.status_code
 
 

@@ -30,11 +30,15 @@ def test_projection_statuses():
     reached = project(60, 60, today, rising, today)
     assert reached.status == Status.REACHED
     on_track = project(60, 80, today + timedelta(days=30), rising, today)
-    assert on_track.status == Status.ON_TRACK and on_track.projected_date == today + timedelta(days=20)
+    assert on_track.status == Status.ON_TRACK and on_track.projected_date == today + timedelta(
+        days=20
+    )
     behind = project(60, 80, today + timedelta(days=10), rising, today)
     assert behind.status == Status.BEHIND and behind.projected_date == today + timedelta(days=20)
     falling = [(d, -v) for d, v in rising]
-    assert project(60, 80, today + timedelta(days=300), falling, today) == project(60, 80, today, falling, today)
+    assert project(60, 80, today + timedelta(days=300), falling, today) == project(
+        60, 80, today, falling, today
+    )
     assert project(60, 80, today + timedelta(days=300), falling, today).status == Status.BEHIND
     assert project(60, 80, today + timedelta(days=300), rising[:1], today).projected_date is None
 
@@ -61,8 +65,9 @@ def test_viewer_cannot_set_targets(tree, test_indicators, client_for):
     viewer = make_user("viewer", tree.zone, Role.VIEWER)
     with pytest.raises(NotAllowed):
         services.set_target(viewer, tree.zone, "test.foreign_workers", 50, date(2030, 1, 1))
-    response = client_for(viewer).post("/indicators/ZONE/test.foreign_workers/targets/",
-                                       {"value": "50", "deadline": "2030-12-31"})
+    response = client_for(viewer).post(
+        "/indicators/ZONE/test.foreign_workers/targets/", {"value": "50", "deadline": "2030-12-31"}
+    )
     assert response.status_code == 403
 
 
@@ -101,10 +106,14 @@ def test_card_status_from_stored_series(tree, admin_user, test_indicators):
 
 def test_target_form_view(tree, zone_admin, client_for, test_indicators):
     client = client_for(zone_admin)
-    response = client.post("/indicators/ZONE/test.foreign_workers/targets/", {"value": "150", "deadline": "2030-12-31"})
+    response = client.post(
+        "/indicators/ZONE/test.foreign_workers/targets/", {"value": "150", "deadline": "2030-12-31"}
+    )
     assert response.status_code == 200 and not Target.objects.exists()
     assert "100" in response.content.decode()
-    response = client.post("/indicators/ZONE/test.foreign_workers/targets/", {"value": "75", "deadline": "2030-12-31"})
+    response = client.post(
+        "/indicators/ZONE/test.foreign_workers/targets/", {"value": "75", "deadline": "2030-12-31"}
+    )
     assert response.status_code == 302
     target = Target.objects.get()
     assert target.unit_id == tree.zone.pk and float(target.value) == 75

@@ -55,7 +55,13 @@ def test_dashboard_query_count_does_not_grow_with_children(figures, admin_user, 
     with CaptureQueriesContext(connection) as before:
         client.get("/indicators/WARD/?i=test.workers")
     for i in range(15):
-        make_unit(figures.ward, f"NEW-{i}", f"Công đoàn cơ sở {i}", UnitKind.GRASSROOTS_UNION, worker_count=10 + i)
+        make_unit(
+            figures.ward,
+            f"NEW-{i}",
+            f"Công đoàn cơ sở {i}",
+            UnitKind.GRASSROOTS_UNION,
+            worker_count=10 + i,
+        )
     snapshots.refresh()
     with CaptureQueriesContext(connection) as after:
         response = client.get("/indicators/WARD/?i=test.workers")
@@ -68,22 +74,40 @@ def test_api_list_and_series(figures, admin_user, api_client_for):
     data = client.get("/api/v1/indicators", {"unit": "PROV"}).json()
     row = next(r for r in data if r["code"] == "test.foreign_workers")
     assert row["numerator"] == 100 and row["denominator"] == 500 and row["value"] == 20.0
-    assert row["targets"] == [{"value": 80.0, "deadline": "2030-12-31", "status": "behind",
-                               "projected_date": None, "set_at": "PROV"}]
+    assert row["targets"] == [
+        {
+            "value": 80.0,
+            "deadline": "2030-12-31",
+            "status": "behind",
+            "projected_date": None,
+            "set_at": "PROV",
+        }
+    ]
     today = timezone.localdate()
-    series = client.get("/api/v1/indicators/test.fed/series",
-                        {"unit": "ZONE", "from": (today - timedelta(days=5)).isoformat(), "to": today.isoformat()}).json()
+    series = client.get(
+        "/api/v1/indicators/test.fed/series",
+        {"unit": "ZONE", "from": (today - timedelta(days=5)).isoformat(), "to": today.isoformat()},
+    ).json()
     assert [p["value"] for p in series["points"]] == [50.0] * 4
     assert series["points"][0]["date"] == (today - timedelta(days=3)).isoformat()
-    bad = client.get("/api/v1/indicators/test.fed/series", {"unit": "ZONE", "from": "2026-05-01", "to": "2026-01-01"})
+    bad = client.get(
+        "/api/v1/indicators/test.fed/series",
+        {"unit": "ZONE", "from": "2026-05-01", "to": "2026-01-01"},
+    )
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "from"
     assert client.get("/api/v1/indicators/nope/series", {"unit": "ZONE"}).status_code == 404
-    children = client.get("/api/v1/indicators/test.foreign_workers/children", {"unit": "PROV"}).json()
+    children = client.get(
+        "/api/v1/indicators/test.foreign_workers/children", {"unit": "PROV"}
+    ).json()
     assert [c["unit"] for c in children] == ["ZONE", "WARD"]
 
 
 def test_api_names_follow_the_language(figures, admin_user, api_client_for):
-    data = api_client_for(admin_user).get("/api/v1/indicators", {"unit": "PROV"}, HTTP_ACCEPT_LANGUAGE="vi").json()
+    data = (
+        api_client_for(admin_user)
+        .get("/api/v1/indicators", {"unit": "PROV"}, HTTP_ACCEPT_LANGUAGE="vi")
+        .json()
+    )
     names = {r["code"]: r["name"] for r in data}
     assert names["org.active_grassroots_unions"] == "Công đoàn cơ sở đang hoạt động"
 
@@ -101,7 +125,9 @@ def test_xlsx_export_has_unit_and_children(figures, admin_user, client_for):
 def test_pdf_report_is_a_pdf_with_vietnamese_font(figures, admin_user, client_for):
     response = client_for(admin_user).get("/indicators/PROV/report.pdf", {"start": "2026-01-01"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert b"BeVietnamPro" in _inflated(response.content) or b"DejaVu" in _inflated(response.content)
+    assert b"BeVietnamPro" in _inflated(response.content) or b"DejaVu" in _inflated(
+        response.content
+    )
 
 
 def _inflated(pdf: bytes) -> bytes:
@@ -116,7 +142,9 @@ def _inflated(pdf: bytes) -> bytes:
 
 
 def test_period_errors_fall_back_to_default(figures, admin_user, client_for):
-    response = client_for(admin_user).get("/indicators/PROV/", {"start": "2026-05-01", "end": "2026-01-01"})
+    response = client_for(admin_user).get(
+        "/indicators/PROV/", {"start": "2026-05-01", "end": "2026-01-01"}
+    )
     assert response.status_code == 200
     assert response.context["period_form"].errors
 
@@ -150,7 +178,9 @@ def test_stale_figures_refresh_in_embedded_mode(tree, admin_user, client_for, te
     assert Figure.objects.filter(indicator="org.active_grassroots_unions", unit=tree.prov).exists()
     # A big installation (slow last refresh) is never refreshed inside a request.
     cache.delete("indicators:refresh-requested")
-    RefreshState.objects.update(refreshed_at=timezone.now() - timedelta(minutes=5), duration_ms=60_000)
+    RefreshState.objects.update(
+        refreshed_at=timezone.now() - timedelta(minutes=5), duration_ms=60_000
+    )
     Figure.objects.all().delete()
     client_for(admin_user).get("/indicators/PROV/")
     assert not Figure.objects.exists()

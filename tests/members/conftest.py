@@ -16,8 +16,14 @@ def member_fields(n: int = 1, gender: str = "male", year: int = 1990, **extra) -
         gender=gender,
         date_of_birth=datetime.date(year, 5, 17),
         cccd=cccd.make("022", gender, year, 100000 + n),
-        ethnicity="01", religion="none", education_level="upper_secondary", qualification="university",
-        phone=f"09123{n:05d}", permanent_province=22, current_province=22, job_title="Công nhân",
+        ethnicity="01",
+        religion="none",
+        education_level="upper_secondary",
+        qualification="university",
+        phone=f"09123{n:05d}",
+        permanent_province=22,
+        current_province=22,
+        job_title="Công nhân",
         joined_on=datetime.date(2015, 3, 1),
     )
     fields.update(extra)

@@ -32,7 +32,9 @@ def xlsx_bytes(rows: list[list], date_rows=()) -> bytes:
             if value is None:
                 continue
             if isinstance(value, datetime.date):
-                sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), date_format)
+                sheet.write_datetime(
+                    r, c, datetime.datetime.combine(value, datetime.time()), date_format
+                )
             elif isinstance(value, int | float):
                 sheet.write_number(r, c, value)
             else:
@@ -43,21 +45,72 @@ def xlsx_bytes(rows: list[list], date_rows=()) -> bytes:
 
 def officer_file() -> bytes:
     """What a grassroots union sends: two title rows, a blank row, headers, data, a blank row."""
-    return xlsx_bytes([
-        ["CÔNG ĐOÀN CƠ SỞ CÔNG TY TNHH ĐÔNG BẮC"],
-        ["DANH SÁCH ĐOÀN VIÊN NĂM 2026"],
-        [],
-        ["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Số điện thoại", "Dân tộc", "Tôn giáo",
-         "Trình độ văn hoá", "Trình độ chuyên môn", "Chức vụ", "Ngày vào Công đoàn"],
-        [1, unicodedata.normalize("NFD", "Nguyễn Văn An"), "Nam", 32994, int(AN), "0912345678", "Kinh", "Không",
-         "12/12", "Đại học", "Kỹ sư", "01/03/2015"],
-        [2, "Trần Thị Bình", "Nữ", datetime.date(2001, 2, 3), int(BINH), "912 345 679", "Tày", "Phật giáo",
-         "12/12", "Cao đẳng", "Công nhân", "2020-07-01"],
-        [],
-        [3, "Lê Văn Cường", "Nam", "15-06-1985", CUONG, "12345", "Kinh", "Không", "9/12", "Sơ cấp", "Thợ hàn", ""],
-        [4, "Phạm Thị Dung", "Nữ", "31/02/1990", "", "", "Kinh", "", "", "", "", ""],
-        [5, "Hoàng Văn Em", "Nam", "01/01/1990", int(AN), "", "Kinh", "", "", "", "", ""],
-    ])
+    return xlsx_bytes(
+        [
+            ["CÔNG ĐOÀN CƠ SỞ CÔNG TY TNHH ĐÔNG BẮC"],
+            ["DANH SÁCH ĐOÀN VIÊN NĂM 2026"],
+            [],
+            [
+                "STT",
+                "Họ và tên",
+                "Giới tính",
+                "Ngày sinh",
+                "Số CCCD",
+                "Số điện thoại",
+                "Dân tộc",
+                "Tôn giáo",
+                "Trình độ văn hoá",
+                "Trình độ chuyên môn",
+                "Chức vụ",
+                "Ngày vào Công đoàn",
+            ],
+            [
+                1,
+                unicodedata.normalize("NFD", "Nguyễn Văn An"),
+                "Nam",
+                32994,
+                int(AN),
+                "0912345678",
+                "Kinh",
+                "Không",
+                "12/12",
+                "Đại học",
+                "Kỹ sư",
+                "01/03/2015",
+            ],
+            [
+                2,
+                "Trần Thị Bình",
+                "Nữ",
+                datetime.date(2001, 2, 3),
+                int(BINH),
+                "912 345 679",
+                "Tày",
+                "Phật giáo",
+                "12/12",
+                "Cao đẳng",
+                "Công nhân",
+                "2020-07-01",
+            ],
+            [],
+            [
+                3,
+                "Lê Văn Cường",
+                "Nam",
+                "15-06-1985",
+                CUONG,
+                "12345",
+                "Kinh",
+                "Không",
+                "9/12",
+                "Sơ cấp",
+                "Thợ hàn",
+                "",
+            ],
+            [4, "Phạm Thị Dung", "Nữ", "31/02/1990", "", "", "Kinh", "", "", "", "", ""],
+            [5, "Hoàng Văn Em", "Nam", "01/01/1990", int(AN), "", "Kinh", "", "", "", "", ""],
+        ]
+    )
 
 
 def upload(data: bytes, name: str = "doan-vien.xlsx"):
@@ -78,18 +131,44 @@ def errors_by_row(job):
 def test_header_detection_below_titles():
     detected = importing.detect(io.BytesIO(officer_file()), "x.xlsx")
     assert detected.header_row == 4
-    assert {"full_name", "gender", "date_of_birth", "cccd", "phone", "ethnicity", "religion", "education_level",
-            "qualification", "job_title", "joined_on"} <= set(detected.mapping)
+    assert {
+        "full_name",
+        "gender",
+        "date_of_birth",
+        "cccd",
+        "phone",
+        "ethnicity",
+        "religion",
+        "education_level",
+        "qualification",
+        "job_title",
+        "joined_on",
+    } <= set(detected.mapping)
     assert detected.mapping["full_name"] == 1
 
 
-@pytest.mark.parametrize("header,field", [
-    ("Họ và tên", "full_name"), ("Ho ten", "full_name"), ("HỌ TÊN", "full_name"), ("Full name", "full_name"),
-    ("Ngày sinh", "date_of_birth"), ("Date of birth", "date_of_birth"), ("Số CCCD", "cccd"),
-    ("Số định danh", "cccd"), ("So dinh danh ca nhan", "cccd"), ("Số CCCD/CMND", "cccd"),
-    ("Giới tính", "gender"), ("Số điện thoại", "phone"), ("SĐT", "phone"), ("Phone", "phone"),
-    ("Số thẻ đoàn viên", "card_number"), ("Dân tộc", "ethnicity"), ("Ngày vào công đoàn", "joined_on"),
-])
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("Họ và tên", "full_name"),
+        ("Ho ten", "full_name"),
+        ("HỌ TÊN", "full_name"),
+        ("Full name", "full_name"),
+        ("Ngày sinh", "date_of_birth"),
+        ("Date of birth", "date_of_birth"),
+        ("Số CCCD", "cccd"),
+        ("Số định danh", "cccd"),
+        ("So dinh danh ca nhan", "cccd"),
+        ("Số CCCD/CMND", "cccd"),
+        ("Giới tính", "gender"),
+        ("Số điện thoại", "phone"),
+        ("SĐT", "phone"),
+        ("Phone", "phone"),
+        ("Số thẻ đoàn viên", "card_number"),
+        ("Dân tộc", "ethnicity"),
+        ("Ngày vào công đoàn", "joined_on"),
+    ],
+)
 def test_header_aliases(header, field):
     assert importing.map_headers(["STT", header, "Ghi chú"]) == {field: 1}
 
@@ -124,16 +203,20 @@ def test_reimport_is_idempotent_and_updates_changes(tree, officer_a):
     again = run(officer_a, tree.gr_a1, officer_file(), dry_run=False)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert Member.objects.count() == 2
-    changed = xlsx_bytes([
-        ["Họ tên", "Số định danh", "Chức vụ"],
-        ["Nguyễn Văn An", AN, "Tổ trưởng"],
-    ])
+    changed = xlsx_bytes(
+        [
+            ["Họ tên", "Số định danh", "Chức vụ"],
+            ["Nguyễn Văn An", AN, "Tổ trưởng"],
+        ]
+    )
     job = run(officer_a, tree.gr_a1, changed, dry_run=False)
     assert (job.created, job.updated, job.unchanged, job.rejected) == (0, 1, 0, 0)
     an = Member.objects.get(cccd=AN)
     assert an.job_title == "Tổ trưởng" and an.version == 2 and an.phone == "+84912345678"
     # Matching by card number when the file has no identity number.
-    by_card = xlsx_bytes([["Full name", "Card number", "Job title"], ["Nguyễn Văn An", an.card_number, "Kỹ sư"]])
+    by_card = xlsx_bytes(
+        [["Full name", "Card number", "Job title"], ["Nguyễn Văn An", an.card_number, "Kỹ sư"]]
+    )
     job = run(officer_a, tree.gr_a1, by_card, dry_run=False)
     assert job.updated == 1 and Member.objects.count() == 2
 
@@ -190,7 +273,9 @@ def test_rejected_rows_spreadsheet(tree, officer_a, tmp_path):
 
 def test_missing_name_column_fails_clearly(tree, officer_a):
     job = run(officer_a, tree.gr_a1, xlsx_bytes([["Ngày sinh", "Số CCCD"], ["01/01/1990", AN]]))
-    assert job.status == ImportStatus.FAILED and ("Full name" in job.message or "Họ và tên" in job.message)
+    assert job.status == ImportStatus.FAILED and (
+        "Full name" in job.message or "Họ và tên" in job.message
+    )
 
 
 def test_unreadable_file(tree, officer_a):
@@ -200,11 +285,18 @@ def test_unreadable_file(tree, officer_a):
     assert job.status == ImportStatus.FAILED and ".pdf" in job.message
 
 
-@pytest.mark.parametrize("value,expected", [
-    (32994, datetime.date(1990, 5, 1)), ("32994", datetime.date(1990, 5, 1)), ("01/05/1990", datetime.date(1990, 5, 1)),
-    ("1-5-1990", datetime.date(1990, 5, 1)), ("1990-05-01", datetime.date(1990, 5, 1)),
-    (datetime.datetime(1990, 5, 1, 0, 0), datetime.date(1990, 5, 1)), ("", None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (32994, datetime.date(1990, 5, 1)),
+        ("32994", datetime.date(1990, 5, 1)),
+        ("01/05/1990", datetime.date(1990, 5, 1)),
+        ("1-5-1990", datetime.date(1990, 5, 1)),
+        ("1990-05-01", datetime.date(1990, 5, 1)),
+        (datetime.datetime(1990, 5, 1, 0, 0), datetime.date(1990, 5, 1)),
+        ("", None),
+    ],
+)
 def test_dates(value, expected):
     assert cell_date(value) == expected
 
@@ -215,7 +307,14 @@ def test_import_command(tree, admin_user, tmp_path):
     path = tmp_path / "ds.xlsx"
     path.write_bytes(officer_file())
     out = io.StringIO()
-    call_command("import_members", str(path), unit="GR-A1", dry_run=True, user=admin_user.username, stdout=out)
+    call_command(
+        "import_members",
+        str(path),
+        unit="GR-A1",
+        dry_run=True,
+        user=admin_user.username,
+        stdout=out,
+    )
     assert "rejected" in out.getvalue() and not Member.objects.exists()
     call_command("import_members", str(path), unit="GR-A1", user=admin_user.username, stdout=out)
     assert Member.objects.count() == 2

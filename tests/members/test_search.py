@@ -6,13 +6,23 @@ import pytest
 from congdoan.members import queries
 from congdoan.members.models import Member
 
-NAMES = ["Hoàng Văn An", "Hoàng Thị Bình", "Nguyễn Thị Hoa", "Trần Hòa", "Lê Văn Cường", "Hoà Minh Tâm",
-         "Phạm Hoài"]
+NAMES = [
+    "Hoàng Văn An",
+    "Hoàng Thị Bình",
+    "Nguyễn Thị Hoa",
+    "Trần Hòa",
+    "Lê Văn Cường",
+    "Hoà Minh Tâm",
+    "Phạm Hoài",
+]
 
 
 @pytest.fixture
 def named(tree, make_member):
-    return [make_member(tree.gr_a1 if n % 2 else tree.gr_a2, n + 1, full_name=name) for n, name in enumerate(NAMES)]
+    return [
+        make_member(tree.gr_a1 if n % 2 else tree.gr_a2, n + 1, full_name=name)
+        for n, name in enumerate(NAMES)
+    ]
 
 
 def _names(rows):
@@ -22,7 +32,14 @@ def _names(rows):
 def test_runs_in_index_order(named):
     pages = queries.NameSearchPages(Member.objects.search("hoa"), "hoa")
     # Full names starting "hoa…" by name (bytes), then given names starting "hoa…" by given name.
-    expected = ["Hoà Minh Tâm", "Hoàng Thị Bình", "Hoàng Văn An", "Nguyễn Thị Hoa", "Trần Hòa", "Phạm Hoài"]
+    expected = [
+        "Hoà Minh Tâm",
+        "Hoàng Thị Bình",
+        "Hoàng Văn An",
+        "Nguyễn Thị Hoa",
+        "Trần Hòa",
+        "Phạm Hoài",
+    ]
     assert _names(pages.slice(0, 50)) == expected
     for start in range(len(expected) + 1):
         for stop in range(start, len(expected) + 2):
@@ -31,8 +48,17 @@ def test_runs_in_index_order(named):
 
 def test_same_matches_as_the_filter(named):
     found = set(Member.objects.search("hoa").values_list("full_name", flat=True))
-    assert found == {"Hoà Minh Tâm", "Hoàng Thị Bình", "Hoàng Văn An", "Nguyễn Thị Hoa", "Trần Hòa", "Phạm Hoài"}
-    assert set(Member.objects.search("hoang van").values_list("full_name", flat=True)) == {"Hoàng Văn An"}
+    assert found == {
+        "Hoà Minh Tâm",
+        "Hoàng Thị Bình",
+        "Hoàng Văn An",
+        "Nguyễn Thị Hoa",
+        "Trần Hòa",
+        "Phạm Hoài",
+    }
+    assert set(Member.objects.search("hoang van").values_list("full_name", flat=True)) == {
+        "Hoàng Văn An"
+    }
     assert not Member.objects.search("hoangz").exists()
 
 

@@ -19,9 +19,15 @@ from .conftest import member_fields
 
 
 def test_admit_assigns_card_normalises_and_scores(tree, officer_a):
-    member = services.admit_member(officer_a, tree.gr_a1, **member_fields(
-        1, full_name="  nguyễn   văn  An ", phone="0912.345.678",
-    ))
+    member = services.admit_member(
+        officer_a,
+        tree.gr_a1,
+        **member_fields(
+            1,
+            full_name="  nguyễn   văn  An ",
+            phone="0912.345.678",
+        ),
+    )
     assert member.full_name == "nguyễn văn An"
     assert member.phone == "+84912345678"
     assert member.card_number == tree.prov.path[:4] + "00000001"
@@ -34,9 +40,15 @@ def test_admit_assigns_card_normalises_and_scores(tree, officer_a):
 
 
 def test_complete_record(tree, officer_a):
-    member = services.admit_member(officer_a, tree.gr_a1, **member_fields(
-        1, permanent_commune=7090, current_commune=7093,
-    ))
+    member = services.admit_member(
+        officer_a,
+        tree.gr_a1,
+        **member_fields(
+            1,
+            permanent_commune=7090,
+            current_commune=7093,
+        ),
+    )
     assert member.completeness == 100 and member.is_complete
 
 
@@ -110,13 +122,17 @@ def test_salary_is_finance_only(tree, members, officer_a):
     admin = make_user("zadmin", tree.zone, Role.ADMINISTRATOR)
     member = services.update_member(admin, members.a1, monthly_salary=9_000_000)
     assert member.monthly_salary == 9_000_000
-    assert services.can_see_salary(finance, member) and not services.can_see_salary(officer_a, member)
+    assert services.can_see_salary(finance, member) and not services.can_see_salary(
+        officer_a, member
+    )
 
 
 def test_second_save_is_refused_with_the_others_changes(members, officer_a, grassroots_a):
     opened = Member.objects.get(pk=members.a1.pk)
     version = opened.version
-    services.update_member(grassroots_a, opened, version=version, job_title="Tổ trưởng", phone="0987654321")
+    services.update_member(
+        grassroots_a, opened, version=version, job_title="Tổ trưởng", phone="0987654321"
+    )
     with pytest.raises(services.EditConflict) as err:
         services.update_member(officer_a, opened, version=version, job_title="Kỹ sư")
     changes = {c.field: c for c in err.value.changes}
@@ -126,7 +142,10 @@ def test_second_save_is_refused_with_the_others_changes(members, officer_a, gras
     fresh = Member.objects.get(pk=members.a1.pk)
     assert fresh.job_title == "Tổ trưởng" and fresh.version == version + 1
     # Saving again against the new version works.
-    assert services.update_member(officer_a, fresh, version=fresh.version, job_title="Kỹ sư").job_title == "Kỹ sư"
+    assert (
+        services.update_member(officer_a, fresh, version=fresh.version, job_title="Kỹ sư").job_title
+        == "Kỹ sư"
+    )
 
 
 def test_update_validates_and_keeps_nothing_half_written(members, officer_a):
@@ -142,7 +161,9 @@ def test_transfer_inside_scope_is_immediate(tree, members, officer_a):
     assert member.history.first().history_change_reason == "transferred from GR-A1 to GR-A2"
 
 
-def test_transfer_outside_scope_waits_for_receiving_officer(tree, members, officer_a, officer_b, grassroots_a):
+def test_transfer_outside_scope_waits_for_receiving_officer(
+    tree, members, officer_a, officer_b, grassroots_a
+):
     request = services.transfer_member(officer_a, members.a1, tree.gr_b1, note="Chuyển công tác")
     assert request.status == TransferStatus.PENDING
     assert Member.objects.get(pk=members.a1.pk).unit == tree.gr_a1
@@ -181,7 +202,11 @@ def test_status_lifecycle(members, officer_a):
     with pytest.raises(ValidationError):
         services.reinstate(officer_a, member)
     assert [h.history_change_reason for h in member.history.order_by("history_id")] == [
-        "admitted", "suspended", "reinstated", "left", "deceased",
+        "admitted",
+        "suspended",
+        "reinstated",
+        "left",
+        "deceased",
     ]
     assert Member.objects.filter(pk=member.pk).exists()  # nothing is deleted
 
@@ -221,7 +246,11 @@ def test_org_merge_moves_members_and_dissolve_is_refused(tree, members, admin_us
     assert "members" in str(err.value)
     org_services.merge_units(admin_user, tree.gr_a1, tree.gr_a2, reason="Sáp nhập")
     assert set(Member.objects.filter(unit=tree.gr_a2)) == {members.a1, members.a2}
-    assert Member.objects.get(pk=members.a1.pk).history.first().history_change_reason.startswith("unit GR-A1 merged")
+    assert (
+        Member.objects.get(pk=members.a1.pk)
+        .history.first()
+        .history_change_reason.startswith("unit GR-A1 merged")
+    )
 
 
 def test_unit_counter(tree, members):
@@ -244,9 +273,14 @@ def test_demo_builds_members_idempotently(tree):
     ctx.data["root"] = tree.prov
     demo.build(ctx)
     assert Member.objects.count() == 300
-    assert Member.objects.filter(is_complete=False).exists() and Member.objects.filter(is_complete=True).exists()
-    assert all(cccd.is_valid(m.cccd, m.gender, m.date_of_birth.year)
-               for m in Member.objects.exclude(cccd="")[:100])
+    assert (
+        Member.objects.filter(is_complete=False).exists()
+        and Member.objects.filter(is_complete=True).exists()
+    )
+    assert all(
+        cccd.is_valid(m.cccd, m.gender, m.date_of_birth.year)
+        for m in Member.objects.exclude(cccd="")[:100]
+    )
     assert Member.history.count() == 300
     demo.build(ctx)
     assert Member.objects.count() == 300

@@ -51,15 +51,25 @@ def test_accent_insensitive_search(members, officer_a, client_for, query):
 
 
 def test_search_d_and_tone_placement(members, officer_a, officer_b, api_client_for):
-    assert [m["full_name"] for m in api_client_for(officer_a).get("/api/v1/members", {"q": "hòa"}).json()["items"]] == [
-        "Trần Thị Hoà"]
-    assert api_client_for(officer_b).get("/api/v1/members", {"q": "le van duc"}).json()["count"] == 1
+    assert [
+        m["full_name"]
+        for m in api_client_for(officer_a).get("/api/v1/members", {"q": "hòa"}).json()["items"]
+    ] == ["Trần Thị Hoà"]
+    assert (
+        api_client_for(officer_b).get("/api/v1/members", {"q": "le van duc"}).json()["count"] == 1
+    )
     assert api_client_for(officer_b).get("/api/v1/members", {"q": "đức"}).json()["count"] == 1
 
 
 def test_search_by_numbers(members, officer_a, api_client_for):
     client = api_client_for(officer_a)
-    for q in (members.a1.cccd, members.a1.cccd[1:], members.a1.card_number, "0912300001", "+84 912 300 001"):
+    for q in (
+        members.a1.cccd,
+        members.a1.cccd[1:],
+        members.a1.card_number,
+        "0912300001",
+        "+84 912 300 001",
+    ):
         items = client.get("/api/v1/members", {"q": q}).json()["items"]
         assert [i["id"] for i in items] == [members.a1.pk], q
 
@@ -98,7 +108,11 @@ def test_edit_conflict_shows_the_others_changes(members, officer_a, grassroots_a
     data.update(version=1, job_title="Kỹ sư", date_of_birth="1990-05-17", joined_on="2015-03-01")
     response = client.post(f"/members/{members.a1.pk}/edit/", data)
     body = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="edit-conflict"' in body and "Tổ trưởng" in body
+    assert (
+        response.status_code == 200
+        and 'data-testid="edit-conflict"' in body
+        and "Tổ trưởng" in body
+    )
     assert Member.objects.get(pk=members.a1.pk).job_title == "Tổ trưởng"
     data["version"] = 2
     response = client.post(f"/members/{members.a1.pk}/edit/", data)
@@ -109,17 +123,29 @@ def test_edit_conflict_shows_the_others_changes(members, officer_a, grassroots_a
 def test_api_conflict_is_409(members, officer_a, api_client_for):
     client = api_client_for(officer_a)
     url = f"/api/v1/members/{members.a1.pk}"
-    assert client.patch(url, {"version": 1, "job_title": "A"}, content_type="application/json").status_code == 200
+    assert (
+        client.patch(
+            url, {"version": 1, "job_title": "A"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     response = client.patch(url, {"version": 1, "job_title": "B"}, content_type="application/json")
     assert response.status_code == 409
     assert response.json()["changes"][0]["after"] == "A"
 
 
 def test_api_admit_validation_is_field_level(tree, officer_a, api_client_for):
-    response = api_client_for(officer_a).post("/api/v1/members", {
-        "unit": "GR-A1", "full_name": "Ngô Thị Lan", "gender": "female", "date_of_birth": "1995-01-02",
-        "cccd": "022095000001",
-    }, content_type="application/json")
+    response = api_client_for(officer_a).post(
+        "/api/v1/members",
+        {
+            "unit": "GR-A1",
+            "full_name": "Ngô Thị Lan",
+            "gender": "female",
+            "date_of_birth": "1995-01-02",
+            "cccd": "022095000001",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "cccd"
 
@@ -127,13 +153,24 @@ def test_api_admit_validation_is_field_level(tree, officer_a, api_client_for):
 def test_api_lifecycle(tree, members, officer_a, api_client_for):
     client = api_client_for(officer_a)
     url = f"/api/v1/members/{members.a1.pk}"
-    assert client.post(url + "/suspend", {"reason": "x"}, content_type="application/json").json()["status"] == "suspended"
-    assert client.post(url + "/reinstate", {}, content_type="application/json").json()["status"] == "active"
+    assert (
+        client.post(url + "/suspend", {"reason": "x"}, content_type="application/json").json()[
+            "status"
+        ]
+        == "suspended"
+    )
+    assert (
+        client.post(url + "/reinstate", {}, content_type="application/json").json()["status"]
+        == "active"
+    )
     moved = client.post(url + "/transfer", {"to_unit": "GR-A2"}, content_type="application/json")
     assert moved.status_code == 200 and moved.json()["unit"] == "GR-A2"
     pending = client.post(url + "/transfer", {"to_unit": "GR-B1"}, content_type="application/json")
     assert pending.status_code == 202 and pending.json()["status"] == "pending"
-    assert client.post(url + "/leave", {"reason": ""}, content_type="application/json").status_code == 422
+    assert (
+        client.post(url + "/leave", {"reason": ""}, content_type="application/json").status_code
+        == 422
+    )
 
 
 def test_lifecycle_pages(members, officer_a, client_for):
@@ -142,20 +179,28 @@ def test_lifecycle_pages(members, officer_a, client_for):
     assert client.get(url).status_code == 200
     assert client.post(url, {"reason": "Vi phạm"}).status_code == 302
     assert Member.objects.get(pk=members.a1.pk).status == "suspended"
-    assert client.post(f"/members/{members.a2.pk}/transfer/", {"to_unit": "GR-A2"}).status_code == 302
+    assert (
+        client.post(f"/members/{members.a2.pk}/transfer/", {"to_unit": "GR-A2"}).status_code == 302
+    )
 
 
 def test_exports(members, officer_a, client_for):
     client = client_for(officer_a)
     response = client.get("/members/export.csv", {"q": "nguyen"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "Nguyễn Văn An" in text and members.a1.cccd_masked in text and members.a1.cccd not in text
+    assert (
+        "Nguyễn Văn An" in text and members.a1.cccd_masked in text and members.a1.cccd not in text
+    )
     assert "Trần Thị Hoà" not in text
     response = client.get("/members/export.xlsx")
-    rows = [cells for _n, cells in read_rows(io.BytesIO(b"".join(response.streaming_content)), "x.xlsx")]
+    rows = [
+        cells for _n, cells in read_rows(io.BytesIO(b"".join(response.streaming_content)), "x.xlsx")
+    ]
     assert len(rows) == 3 and rows[1][1] in ("Nguyễn Văn An", "Trần Thị Hoà")
     roster = client.get("/members/roster/GR-A1.xlsx")
-    rows = [cells for _n, cells in read_rows(io.BytesIO(b"".join(roster.streaming_content)), "x.xlsx")]
+    rows = [
+        cells for _n, cells in read_rows(io.BytesIO(b"".join(roster.streaming_content)), "x.xlsx")
+    ]
     assert rows[0][0] == "CÔNG ĐOÀN CƠ SỞ CÔNG TY TNHH ĐÔNG BẮC" and len(rows) == 7
 
 
@@ -164,8 +209,10 @@ def test_import_pages(tree, officer_a, client_for):
 
     client = client_for(officer_a)
     assert client.get("/members/imports/").status_code == 200
-    response = client.post("/members/imports/", {"unit_code": "GR-A1",
-                                                 "file": SimpleUploadedFile("ds.xlsx", officer_file())})
+    response = client.post(
+        "/members/imports/",
+        {"unit_code": "GR-A1", "file": SimpleUploadedFile("ds.xlsx", officer_file())},
+    )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.status == "checked"
     page = client.get(f"/members/imports/{job.pk}/").content.decode()
@@ -180,9 +227,14 @@ def test_api_import(tree, officer_a, api_client_for):
     from .test_import import officer_file
 
     client = api_client_for(officer_a)
-    response = client.post("/api/v1/members/imports", {
-        "unit": "GR-A1", "dry_run": "false", "file": SimpleUploadedFile("ds.xlsx", officer_file()),
-    })
+    response = client.post(
+        "/api/v1/members/imports",
+        {
+            "unit": "GR-A1",
+            "dry_run": "false",
+            "file": SimpleUploadedFile("ds.xlsx", officer_file()),
+        },
+    )
     assert response.status_code == 201, response.content
     job = response.json()
     assert (job["status"], job["created"], job["rejected"]) == ("done", 2, 3)

@@ -8,26 +8,45 @@ ROUTES = [
     ScopedRoute("org:detail", lambda t: f"/units/{t.gr_a1.code}/"),
     ScopedRoute("org:children", lambda t: f"/units/{t.zone.code}/children/"),
     ScopedRoute("org:create", lambda t: f"/units/{t.zone.code}/new/"),
-    ScopedRoute("org:create", lambda t: f"/units/{t.zone.code}/new/", "post",
-                {"code": "X1", "name": "X", "kind": "grassroots_union"}),
+    ScopedRoute(
+        "org:create",
+        lambda t: f"/units/{t.zone.code}/new/",
+        "post",
+        {"code": "X1", "name": "X", "kind": "grassroots_union"},
+    ),
     ScopedRoute("org:edit", lambda t: f"/units/{t.gr_a1.code}/edit/"),
     ScopedRoute("org:edit", lambda t: f"/units/{t.gr_a1.code}/edit/", "post", {"name": "Hijacked"}),
     ScopedRoute("org:move", lambda t: f"/units/{t.gr_a1.code}/move/"),
     ScopedRoute("org:move", lambda t: f"/units/{t.gr_a1.code}/move/", "post", {"target": "WARD"}),
     ScopedRoute("org:merge", lambda t: f"/units/{t.gr_a1.code}/merge/"),
-    ScopedRoute("org:merge", lambda t: f"/units/{t.gr_a1.code}/merge/", "post", {"target": "GR-B1"}),
+    ScopedRoute(
+        "org:merge", lambda t: f"/units/{t.gr_a1.code}/merge/", "post", {"target": "GR-B1"}
+    ),
     ScopedRoute("org:dissolve", lambda t: f"/units/{t.gr_a2.code}/dissolve/"),
-    ScopedRoute("org:dissolve", lambda t: f"/units/{t.gr_a2.code}/dissolve/", "post", {"reason": "x"}),
+    ScopedRoute(
+        "org:dissolve", lambda t: f"/units/{t.gr_a2.code}/dissolve/", "post", {"reason": "x"}
+    ),
     ScopedRoute("org:roles", lambda t: f"/units/{t.zone.code}/roles/"),
-    ScopedRoute("org:roles", lambda t: f"/units/{t.zone.code}/roles/", "post", {"username": "officer_b", "role": "administrator"}),
-    ScopedRoute("org:revoke_role", lambda t: f"/units/{t.zone.code}/roles/{t.zone_role.pk}/revoke/", "post"),
+    ScopedRoute(
+        "org:roles",
+        lambda t: f"/units/{t.zone.code}/roles/",
+        "post",
+        {"username": "officer_b", "role": "administrator"},
+    ),
+    ScopedRoute(
+        "org:revoke_role", lambda t: f"/units/{t.zone.code}/roles/{t.zone_role.pk}/revoke/", "post"
+    ),
 ]
 
 API_ROUTES = [
     ("get", lambda t: f"/api/v1/units/{t.gr_a1.code}", None),
     ("get", lambda t: f"/api/v1/units?parent={t.zone.code}", None),
     ("patch", lambda t: f"/api/v1/units/{t.gr_a1.code}", {"name": "Hijacked"}),
-    ("post", lambda t: "/api/v1/units", {"parent": "ZONE", "code": "X1", "name": "X", "kind": "grassroots_union"}),
+    (
+        "post",
+        lambda t: "/api/v1/units",
+        {"parent": "ZONE", "code": "X1", "name": "X", "kind": "grassroots_union"},
+    ),
     ("post", lambda t: f"/api/v1/units/{t.gr_a1.code}/move", {"target": "WARD"}),
     ("post", lambda t: f"/api/v1/units/{t.gr_a1.code}/merge", {"target": "GR-B1"}),
     ("post", lambda t: f"/api/v1/units/{t.gr_a2.code}/dissolve", {"reason": "x"}),

@@ -9,8 +9,14 @@ from tests.conftest import make_user
 
 
 def test_create_unit_under_parent(tree, admin_user):
-    unit = services.create_unit(admin_user, parent=tree.zone, code="gr-a3", name="  Công đoàn   cơ sở X ",
-                                kind=UnitKind.GRASSROOTS_UNION, worker_count=300)
+    unit = services.create_unit(
+        admin_user,
+        parent=tree.zone,
+        code="gr-a3",
+        name="  Công đoàn   cơ sở X ",
+        kind=UnitKind.GRASSROOTS_UNION,
+        worker_count=300,
+    )
     assert unit.code == "GR-A3"
     assert unit.name == "Công đoàn cơ sở X"
     assert Unit.objects.get_parent(unit) == tree.zone
@@ -19,19 +25,32 @@ def test_create_unit_under_parent(tree, admin_user):
 
 def test_create_unit_refuses_wrong_kind_and_bad_code(tree, admin_user):
     with pytest.raises(ValidationError) as exc:
-        services.create_unit(admin_user, parent=tree.gr_a1, code="X", name="X", kind=UnitKind.SECTOR_UNION)
+        services.create_unit(
+            admin_user, parent=tree.gr_a1, code="X", name="X", kind=UnitKind.SECTOR_UNION
+        )
     assert "kind" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.create_unit(admin_user, parent=tree.zone, code="bad code!", name="X", kind=UnitKind.GRASSROOTS_UNION)
+        services.create_unit(
+            admin_user, parent=tree.zone, code="bad code!", name="X", kind=UnitKind.GRASSROOTS_UNION
+        )
     assert "code" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.create_unit(admin_user, parent=tree.zone, code="GR-A1", name="dup", kind=UnitKind.GRASSROOTS_UNION)
+        services.create_unit(
+            admin_user, parent=tree.zone, code="GR-A1", name="dup", kind=UnitKind.GRASSROOTS_UNION
+        )
 
 
 def test_commune_must_belong_to_province(tree, admin_user):
     with pytest.raises(ValidationError) as exc:
-        services.create_unit(admin_user, parent=tree.zone, code="GX", name="X", kind=UnitKind.GRASSROOTS_UNION,
-                             province_code=22, commune_code=1)  # 1 is in Hà Nội
+        services.create_unit(
+            admin_user,
+            parent=tree.zone,
+            code="GX",
+            name="X",
+            kind=UnitKind.GRASSROOTS_UNION,
+            province_code=22,
+            commune_code=1,
+        )  # 1 is in Hà Nội
     assert "commune_code" in exc.value.message_dict
 
 
@@ -50,7 +69,9 @@ def test_out_of_scope_is_404(tree, officer_b, ward_admin):
 
 
 def test_move_subtree(tree, admin_user):
-    services.create_unit(admin_user, parent=tree.gr_a1, code="T1", name="Tổ 1", kind=UnitKind.UNION_GROUP)
+    services.create_unit(
+        admin_user, parent=tree.gr_a1, code="T1", name="Tổ 1", kind=UnitKind.UNION_GROUP
+    )
     moved = services.move_unit(admin_user, tree.refresh().gr_a1, tree.ward)
     tree.refresh()
     assert Unit.objects.get_parent(moved) == tree.ward
@@ -80,7 +101,9 @@ def test_merge_calls_registered_handlers(tree, admin_user, monkeypatch):
     from congdoan.org import hooks
 
     seen = []
-    monkeypatch.setattr(hooks, "merge_handlers", [lambda actor, s, t: seen.append((s.code, t.code))])
+    monkeypatch.setattr(
+        hooks, "merge_handlers", [lambda actor, s, t: seen.append((s.code, t.code))]
+    )
     services.merge_units(admin_user, tree.gr_a2, tree.gr_a1)
     assert seen == [("GR-A2", "GR-A1")]
 
@@ -93,7 +116,9 @@ def test_dissolve_only_when_empty(tree, admin_user, monkeypatch):
     assert "reason" in exc.value.message_dict
     from congdoan.org import hooks
 
-    monkeypatch.setattr(hooks, "emptiness_checks", [lambda unit: "còn đoàn viên" if unit.code == "GR-A1" else None])
+    monkeypatch.setattr(
+        hooks, "emptiness_checks", [lambda unit: "còn đoàn viên" if unit.code == "GR-A1" else None]
+    )
     with pytest.raises(ValidationError, match="còn đoàn viên"):
         services.dissolve_unit(admin_user, tree.gr_a1, "giải thể")
     unit = services.dissolve_unit(admin_user, tree.gr_a2, "Doanh nghiệp giải thể")
@@ -116,7 +141,9 @@ def test_finance_officer_cannot_grant_administrator(tree):
     from congdoan.org.scoping import best_rank_on
 
     finance = make_user("fin", tree.zone, Role.FINANCE_OFFICER)
-    assert best_rank_on(finance, tree.gr_a1) < best_rank_on(make_user("adm", tree.zone, Role.ADMINISTRATOR), tree.gr_a1)
+    assert best_rank_on(finance, tree.gr_a1) < best_rank_on(
+        make_user("adm", tree.zone, Role.ADMINISTRATOR), tree.gr_a1
+    )
     with pytest.raises(NotAllowed):
         services.grant_role(finance, make_user("x"), tree.gr_a1, Role.ADMINISTRATOR)
 
@@ -126,4 +153,7 @@ def test_revoke_role_kept_in_history(tree, zone_admin):
     assignment = services.grant_role(zone_admin, target, tree.gr_a1, Role.VIEWER)
     services.revoke_role(zone_admin, assignment)
     assert not RoleAssignment.objects.filter(user=target).exists()
-    assert [h.history_type for h in RoleAssignment.history.filter(user_id=target.pk).order_by("history_date")] == ["+", "-"]
+    assert [
+        h.history_type
+        for h in RoleAssignment.history.filter(user_id=target.pk).order_by("history_date")
+    ] == ["+", "-"]

@@ -28,13 +28,19 @@ class TreeMachine(RuleBasedStateMachine):
         # Each example grows its own root, so nothing needs deleting between examples.
         TreeMachine.examples += 1
         self.prefix = f"E{TreeMachine.examples}-"
-        self.root = make_unit(None, f"{self.prefix}ROOT", "Liên đoàn", UnitKind.PROVINCIAL_FEDERATION)
+        self.root = make_unit(
+            None, f"{self.prefix}ROOT", "Liên đoàn", UnitKind.PROVINCIAL_FEDERATION
+        )
         self.actor = make_user(f"admin_{self.prefix}", self.root, Role.ADMINISTRATOR)
         self.counter = 0
         self.expected_codes = {self.root.code}
 
     def _units(self):
-        return list(Unit.objects.filter(path__startswith=self.root.path, status=UnitStatus.ACTIVE).order_by("path"))
+        return list(
+            Unit.objects.filter(path__startswith=self.root.path, status=UnitStatus.ACTIVE).order_by(
+                "path"
+            )
+        )
 
     def _all(self):
         return Unit.objects.filter(path__startswith=self.root.path)
@@ -45,7 +51,9 @@ class TreeMachine(RuleBasedStateMachine):
         self.counter += 1
         code = f"{self.prefix}U{self.counter}"
         try:
-            services.create_unit(self.actor, parent=parent, code=code, name=f"Đơn vị {self.counter}", kind=kind)
+            services.create_unit(
+                self.actor, parent=parent, code=code, name=f"Đơn vị {self.counter}", kind=kind
+            )
         except ValidationError:
             return
         self.expected_codes.add(code)
@@ -67,13 +75,19 @@ class TreeMachine(RuleBasedStateMachine):
     def merge(self, data):
         units = self._units()
         source, target = data.draw(st.sampled_from(units)), data.draw(st.sampled_from(units))
-        below = set(Unit.objects.filter(path__startswith=source.path).exclude(pk=source.pk).values_list("code", flat=True))
+        below = set(
+            Unit.objects.filter(path__startswith=source.path)
+            .exclude(pk=source.pk)
+            .values_list("code", flat=True)
+        )
         try:
             services.merge_units(self.actor, source, target)
         except ValidationError:
             return
         target = Unit.objects.get(pk=target.pk)
-        now_below_target = set(Unit.objects.filter(path__startswith=target.path).values_list("code", flat=True))
+        now_below_target = set(
+            Unit.objects.filter(path__startswith=target.path).values_list("code", flat=True)
+        )
         assert below <= now_below_target, "a merge lost descendants"
 
     @rule(data=st.data())
@@ -104,7 +118,9 @@ class TreeMachine(RuleBasedStateMachine):
 
 def run_state_machine():
     TreeMachine.TestCase.settings = settings(
-        max_examples=20, stateful_step_count=15, deadline=None,
+        max_examples=20,
+        stateful_step_count=15,
+        deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     TreeMachine.TestCase().runTest()

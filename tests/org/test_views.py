@@ -21,7 +21,9 @@ def test_tree_shows_only_own_subtree(tree, grassroots_a, client_for):
 
 def test_children_partial_lists_children_with_counts(tree, admin_user, client_for):
     make_unit(tree.gr_a1, "G1", "Tổ công đoàn Ca A", "union_group")
-    response = client_for(admin_user).get(f"/units/{tree.zone.code}/children/", HTTP_HX_REQUEST="true")
+    response = client_for(admin_user).get(
+        f"/units/{tree.zone.code}/children/", HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Đông Bắc" in body and "Hoà Bình" in body
@@ -66,19 +68,33 @@ def test_breadcrumbs_hide_ancestors_out_of_scope(tree, grassroots_a, client_for)
 
 
 def test_create_child_via_form(tree, zone_admin, client_for):
-    response = client_for(zone_admin).post(f"/units/{tree.zone.code}/new/", {
-        "code": "gr-a9", "name": "Công đoàn cơ sở Công ty TNHH Minh Phát", "kind": "grassroots_union",
-        "province_code": "22", "employer_tax_code": "5701234567", "worker_count": "850", "ownership": "private",
-    })
+    response = client_for(zone_admin).post(
+        f"/units/{tree.zone.code}/new/",
+        {
+            "code": "gr-a9",
+            "name": "Công đoàn cơ sở Công ty TNHH Minh Phát",
+            "kind": "grassroots_union",
+            "province_code": "22",
+            "employer_tax_code": "5701234567",
+            "worker_count": "850",
+            "ownership": "private",
+        },
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(code="GR-A9")
     assert unit.worker_count == 850 and unit.get_ownership_display()
 
 
 def test_create_with_bad_input_keeps_values_and_explains(tree, zone_admin, client_for):
-    response = client_for(zone_admin).post(f"/units/{tree.zone.code}/new/", {
-        "code": "GR-A1", "name": "Tên mới", "kind": "grassroots_union", "employer_tax_code": "12",
-    })
+    response = client_for(zone_admin).post(
+        f"/units/{tree.zone.code}/new/",
+        {
+            "code": "GR-A1",
+            "name": "Tên mới",
+            "kind": "grassroots_union",
+            "employer_tax_code": "12",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'value="Tên mới"' in body
@@ -97,11 +113,19 @@ def test_move_merge_dissolve_through_pages(tree, admin_user, client_for):
     client = client_for(admin_user)
     assert client.post(f"/units/{tree.gr_a1.code}/move/", {"target": "ward"}).status_code == 302
     assert Unit.objects.get_parent(Unit.objects.get(code="GR-A1")).code == "WARD"
-    assert client.post(f"/units/{tree.gr_a2.code}/merge/", {"target": "GR-B1", "reason": "sáp nhập"}).status_code == 302
+    assert (
+        client.post(
+            f"/units/{tree.gr_a2.code}/merge/", {"target": "GR-B1", "reason": "sáp nhập"}
+        ).status_code
+        == 302
+    )
     assert Unit.objects.get(code="GR-A2").status == UnitStatus.MERGED
     response = client.post(f"/units/{tree.zone.code}/dissolve/", {"reason": ""})
     assert response.status_code == 200  # reason required, form shown again
-    assert client.post(f"/units/{tree.zone.code}/dissolve/", {"reason": "hết đơn vị"}).status_code == 302
+    assert (
+        client.post(f"/units/{tree.zone.code}/dissolve/", {"reason": "hết đơn vị"}).status_code
+        == 302
+    )
     assert Unit.objects.get(code="ZONE").status == UnitStatus.DISSOLVED
 
 
@@ -116,7 +140,12 @@ def test_roles_page_grant_and_revoke(tree, zone_admin, client_for):
 
     make_user("new_person")
     client = client_for(zone_admin)
-    assert client.post(f"/units/{tree.gr_a1.code}/roles/", {"username": "new_person", "role": "officer"}).status_code == 302
+    assert (
+        client.post(
+            f"/units/{tree.gr_a1.code}/roles/", {"username": "new_person", "role": "officer"}
+        ).status_code
+        == 302
+    )
     assignment = RoleAssignment.objects.get(user__username="new_person")
     assert client.post(f"/units/{tree.gr_a1.code}/roles/{assignment.pk}/revoke/").status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
@@ -139,7 +168,9 @@ def test_subtree_count_follows_tree_changes(tree, admin_user, django_capture_on_
 
     assert queries.subtree_count(tree.prov) == 5
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_unit(admin_user, parent=tree.zone, code="GR-A7", name="CĐCS mới", kind="grassroots_union")
+        services.create_unit(
+            admin_user, parent=tree.zone, code="GR-A7", name="CĐCS mới", kind="grassroots_union"
+        )
     assert queries.subtree_count(Unit.objects.get(pk=tree.prov.pk)) == 6
     with django_capture_on_commit_callbacks(execute=True):
         services.dissolve_unit(admin_user, Unit.objects.get(code="GR-A7"), "thử")

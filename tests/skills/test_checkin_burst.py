@@ -27,25 +27,43 @@ def test_burst_of_500_check_ins(tree):
         pytest.skip("concurrency test needs PostgreSQL")
     today = timezone.localdate()
     course = Course.objects.create(unit=tree.zone, code="BURST", title="An toàn thông tin cơ bản")
-    session = TrainingSession.objects.create(code="LH-BURST", course=course, unit=tree.zone, starts_on=today,
-                                             ends_on=today, venue="Nhà văn hoá công nhân", status="open")
+    session = TrainingSession.objects.create(
+        code="LH-BURST",
+        course=course,
+        unit=tree.zone,
+        starts_on=today,
+        ends_on=today,
+        venue="Nhà văn hoá công nhân",
+        status="open",
+    )
     people = []
     for i in range(400):
-        m = Member(unit=tree.gr_a1, full_name=f"Công nhân {i}", gender="female", date_of_birth=datetime.date(1995, 1, 2),
-                   cccd=cccd.make("022", "female", 1995, 200000 + i), card_number=f"B{i:06d}")
+        m = Member(
+            unit=tree.gr_a1,
+            full_name=f"Công nhân {i}",
+            gender="female",
+            date_of_birth=datetime.date(1995, 1, 2),
+            cccd=cccd.make("022", "female", 1995, 200000 + i),
+            card_number=f"B{i:06d}",
+        )
         m.prepare()
         people.append(m)
     members = Member.objects.bulk_create(people)
     # 400 members, 100 of them scan twice (a double tap, a retry on a slow network): 500 calls.
-    calls = [(m.pk, False) for m in members] + [(m.pk, True) for m in members[:50]] + \
-            [(m.pk, False) for m in members[50:100]]
+    calls = (
+        [(m.pk, False) for m in members]
+        + [(m.pk, True) for m in members[:50]]
+        + [(m.pk, False) for m in members[50:100]]
+    )
 
     def scan(args):
         member_id, by_identity = args
         try:
             member = Member.objects.select_related("unit").get(pk=member_id)
             if by_identity:
-                return services.check_in_with_identity(session, member.cccd, member.date_of_birth)[1]
+                return services.check_in_with_identity(session, member.cccd, member.date_of_birth)[
+                    1
+                ]
             return services.check_in(session, member, method=CheckInMethod.QR_ACCOUNT)[1]
         finally:
             connections.close_all()

@@ -20,10 +20,18 @@ def test_demo_is_idempotent():
     org_demo.build(ctx)
     members_demo.build(ctx)
     skills_demo.build(ctx)
-    counts = (Course.objects.count(), TrainingSession.objects.count(), SkillRecord.objects.count(),
-              Certificate.objects.count())
+    counts = (
+        Course.objects.count(),
+        TrainingSession.objects.count(),
+        SkillRecord.objects.count(),
+        Certificate.objects.count(),
+    )
     assert counts[0] == 6 and counts[1] > 5 and counts[2] > 100 and counts[3] > 50
     assert TrainingSession.objects.filter(code="LH-DEMO-TODAY", status="open").exists()
     skills_demo.build(DemoContext(options={"units": 12, "members": 600}, stdout=io.StringIO()))
-    assert counts == (Course.objects.count(), TrainingSession.objects.count(), SkillRecord.objects.count(),
-                      Certificate.objects.count())
+    assert counts == (
+        Course.objects.count(),
+        TrainingSession.objects.count(),
+        SkillRecord.objects.count(),
+        Certificate.objects.count(),
+    )

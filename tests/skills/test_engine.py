@@ -17,11 +17,14 @@ from .conftest import make_member
 
 
 def _record(member, comp, step, day=datetime.date(2026, 1, 10), **kw):
-    return SkillRecord.objects.create(member=member, competence=comp, step=step, source=RecordSource.IMPORT,
-                                      achieved_on=day, **kw)
+    return SkillRecord.objects.create(
+        member=member, competence=comp, step=step, source=RecordSource.IMPORT, achieved_on=day, **kw
+    )
 
 
-def test_members_meeting_is_set_based_and_dated(members, definition, competences, django_assert_num_queries):
+def test_members_meeting_is_set_based_and_dated(
+    members, definition, competences, django_assert_num_queries
+):
     a, b, c = members["a1"]
     for code in ("1.1", "2.3", "4.2"):
         _record(a, competences[code], 2)
@@ -33,9 +36,15 @@ def test_members_meeting_is_set_based_and_dated(members, definition, competences
     _record(c, competences["4.2"], 2, day=datetime.date(2026, 6, 1))
     definition = type(definition).objects.prefetch_related("competences").get(pk=definition.pk)
     with django_assert_num_queries(1):
-        ids = set(queries.members_meeting(definition, datetime.date(2026, 3, 1)).values_list("pk", flat=True))
+        ids = set(
+            queries.members_meeting(definition, datetime.date(2026, 3, 1)).values_list(
+                "pk", flat=True
+            )
+        )
     assert ids == {a.pk}
-    assert set(queries.members_meeting(definition, datetime.date(2026, 7, 1)).values_list("pk", flat=True)) == {a.pk, c.pk}
+    assert set(
+        queries.members_meeting(definition, datetime.date(2026, 7, 1)).values_list("pk", flat=True)
+    ) == {a.pk, c.pk}
     assert queries.meets_definition(a, definition, datetime.date(2026, 3, 1))
     assert not queries.meets_definition(b, definition, datetime.date(2026, 3, 1))
     definition.min_competences = 2
@@ -79,7 +88,10 @@ def test_completion_records_skills_and_issues_certificate(session, members, offi
     services.check_in(session, a, method=CheckInMethod.QR_ACCOUNT)
     result = services.close_session(officer_a, session)
     assert result == {"completed": 1, "not_completed": 1}
-    assert set(SkillRecord.objects.filter(member=a).values_list("competence__code", "step")) == {("2.3", 2), ("2.6", 2)}
+    assert set(SkillRecord.objects.filter(member=a).values_list("competence__code", "step")) == {
+        ("2.3", 2),
+        ("2.6", 2),
+    }
     cert = Certificate.objects.get(member=a)
     assert cert.number.startswith(f"CD-{timezone.localdate().year}-")
     assert cert.masked_holder_name == "Trần T. B. 0."
@@ -94,7 +106,9 @@ def test_capacity_limits_enrolment(session, members, officer_a):
     assert result == {"enrolled": 2, "already": 0, "over_capacity": 3}
 
 
-def test_bulk_enrol_skips_members_meeting_definition(session, members, officer_a, definition, competences, tree):
+def test_bulk_enrol_skips_members_meeting_definition(
+    session, members, officer_a, definition, competences, tree
+):
     a = members["a1"][0]
     for code in ("1.1", "2.3", "4.2"):
         _record(a, competences[code], 2)
@@ -114,14 +128,24 @@ def test_assessment_scoring_and_attempt_limit(assessment, members):
     m = members["a1"][0]
     attempt = services.start_attempt(m, assessment)
     assert len(attempt.question_ids) == 4 and len(set(attempt.question_ids)) == 4
-    right = {str(q): [Choice.objects.get(question_id=q, is_correct=True).pk] for q in attempt.question_ids}
+    right = {
+        str(q): [Choice.objects.get(question_id=q, is_correct=True).pk]
+        for q in attempt.question_ids
+    }
     wrong_q = attempt.question_ids[0]
     answers = dict(right)
-    answers[str(wrong_q)] = [Choice.objects.filter(question_id=wrong_q, is_correct=False).first().pk]
+    answers[str(wrong_q)] = [
+        Choice.objects.filter(question_id=wrong_q, is_correct=False).first().pk
+    ]
     done = services.submit_attempt(attempt, answers)
     assert (done.correct_count, done.score_percent, done.passed) == (3, 75, True)
     rec = SkillRecord.objects.get(member=m)
-    assert (rec.competence.code, rec.step, rec.source, rec.attempt_id) == ("4.2", 2, "assessment", done.pk)
+    assert (rec.competence.code, rec.step, rec.source, rec.attempt_id) == (
+        "4.2",
+        2,
+        "assessment",
+        done.pk,
+    )
     with pytest.raises(ValidationError):
         services.submit_attempt(done, answers)
     second = services.start_attempt(m, assessment)
@@ -133,21 +157,38 @@ def test_assessment_scoring_and_attempt_limit(assessment, members):
 def test_late_answers_do_not_count(assessment, members):
     m = members["a2"][0]
     attempt = services.start_attempt(m, assessment)
-    right = {str(q): [Choice.objects.get(question_id=q, is_correct=True).pk] for q in attempt.question_ids}
+    right = {
+        str(q): [Choice.objects.get(question_id=q, is_correct=True).pk]
+        for q in attempt.question_ids
+    }
     late = attempt.deadline + datetime.timedelta(minutes=5)
     done = services.submit_attempt(attempt, right, now=late)
     assert done.score_percent == 0 and not done.passed
 
 
 def test_multiple_choice_needs_exact_set(tree, competences, admin_user):
-    q = services.save_question(admin_user, tree.zone, competence=competences["1.1"], step=1, kind="multiple",
-                               text="Trình duyệt nào?", choices=[("Chrome", True), ("Firefox", True), ("Excel", False)])
+    q = services.save_question(
+        admin_user,
+        tree.zone,
+        competence=competences["1.1"],
+        step=1,
+        kind="multiple",
+        text="Trình duyệt nào?",
+        choices=[("Chrome", True), ("Firefox", True), ("Excel", False)],
+    )
     ids = sorted(q.choices.filter(is_correct=True).values_list("pk", flat=True))
     assert services.score([q.pk], {str(q.pk): ids}) == 1
     assert services.score([q.pk], {str(q.pk): ids[:1]}) == 0
     with pytest.raises(ValidationError):
-        services.save_question(admin_user, tree.zone, competence=competences["1.1"], step=1, kind="single",
-                               text="x", choices=[("a", True), ("b", True)])
+        services.save_question(
+            admin_user,
+            tree.zone,
+            competence=competences["1.1"],
+            step=1,
+            kind="single",
+            text="x",
+            choices=[("a", True), ("b", True)],
+        )
 
 
 def test_attestation_needs_reason(members, competences, grassroots_a, officer_b):
@@ -165,7 +206,9 @@ def test_attestation_needs_reason(members, competences, grassroots_a, officer_b)
 def test_framework_new_version_keeps_old_records(admin_user, members, competences):
     m = members["a1"][0]
     old = _record(m, competences["1.1"], 3)
-    v2 = services.new_framework_version(admin_user, code="TT02-2027", name="v2", valid_from=datetime.date(2027, 1, 1))
+    v2 = services.new_framework_version(
+        admin_user, code="TT02-2027", name="v2", valid_from=datetime.date(2027, 1, 1)
+    )
     assert v2.competences.count() == 24
     old.refresh_from_db()
     assert old.competence.version.code == "TT02-2025"
@@ -175,7 +218,9 @@ def test_framework_new_version_keeps_old_records(admin_user, members, competence
 def test_framework_edit_only_by_federation_admin(admin_user, zone_admin, competences):
     from congdoan.common.errors import OutOfScope
 
-    services.update_competence(admin_user, competences["1.2"], name_vi="Đánh giá dữ liệu", needs_check=False)
+    services.update_competence(
+        admin_user, competences["1.2"], name_vi="Đánh giá dữ liệu", needs_check=False
+    )
     with pytest.raises(OutOfScope):
         services.update_competence(zone_admin, competences["1.2"], name_vi="x")
 

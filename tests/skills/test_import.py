@@ -13,7 +13,9 @@ def _sheet(path, rows):
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
     sheet.write_row(0, 0, ["DANH SÁCH ĐIỂM DANH LỚP KỸ NĂNG SỐ"])
-    sheet.write_row(2, 0, ["STT", "Họ và tên", "Số CCCD", "Ngày sinh", "Mã lớp", "Ngày học", "Năng lực", "Bậc"])
+    sheet.write_row(
+        2, 0, ["STT", "Họ và tên", "Số CCCD", "Ngày sinh", "Mã lớp", "Ngày học", "Năng lực", "Bậc"]
+    )
     for i, row in enumerate(rows, start=3):
         sheet.write_row(i, 0, row)
     book.close()
@@ -23,10 +25,22 @@ def _sheet(path, rows):
 def test_import_attendance_and_records(tmp_path, session, members, officer_a):
     a, b = members["a1"][0], members["a2"][0]
     day = session.starts_on.strftime("%d/%m/%Y")
-    path = _sheet(tmp_path / "diem-danh.xlsx", [
-        [1, a.full_name, int(a.cccd), a.date_of_birth.strftime("%d/%m/%Y"), session.code, day, "4.2", 2],
-        [2, b.full_name, b.cccd, "", session.code, day, "", ""],
-    ])
+    path = _sheet(
+        tmp_path / "diem-danh.xlsx",
+        [
+            [
+                1,
+                a.full_name,
+                int(a.cccd),
+                a.date_of_birth.strftime("%d/%m/%Y"),
+                session.code,
+                day,
+                "4.2",
+                2,
+            ],
+            [2, b.full_name, b.cccd, "", session.code, day, "", ""],
+        ],
+    )
     call_command("import_skill_records", str(path), user=officer_a.username)
     assert Attendance.objects.filter(session=session).count() == 2
     rec = SkillRecord.objects.get(member=a)
@@ -40,11 +54,14 @@ def test_import_attendance_and_records(tmp_path, session, members, officer_a):
 def test_bad_row_writes_nothing(tmp_path, session, members, officer_a, capsys):
     a, outsider = members["a1"][0], members["b1"][0]
     day = session.starts_on.strftime("%d/%m/%Y")
-    path = _sheet(tmp_path / "sai.xlsx", [
-        [1, a.full_name, a.cccd, "", session.code, day, "", ""],
-        [2, outsider.full_name, outsider.cccd, "", session.code, day, "", ""],
-        [3, "X", "12345", "", session.code, day, "9.9", "12"],
-    ])
+    path = _sheet(
+        tmp_path / "sai.xlsx",
+        [
+            [1, a.full_name, a.cccd, "", session.code, day, "", ""],
+            [2, outsider.full_name, outsider.cccd, "", session.code, day, "", ""],
+            [3, "X", "12345", "", session.code, day, "9.9", "12"],
+        ],
+    )
     with pytest.raises(CommandError):
         call_command("import_skill_records", str(path), user=officer_a.username)
     err = capsys.readouterr().err

@@ -27,17 +27,28 @@ def test_checkin_with_identity_number(client, session, members):
     page = client.get(url)
     assert page.status_code == 200 and "Sử dụng ứng dụng VNeID" in page.content.decode()
     # CCCD typed without its leading zero, as spreadsheets and hurried people do
-    response = client.post(url, {"mode": "identity", "cccd": m.cccd.lstrip("0"), "date_of_birth": m.date_of_birth.isoformat()})
+    response = client.post(
+        url,
+        {
+            "mode": "identity",
+            "cccd": m.cccd.lstrip("0"),
+            "date_of_birth": m.date_of_birth.isoformat(),
+        },
+    )
     assert 'data-testid="checkin-done"' in response.content.decode()
-    again = client.post(url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": m.date_of_birth.isoformat()})
+    again = client.post(
+        url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": m.date_of_birth.isoformat()}
+    )
     assert 'data-testid="checkin-done"' in again.content.decode()
     assert Attendance.objects.filter(session=session, member=m).count() == 1
 
 
 def test_checkin_wrong_birth_date_is_refused(client, session, members):
     m = members["a2"][0]
-    response = client.post(f"/skills/checkin/{session.checkin_token}/",
-                           {"mode": "identity", "cccd": m.cccd, "date_of_birth": "2001-01-01"})
+    response = client.post(
+        f"/skills/checkin/{session.checkin_token}/",
+        {"mode": "identity", "cccd": m.cccd, "date_of_birth": "2001-01-01"},
+    )
     assert response.status_code == 200
     assert "checkin-done" not in response.content.decode()
     assert not Attendance.objects.filter(session=session).exists()
@@ -47,7 +58,9 @@ def test_checkin_logged_in_member(client, session, members):
     m = members["a1"][1]
     m.email = "binh@example.org"
     m.save()
-    user = get_user_model().objects.create_user("binh", email="binh@example.org", password="x-2026-long")
+    user = get_user_model().objects.create_user(
+        "binh", email="binh@example.org", password="x-2026-long"
+    )
     client.force_login(user)
     response = client.post(f"/skills/checkin/{session.checkin_token}/", {"mode": "account"})
     assert 'data-testid="checkin-done"' in response.content.decode()
@@ -75,10 +88,14 @@ def test_verification_shows_revocation(client, certificate, officer_a):
 
 def test_unknown_certificate_is_404(client, db):
     response = client.get("/verify/certificate/CD-2026-XXXXXXXX")
-    assert response.status_code == 404 and 'data-testid="verify-unknown"' in response.content.decode()
+    assert (
+        response.status_code == 404 and 'data-testid="verify-unknown"' in response.content.decode()
+    )
 
 
-def test_certificate_pdf_has_vietnamese_text_and_embedded_font(certificate, officer_a, api_client_for, tmp_path):
+def test_certificate_pdf_has_vietnamese_text_and_embedded_font(
+    certificate, officer_a, api_client_for, tmp_path
+):
     import io
     import shutil
     import subprocess
@@ -91,12 +108,21 @@ def test_certificate_pdf_has_vietnamese_text_and_embedded_font(certificate, offi
     page = reader.root["/Pages"]["/Kids"][0]
     fonts = [str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()]
     # "CD Sans" is the family name common/pdf.py gives the embedded Be Vietnam Pro files
-    assert fonts and all(any(n in f for n in ("CD-Sans", "BeVietnamPro", "DejaVu")) for f in fonts), fonts
+    assert fonts and all(
+        any(n in f for n in ("CD-Sans", "BeVietnamPro", "DejaVu")) for f in fonts
+    ), fonts
     if shutil.which("pdftotext"):
         path = tmp_path / "c.pdf"
         path.write_bytes(response.content)
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-        for expected in ("GIẤY CHỨNG NHẬN", "Nguyễn Thị Thuỳ Dương", "Sử dụng ứng dụng VNeID", certificate.number):
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for expected in (
+            "GIẤY CHỨNG NHẬN",
+            "Nguyễn Thị Thuỳ Dương",
+            "Sử dụng ứng dụng VNeID",
+            certificate.number,
+        ):
             assert expected in text, expected
 
 
@@ -108,7 +134,9 @@ def test_identity_guessing_is_capped(client, session, members):
     url = f"/skills/checkin/{session.checkin_token}/"
     for year in range(1970, 1980):
         client.post(url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": f"{year}-01-01"})
-    response = client.post(url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": m.date_of_birth.isoformat()})
+    response = client.post(
+        url, {"mode": "identity", "cccd": m.cccd, "date_of_birth": m.date_of_birth.isoformat()}
+    )
     assert "checkin-done" not in response.content.decode()
     assert not Attendance.objects.filter(session=session).exists()
     cache.clear()

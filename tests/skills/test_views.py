@@ -26,22 +26,36 @@ def linked_member(members):
 def test_officer_flow_enrol_mark_close(session, members, officer_a, client_for):
     client = client_for(officer_a)
     a, b = members["a1"][0], members["a1"][1]
-    r = client.post(f"/skills/sessions/{session.pk}/enrol/", {"member": [a.pk, b.pk, members["b1"][0].pk]})
+    r = client.post(
+        f"/skills/sessions/{session.pk}/enrol/", {"member": [a.pk, b.pk, members["b1"][0].pk]}
+    )
     assert r.status_code == 302
-    assert set(session.enrolments.values_list("member_id", flat=True)) == {a.pk, b.pk}  # b1 is outside ZONE
+    assert set(session.enrolments.values_list("member_id", flat=True)) == {
+        a.pk,
+        b.pk,
+    }  # b1 is outside ZONE
     day = timezone.localdate().isoformat()
-    client.post(f"/skills/sessions/{session.pk}/attendance/",
-                {"day": day, "shown": [a.pk, b.pk], "present": [a.pk]})
-    assert list(Attendance.objects.filter(session=session).values_list("member_id", flat=True)) == [a.pk]
+    client.post(
+        f"/skills/sessions/{session.pk}/attendance/",
+        {"day": day, "shown": [a.pk, b.pk], "present": [a.pk]},
+    )
+    assert list(Attendance.objects.filter(session=session).values_list("member_id", flat=True)) == [
+        a.pk
+    ]
     client.post(f"/skills/sessions/{session.pk}/close/")
-    assert Certificate.objects.filter(member=a).exists() and not Certificate.objects.filter(member=b).exists()
+    assert (
+        Certificate.objects.filter(member=a).exists()
+        and not Certificate.objects.filter(member=b).exists()
+    )
     page = client.get(f"/skills/sessions/{session.pk}/")
     assert page.status_code == 200
 
 
 def test_bulk_enrol_page(session, members, officer_a, client_for, definition):
     client = client_for(officer_a)
-    client.post(f"/skills/sessions/{session.pk}/enrol/bulk/", {"unit": "GR-A1", "definition": definition.pk})
+    client.post(
+        f"/skills/sessions/{session.pk}/enrol/bulk/", {"unit": "GR-A1", "definition": definition.pk}
+    )
     assert session.enrolments.count() == 3
 
 
@@ -53,7 +67,10 @@ def test_member_takes_assessment(assessment, linked_member, client):
     r = client.post(f"/skills/me/assessments/{assessment.pk}/")
     attempt = member.skill_attempts.get()
     assert r.url == f"/skills/me/attempts/{attempt.pk}/"
-    answers = {f"q{q}": [str(Choice.objects.get(question_id=q, is_correct=True).pk)] for q in attempt.question_ids}
+    answers = {
+        f"q{q}": [str(Choice.objects.get(question_id=q, is_correct=True).pk)]
+        for q in attempt.question_ids
+    }
     client.post(r.url, answers)
     attempt.refresh_from_db()
     assert attempt.passed and attempt.score_percent == 100
@@ -75,11 +92,18 @@ def test_self_enrolment(session, linked_member, client):
     assert session.enrolments.get(member=member).source == "self"
 
 
-def test_report_and_leave_behind_export(session, members, definition, competences, officer_a, client_for):
+def test_report_and_leave_behind_export(
+    session, members, definition, competences, officer_a, client_for
+):
     a = members["a1"][0]
     for code in ("1.1", "2.3", "4.2"):
-        SkillRecord.objects.create(member=a, competence=competences[code], step=2, source="import",
-                                   achieved_on=timezone.localdate())
+        SkillRecord.objects.create(
+            member=a,
+            competence=competences[code],
+            step=2,
+            source="import",
+            achieved_on=timezone.localdate(),
+        )
     client = client_for(officer_a)
     body = client.get("/skills/units/ZONE/report/").content.decode()
     assert 'data-testid="meeting"' in body
@@ -96,8 +120,11 @@ def test_report_and_leave_behind_export(session, members, definition, competence
 
 def test_api_report_and_enrol(session, members, definition, officer_a, api_client_for):
     api = api_client_for(officer_a)
-    r = api.post(f"/api/v1/skills/sessions/{session.pk}/enrol", {"unit": "ZONE", "not_meeting_definition": definition.pk},
-                 content_type="application/json")
+    r = api.post(
+        f"/api/v1/skills/sessions/{session.pk}/enrol",
+        {"unit": "ZONE", "not_meeting_definition": definition.pk},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["enrolled"] == 5
     report = api.get("/api/v1/skills/units/ZONE/report").json()
     assert report["active"] == 5 and report["meeting"] == 0
@@ -108,15 +135,23 @@ def test_api_report_and_enrol(session, members, definition, officer_a, api_clien
 def test_api_attest_validation(members, officer_a, api_client_for):
     api = api_client_for(officer_a)
     m = members["a1"][0]
-    r = api.post(f"/api/v1/skills/members/{m.pk}/records", {"competence": "1.1", "step": 3, "reason": ""},
-                 content_type="application/json")
+    r = api.post(
+        f"/api/v1/skills/members/{m.pk}/records",
+        {"competence": "1.1", "step": 3, "reason": ""},
+        content_type="application/json",
+    )
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "reason"
-    r = api.post(f"/api/v1/skills/members/{m.pk}/records", {"competence": "1.1", "step": 3, "reason": "Kiểm tra thực hành"},
-                 content_type="application/json")
+    r = api.post(
+        f"/api/v1/skills/members/{m.pk}/records",
+        {"competence": "1.1", "step": 3, "reason": "Kiểm tra thực hành"},
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["version"] == "TT02-2025"
 
 
-def test_session_list_query_count(session, members, officer_a, client_for, django_assert_max_num_queries):
+def test_session_list_query_count(
+    session, members, officer_a, client_for, django_assert_max_num_queries
+):
     client = client_for(officer_a)
     client.get("/skills/sessions/")
     with django_assert_max_num_queries(12):
@@ -127,7 +162,13 @@ def test_framework_page_and_edit(admin_user, competences, client_for):
     client = client_for(admin_user)
     assert "Khai thác dữ liệu và thông tin" in client.get("/skills/framework/").content.decode()
     c = competences["1.2"]
-    client.post(f"/skills/framework/competences/{c.pk}/edit/",
-                {"name_vi": "Đánh giá dữ liệu, thông tin và nội dung số", "name_en": "Evaluating", "description": ""})
+    client.post(
+        f"/skills/framework/competences/{c.pk}/edit/",
+        {
+            "name_vi": "Đánh giá dữ liệu, thông tin và nội dung số",
+            "name_en": "Evaluating",
+            "description": "",
+        },
+    )
     c.refresh_from_db()
     assert not c.needs_check and c.history.first().history_user == admin_user

@@ -9,384 +9,1336 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_alter_historicalunit_code_alter_unit_code'),
+        ("org", "0002_alter_historicalunit_code_alter_unit_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateAuthority',
+            name="CertificateAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('certificate_der', models.BinaryField()),
-                ('encrypted_key', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('not_after', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("certificate_der", models.BinaryField()),
+                ("encrypted_key", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("not_after", models.DateTimeField()),
             ],
             options={
-                'verbose_name': 'internal certification authority',
-                'verbose_name_plural': 'internal certification authorities',
+                "verbose_name": "internal certification authority",
+                "verbose_name_plural": "internal certification authorities",
             },
         ),
         migrations.CreateModel(
-            name='DocumentType',
+            name="DocumentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('abbreviation', models.CharField(blank=True, help_text='Used in the symbol, e.g. QĐ. An official letter (công văn) has none.', max_length=10, verbose_name='abbreviation')),
-                ('is_copy', models.BooleanField(default=False, verbose_name='copy form')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "abbreviation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used in the symbol, e.g. QĐ. An official letter (công văn) has none.",
+                        max_length=10,
+                        verbose_name="abbreviation",
+                    ),
+                ),
+                ("is_copy", models.BooleanField(default=False, verbose_name="copy form")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'document type',
-                'verbose_name_plural': 'document types',
-                'ordering': ['order', 'name'],
+                "verbose_name": "document type",
+                "verbose_name_plural": "document types",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='TrustAnchor',
+            name="TrustAnchor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('certificate_der', models.BinaryField()),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('is_internal', models.BooleanField(default=False, verbose_name='internal CA')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("certificate_der", models.BinaryField()),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("is_internal", models.BooleanField(default=False, verbose_name="internal CA")),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'trust anchor',
-                'verbose_name_plural': 'trust anchors',
+                "verbose_name": "trust anchor",
+                "verbose_name_plural": "trust anchors",
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=congdoan.documents.models.new_public_code, editable=False, max_length=16, unique=True, verbose_name='verification code')),
-                ('department', models.CharField(blank=True, help_text="Abbreviation after the unit in an official letter's symbol, e.g. TC in 12/LĐLĐ-TC.", max_length=16, verbose_name='drafting department')),
-                ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='number')),
-                ('number_symbol', models.CharField(blank=True, max_length=64, verbose_name='number and symbol')),
-                ('number_symbol_folded', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place')),
-                ('summary', models.CharField(max_length=500, verbose_name='summary')),
-                ('summary_folded', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('content', models.FileField(max_length=200, upload_to=congdoan.documents.models.document_upload_to, verbose_name='content (PDF)')),
-                ('original', models.FileField(blank=True, max_length=200, upload_to=congdoan.documents.models.document_upload_to, verbose_name='unsigned original')),
-                ('source', models.FileField(blank=True, max_length=200, upload_to=congdoan.documents.models.document_upload_to, verbose_name='uploaded source')),
-                ('signer_prefix', models.CharField(blank=True, choices=[('', '(signing as head)'), ('TM.', 'TM. – on behalf of the collective body'), ('KT.', 'KT. – deputy signing for the head'), ('Q.', 'Q. – acting'), ('TL.', 'TL. – by order'), ('TUQ.', 'TUQ. – by authorisation')], max_length=5, verbose_name='signer prefix')),
-                ('signer_position', models.CharField(blank=True, max_length=100, verbose_name='signer position')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('very_urgent', 'Very urgent'), ('flash', 'Flash')], default='normal', max_length=12, verbose_name='urgency')),
-                ('confidentiality', models.CharField(choices=[('normal', 'Not confidential'), ('confidential', 'Confidential'), ('secret', 'Secret'), ('top_secret', 'Top secret')], default='normal', max_length=12, verbose_name='confidentiality')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('returned', 'Returned for changes'), ('approved', 'Approved'), ('signed', 'Signed'), ('issued', 'Issued')], default='draft', max_length=12, verbose_name='status')),
-                ('channel', models.CharField(choices=[('electronic', 'Electronic'), ('paper', 'Paper (scanned)')], default='electronic', max_length=12, verbose_name='channel')),
-                ('recipients_text', models.CharField(blank=True, max_length=500, verbose_name='other recipients')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents_to_sign', to=settings.AUTH_USER_MODEL, verbose_name='signer')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='org.unit', verbose_name='issuing unit')),
-                ('doc_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='documents.documenttype', verbose_name='document type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=congdoan.documents.models.new_public_code,
+                        editable=False,
+                        max_length=16,
+                        unique=True,
+                        verbose_name="verification code",
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True,
+                        help_text="Abbreviation after the unit in an official letter's symbol, e.g. TC in 12/LĐLĐ-TC.",
+                        max_length=16,
+                        verbose_name="drafting department",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="number"),
+                ),
+                (
+                    "number_symbol",
+                    models.CharField(blank=True, max_length=64, verbose_name="number and symbol"),
+                ),
+                (
+                    "number_symbol_folded",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place")),
+                ("summary", models.CharField(max_length=500, verbose_name="summary")),
+                ("summary_folded", models.CharField(db_index=True, editable=False, max_length=500)),
+                (
+                    "content",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=congdoan.documents.models.document_upload_to,
+                        verbose_name="content (PDF)",
+                    ),
+                ),
+                (
+                    "original",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=congdoan.documents.models.document_upload_to,
+                        verbose_name="unsigned original",
+                    ),
+                ),
+                (
+                    "source",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=congdoan.documents.models.document_upload_to,
+                        verbose_name="uploaded source",
+                    ),
+                ),
+                (
+                    "signer_prefix",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "(signing as head)"),
+                            ("TM.", "TM. – on behalf of the collective body"),
+                            ("KT.", "KT. – deputy signing for the head"),
+                            ("Q.", "Q. – acting"),
+                            ("TL.", "TL. – by order"),
+                            ("TUQ.", "TUQ. – by authorisation"),
+                        ],
+                        max_length=5,
+                        verbose_name="signer prefix",
+                    ),
+                ),
+                (
+                    "signer_position",
+                    models.CharField(blank=True, max_length=100, verbose_name="signer position"),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("very_urgent", "Very urgent"),
+                            ("flash", "Flash"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Not confidential"),
+                            ("confidential", "Confidential"),
+                            ("secret", "Secret"),
+                            ("top_secret", "Top secret"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="confidentiality",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("returned", "Returned for changes"),
+                            ("approved", "Approved"),
+                            ("signed", "Signed"),
+                            ("issued", "Issued"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("electronic", "Electronic"), ("paper", "Paper (scanned)")],
+                        default="electronic",
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "recipients_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="other recipients"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents_to_sign",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signer",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="org.unit",
+                        verbose_name="issuing unit",
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="documents.documenttype",
+                        verbose_name="document type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=congdoan.documents.models.document_upload_to, verbose_name='file')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='documents.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=congdoan.documents.models.document_upload_to,
+                        verbose_name="file",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="documents.document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
             },
         ),
         migrations.CreateModel(
-            name='IncomingEntry',
+            name="IncomingEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='incoming number')),
-                ('channel', models.CharField(choices=[('electronic', 'Electronic'), ('paper', 'Paper (scanned)')], max_length=12, verbose_name='channel')),
-                ('sender', models.CharField(max_length=255, verbose_name='sender')),
-                ('number_symbol', models.CharField(blank=True, max_length=64, verbose_name='number and symbol')),
-                ('number_symbol_folded', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('document_date', models.DateField(blank=True, null=True, verbose_name='document date')),
-                ('summary', models.CharField(max_length=500, verbose_name='summary')),
-                ('summary_folded', models.CharField(db_index=True, editable=False, max_length=500)),
-                ('scan', models.FileField(blank=True, max_length=200, upload_to=congdoan.documents.models.document_upload_to, verbose_name='scan (PDF)')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('very_urgent', 'Very urgent'), ('flash', 'Flash')], default='normal', max_length=12, verbose_name='urgency')),
-                ('confidentiality', models.CharField(choices=[('normal', 'Not confidential'), ('confidential', 'Confidential'), ('secret', 'Secret'), ('top_secret', 'Top secret')], default='normal', max_length=12, verbose_name='confidentiality')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received at')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('assigned', 'Assigned'), ('handled', 'Handled')], default='received', max_length=10, verbose_name='status')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handling_note', models.TextField(blank=True, verbose_name='handling note')),
-                ('doc_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='documents.documenttype', verbose_name='document type')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='documents.document')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_documents', to=settings.AUTH_USER_MODEL, verbose_name='handler')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incoming_documents', to='org.unit', verbose_name='receiving unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="incoming number")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("electronic", "Electronic"), ("paper", "Paper (scanned)")],
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("sender", models.CharField(max_length=255, verbose_name="sender")),
+                (
+                    "number_symbol",
+                    models.CharField(blank=True, max_length=64, verbose_name="number and symbol"),
+                ),
+                (
+                    "number_symbol_folded",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "document_date",
+                    models.DateField(blank=True, null=True, verbose_name="document date"),
+                ),
+                ("summary", models.CharField(max_length=500, verbose_name="summary")),
+                ("summary_folded", models.CharField(db_index=True, editable=False, max_length=500)),
+                (
+                    "scan",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=congdoan.documents.models.document_upload_to,
+                        verbose_name="scan (PDF)",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("very_urgent", "Very urgent"),
+                            ("flash", "Flash"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Not confidential"),
+                            ("confidential", "Confidential"),
+                            ("secret", "Secret"),
+                            ("top_secret", "Top secret"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="confidentiality",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("assigned", "Assigned"),
+                            ("handled", "Handled"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="deadline")),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                ("handling_note", models.TextField(blank=True, verbose_name="handling note")),
+                (
+                    "doc_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="documents.documenttype",
+                        verbose_name="document type",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_documents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handler",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incoming_documents",
+                        to="org.unit",
+                        verbose_name="receiving unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incoming document',
-                'verbose_name_plural': 'incoming documents',
-                'ordering': ['-received_at', '-pk'],
+                "verbose_name": "incoming document",
+                "verbose_name_plural": "incoming documents",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Created'), ('revised', 'Revised'), ('submitted', 'Submitted for review'), ('review_agreed', 'Reviewer agreed'), ('review_returned', 'Reviewer returned it'), ('approved', 'Approved'), ('signed', 'Signed'), ('issued', 'Issued with seal'), ('delivered', 'Delivered'), ('received', 'Received'), ('registered_paper', 'Paper document registered'), ('assigned', 'Assigned'), ('handled', 'Handled')], max_length=20, verbose_name='action')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='documents.document')),
-                ('incoming', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='documents.incomingentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("revised", "Revised"),
+                            ("submitted", "Submitted for review"),
+                            ("review_agreed", "Reviewer agreed"),
+                            ("review_returned", "Reviewer returned it"),
+                            ("approved", "Approved"),
+                            ("signed", "Signed"),
+                            ("issued", "Issued with seal"),
+                            ("delivered", "Delivered"),
+                            ("received", "Received"),
+                            ("registered_paper", "Paper document registered"),
+                            ("assigned", "Assigned"),
+                            ("handled", "Handled"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "incoming",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="documents.incomingentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workflow event',
-                'verbose_name_plural': 'workflow events',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "workflow event",
+                "verbose_name_plural": "workflow events",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Register',
+            name="Register",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('outgoing', 'Outgoing'), ('incoming', 'Incoming')], max_length=10, verbose_name='direction')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('confidential', models.BooleanField(default=False, verbose_name='confidential register')),
-                ('next_number', models.PositiveIntegerField(default=1, verbose_name='next number')),
-                ('doc_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='documents.documenttype', verbose_name='document type')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='document_registers', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("outgoing", "Outgoing"), ("incoming", "Incoming")],
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "confidential",
+                    models.BooleanField(default=False, verbose_name="confidential register"),
+                ),
+                ("next_number", models.PositiveIntegerField(default=1, verbose_name="next number")),
+                (
+                    "doc_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="documents.documenttype",
+                        verbose_name="document type",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="document_registers",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'register',
-                'verbose_name_plural': 'registers',
+                "verbose_name": "register",
+                "verbose_name_plural": "registers",
             },
         ),
         migrations.AddField(
-            model_name='incomingentry',
-            name='register',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incoming_entries', to='documents.register', verbose_name='register'),
+            model_name="incomingentry",
+            name="register",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="incoming_entries",
+                to="documents.register",
+                verbose_name="register",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalIncomingEntry',
+            name="HistoricalIncomingEntry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='incoming number')),
-                ('channel', models.CharField(choices=[('electronic', 'Electronic'), ('paper', 'Paper (scanned)')], max_length=12, verbose_name='channel')),
-                ('sender', models.CharField(max_length=255, verbose_name='sender')),
-                ('number_symbol', models.CharField(blank=True, max_length=64, verbose_name='number and symbol')),
-                ('document_date', models.DateField(blank=True, null=True, verbose_name='document date')),
-                ('summary', models.CharField(max_length=500, verbose_name='summary')),
-                ('scan', models.TextField(blank=True, max_length=200, verbose_name='scan (PDF)')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('very_urgent', 'Very urgent'), ('flash', 'Flash')], default='normal', max_length=12, verbose_name='urgency')),
-                ('confidentiality', models.CharField(choices=[('normal', 'Not confidential'), ('confidential', 'Confidential'), ('secret', 'Secret'), ('top_secret', 'Top secret')], default='normal', max_length=12, verbose_name='confidentiality')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received at')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('assigned', 'Assigned'), ('handled', 'Handled')], default='received', max_length=10, verbose_name='status')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handling_note', models.TextField(blank=True, verbose_name='handling note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('doc_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.documenttype', verbose_name='document type')),
-                ('document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.document')),
-                ('handler', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handler')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='receiving unit')),
-                ('register', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.register', verbose_name='register')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="incoming number")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("electronic", "Electronic"), ("paper", "Paper (scanned)")],
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("sender", models.CharField(max_length=255, verbose_name="sender")),
+                (
+                    "number_symbol",
+                    models.CharField(blank=True, max_length=64, verbose_name="number and symbol"),
+                ),
+                (
+                    "document_date",
+                    models.DateField(blank=True, null=True, verbose_name="document date"),
+                ),
+                ("summary", models.CharField(max_length=500, verbose_name="summary")),
+                ("scan", models.TextField(blank=True, max_length=200, verbose_name="scan (PDF)")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("very_urgent", "Very urgent"),
+                            ("flash", "Flash"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Not confidential"),
+                            ("confidential", "Confidential"),
+                            ("secret", "Secret"),
+                            ("top_secret", "Top secret"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="confidentiality",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("assigned", "Assigned"),
+                            ("handled", "Handled"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="deadline")),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                ("handling_note", models.TextField(blank=True, verbose_name="handling note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.documenttype",
+                        verbose_name="document type",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handler",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="receiving unit",
+                    ),
+                ),
+                (
+                    "register",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.register",
+                        verbose_name="register",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical incoming document',
-                'verbose_name_plural': 'historical incoming documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical incoming document",
+                "verbose_name_plural": "historical incoming documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDocument',
+            name="HistoricalDocument",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, default=congdoan.documents.models.new_public_code, editable=False, max_length=16, verbose_name='verification code')),
-                ('department', models.CharField(blank=True, help_text="Abbreviation after the unit in an official letter's symbol, e.g. TC in 12/LĐLĐ-TC.", max_length=16, verbose_name='drafting department')),
-                ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='number')),
-                ('number_symbol', models.CharField(blank=True, max_length=64, verbose_name='number and symbol')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place')),
-                ('summary', models.CharField(max_length=500, verbose_name='summary')),
-                ('content', models.TextField(max_length=200, verbose_name='content (PDF)')),
-                ('original', models.TextField(blank=True, max_length=200, verbose_name='unsigned original')),
-                ('source', models.TextField(blank=True, max_length=200, verbose_name='uploaded source')),
-                ('signer_prefix', models.CharField(blank=True, choices=[('', '(signing as head)'), ('TM.', 'TM. – on behalf of the collective body'), ('KT.', 'KT. – deputy signing for the head'), ('Q.', 'Q. – acting'), ('TL.', 'TL. – by order'), ('TUQ.', 'TUQ. – by authorisation')], max_length=5, verbose_name='signer prefix')),
-                ('signer_position', models.CharField(blank=True, max_length=100, verbose_name='signer position')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent'), ('very_urgent', 'Very urgent'), ('flash', 'Flash')], default='normal', max_length=12, verbose_name='urgency')),
-                ('confidentiality', models.CharField(choices=[('normal', 'Not confidential'), ('confidential', 'Confidential'), ('secret', 'Secret'), ('top_secret', 'Top secret')], default='normal', max_length=12, verbose_name='confidentiality')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('returned', 'Returned for changes'), ('approved', 'Approved'), ('signed', 'Signed'), ('issued', 'Issued')], default='draft', max_length=12, verbose_name='status')),
-                ('channel', models.CharField(choices=[('electronic', 'Electronic'), ('paper', 'Paper (scanned)')], default='electronic', max_length=12, verbose_name='channel')),
-                ('recipients_text', models.CharField(blank=True, max_length=500, verbose_name='other recipients')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('doc_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.documenttype', verbose_name='document type')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issued_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signer')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='issuing unit')),
-                ('register', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.register', verbose_name='register')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        default=congdoan.documents.models.new_public_code,
+                        editable=False,
+                        max_length=16,
+                        verbose_name="verification code",
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True,
+                        help_text="Abbreviation after the unit in an official letter's symbol, e.g. TC in 12/LĐLĐ-TC.",
+                        max_length=16,
+                        verbose_name="drafting department",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="number"),
+                ),
+                (
+                    "number_symbol",
+                    models.CharField(blank=True, max_length=64, verbose_name="number and symbol"),
+                ),
+                ("issue_date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place")),
+                ("summary", models.CharField(max_length=500, verbose_name="summary")),
+                ("content", models.TextField(max_length=200, verbose_name="content (PDF)")),
+                (
+                    "original",
+                    models.TextField(blank=True, max_length=200, verbose_name="unsigned original"),
+                ),
+                (
+                    "source",
+                    models.TextField(blank=True, max_length=200, verbose_name="uploaded source"),
+                ),
+                (
+                    "signer_prefix",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "(signing as head)"),
+                            ("TM.", "TM. – on behalf of the collective body"),
+                            ("KT.", "KT. – deputy signing for the head"),
+                            ("Q.", "Q. – acting"),
+                            ("TL.", "TL. – by order"),
+                            ("TUQ.", "TUQ. – by authorisation"),
+                        ],
+                        max_length=5,
+                        verbose_name="signer prefix",
+                    ),
+                ),
+                (
+                    "signer_position",
+                    models.CharField(blank=True, max_length=100, verbose_name="signer position"),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Normal"),
+                            ("urgent", "Urgent"),
+                            ("very_urgent", "Very urgent"),
+                            ("flash", "Flash"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "confidentiality",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Not confidential"),
+                            ("confidential", "Confidential"),
+                            ("secret", "Secret"),
+                            ("top_secret", "Top secret"),
+                        ],
+                        default="normal",
+                        max_length=12,
+                        verbose_name="confidentiality",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("returned", "Returned for changes"),
+                            ("approved", "Approved"),
+                            ("signed", "Signed"),
+                            ("issued", "Issued"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("electronic", "Electronic"), ("paper", "Paper (scanned)")],
+                        default="electronic",
+                        max_length=12,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "recipients_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="other recipients"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.documenttype",
+                        verbose_name="document type",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signer",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="issuing unit",
+                    ),
+                ),
+                (
+                    "register",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="documents.register",
+                        verbose_name="register",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical document',
-                'verbose_name_plural': 'historical documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical document",
+                "verbose_name_plural": "historical documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='document',
-            name='register',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='documents.register', verbose_name='register'),
+            model_name="document",
+            name="register",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="documents.register",
+                verbose_name="register",
+            ),
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('decision', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Agreed'), ('returned', 'Returned for changes')], default='pending', max_length=10, verbose_name='decision')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='documents.document')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Agreed"),
+                            ("returned", "Returned for changes"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['round', 'pk'],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["round", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SigningCertificate',
+            name="SigningCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('personal', 'Personal (signer)'), ('seal', 'Organisation seal')], max_length=10, verbose_name='kind')),
-                ('source', models.CharField(choices=[('internal_ca', 'Internal CA of the organisation'), ('pkcs12', 'Imported PKCS#12 file')], max_length=12, verbose_name='source')),
-                ('subject', models.CharField(max_length=500, verbose_name='subject')),
-                ('issuer', models.CharField(max_length=500, verbose_name='issuer')),
-                ('serial', models.CharField(max_length=80, verbose_name='serial number')),
-                ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 fingerprint')),
-                ('not_before', models.DateTimeField(verbose_name='valid from')),
-                ('not_after', models.DateTimeField(verbose_name='valid until')),
-                ('certificate_der', models.BinaryField()),
-                ('chain_der', models.JSONField(default=list, help_text='base64 DER of the issuing chain')),
-                ('encrypted_key', models.BinaryField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('revocation_reason', models.CharField(blank=True, max_length=255, verbose_name='revocation reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signing_certificates', to='org.unit', verbose_name='unit')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signing_certificates', to=settings.AUTH_USER_MODEL, verbose_name='holder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("personal", "Personal (signer)"), ("seal", "Organisation seal")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("internal_ca", "Internal CA of the organisation"),
+                            ("pkcs12", "Imported PKCS#12 file"),
+                        ],
+                        max_length=12,
+                        verbose_name="source",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=500, verbose_name="subject")),
+                ("issuer", models.CharField(max_length=500, verbose_name="issuer")),
+                ("serial", models.CharField(max_length=80, verbose_name="serial number")),
+                (
+                    "fingerprint",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="SHA-256 fingerprint"
+                    ),
+                ),
+                ("not_before", models.DateTimeField(verbose_name="valid from")),
+                ("not_after", models.DateTimeField(verbose_name="valid until")),
+                ("certificate_der", models.BinaryField()),
+                (
+                    "chain_der",
+                    models.JSONField(default=list, help_text="base64 DER of the issuing chain"),
+                ),
+                ("encrypted_key", models.BinaryField()),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "revocation_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="revocation reason"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signing_certificates",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signing_certificates",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="holder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signing certificate',
-                'verbose_name_plural': 'signing certificates',
-                'ordering': ['-created_at'],
+                "verbose_name": "signing certificate",
+                "verbose_name_plural": "signing certificates",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentSignature',
+            name="DocumentSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('signer', 'Signer'), ('seal', 'Organisation seal')], max_length=10, verbose_name='role')),
-                ('signed_at', models.DateTimeField(verbose_name='signed at')),
-                ('field_name', models.CharField(max_length=64)),
-                ('page_index', models.PositiveSmallIntegerField(default=0)),
-                ('position', models.CharField(default='bottom-right', max_length=16)),
-                ('timestamped', models.BooleanField(default=False)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='documents.document')),
-                ('signed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='documents.signingcertificate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("signer", "Signer"), ("seal", "Organisation seal")],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(verbose_name="signed at")),
+                ("field_name", models.CharField(max_length=64)),
+                ("page_index", models.PositiveSmallIntegerField(default=0)),
+                ("position", models.CharField(default="bottom-right", max_length=16)),
+                ("timestamped", models.BooleanField(default=False)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="documents.signingcertificate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document signature',
-                'verbose_name_plural': 'document signatures',
-                'ordering': ['signed_at', 'pk'],
+                "verbose_name": "document signature",
+                "verbose_name_plural": "document signatures",
+                "ordering": ["signed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Recipient',
+            name="Recipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='documents.document')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='unit')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipients",
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recipient',
-                'verbose_name_plural': 'recipients',
-                'constraints': [models.CheckConstraint(condition=models.Q(('unit__isnull', False), ('user__isnull', False), _connector='OR'), name='recipient_unit_or_user')],
+                "verbose_name": "recipient",
+                "verbose_name_plural": "recipients",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("unit__isnull", False), ("user__isnull", False), _connector="OR"
+                        ),
+                        name="recipient_unit_or_user",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='register',
-            constraint=models.UniqueConstraint(condition=models.Q(('doc_type__isnull', False)), fields=('unit', 'direction', 'year', 'doc_type', 'confidential'), name='unique_typed_register'),
+            model_name="register",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("doc_type__isnull", False)),
+                fields=("unit", "direction", "year", "doc_type", "confidential"),
+                name="unique_typed_register",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='register',
-            constraint=models.UniqueConstraint(condition=models.Q(('doc_type__isnull', True)), fields=('unit', 'direction', 'year', 'confidential'), name='unique_untyped_register'),
+            model_name="register",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("doc_type__isnull", True)),
+                fields=("unit", "direction", "year", "confidential"),
+                name="unique_untyped_register",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incomingentry',
-            index=models.Index(fields=['status', 'deadline'], name='documents_i_status_da0697_idx'),
+            model_name="incomingentry",
+            index=models.Index(fields=["status", "deadline"], name="documents_i_status_da0697_idx"),
         ),
         migrations.AddConstraint(
-            model_name='incomingentry',
-            constraint=models.UniqueConstraint(fields=('register', 'number'), name='unique_incoming_number'),
+            model_name="incomingentry",
+            constraint=models.UniqueConstraint(
+                fields=("register", "number"), name="unique_incoming_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomingentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('document__isnull', False)), fields=('unit', 'document'), name='unique_delivery'),
+            model_name="incomingentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("document__isnull", False)),
+                fields=("unit", "document"),
+                name="unique_delivery",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['status', 'issue_date'], name='documents_d_status_8bc812_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["status", "issue_date"], name="documents_d_status_8bc812_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('register', 'number'), name='unique_document_number'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                fields=("register", "number"), name="unique_document_number"
+            ),
         ),
     ]

@@ -9,7 +9,13 @@ def seed(apps, schema_editor):
     DocumentType = apps.get_model("documents", "DocumentType")
     for order, (code, name, abbreviation, is_copy) in enumerate(DOCUMENT_TYPES, start=1):
         DocumentType.objects.get_or_create(
-            code=code, defaults={"name": name, "abbreviation": abbreviation, "is_copy": is_copy, "order": order * 10}
+            code=code,
+            defaults={
+                "name": name,
+                "abbreviation": abbreviation,
+                "is_copy": is_copy,
+                "order": order * 10,
+            },
         )
 
 

@@ -7,88 +7,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_alter_historicalunit_code_alter_unit_code'),
+        ("org", "0002_alter_historicalunit_code_alter_unit_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RefreshState',
+            name="RefreshState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, unique=True)),
-                ('refreshed_at', models.DateTimeField(blank=True, null=True)),
-                ('as_of', models.DateField(blank=True, null=True)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('rows_written', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, unique=True)),
+                ("refreshed_at", models.DateTimeField(blank=True, null=True)),
+                ("as_of", models.DateField(blank=True, null=True)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("rows_written", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalTarget',
+            name="HistoricalTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, verbose_name='indicator')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='target value')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, verbose_name="indicator")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="target value"
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical target',
-                'verbose_name_plural': 'historical targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical target",
+                "verbose_name_plural": "historical targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, verbose_name='indicator')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('numerator', models.BigIntegerField(default=0, verbose_name='numerator')),
-                ('denominator', models.BigIntegerField(default=0, verbose_name='denominator')),
-                ('own_numerator', models.BigIntegerField(default=0)),
-                ('own_denominator', models.BigIntegerField(default=0)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, verbose_name="indicator")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("numerator", models.BigIntegerField(default=0, verbose_name="numerator")),
+                ("denominator", models.BigIntegerField(default=0, verbose_name="denominator")),
+                ("own_numerator", models.BigIntegerField(default=0)),
+                ("own_denominator", models.BigIntegerField(default=0)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'figure',
-                'verbose_name_plural': 'figures',
-                'indexes': [models.Index(fields=['unit', 'valid_to'], name='figure_unit_current'), models.Index(fields=['indicator', 'valid_to'], name='figure_indicator_current')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'unit', 'valid_from'), name='unique_figure_start')],
+                "verbose_name": "figure",
+                "verbose_name_plural": "figures",
+                "indexes": [
+                    models.Index(fields=["unit", "valid_to"], name="figure_unit_current"),
+                    models.Index(fields=["indicator", "valid_to"], name="figure_indicator_current"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "unit", "valid_from"), name="unique_figure_start"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, verbose_name='indicator')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='target value')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, verbose_name="indicator")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="target value"
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['deadline'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'unit', 'deadline'), name='unique_target_deadline')],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["deadline"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "unit", "deadline"), name="unique_target_deadline"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0001_initial'),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='refreshstate',
-            name='full_at',
+            model_name="refreshstate",
+            name="full_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

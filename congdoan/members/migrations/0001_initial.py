@@ -8,211 +8,864 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CardSequence',
+            name="CardSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tree', models.CharField(max_length=4, unique=True)),
-                ('next_value', models.PositiveBigIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tree", models.CharField(max_length=4, unique=True)),
+                ("next_value", models.PositiveBigIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'card number sequence',
+                "verbose_name": "card number sequence",
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('file', models.FileField(upload_to=congdoan.members.models._import_upload_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('dry_run', models.BooleanField(default=True)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('checked', 'Checked (dry run)'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=12)),
-                ('progress', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('header_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('message', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='grassroots union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("file", models.FileField(upload_to=congdoan.members.models._import_upload_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("dry_run", models.BooleanField(default=True)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("checked", "Checked (dry run)"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                ("progress", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("header_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("message", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="grassroots union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member import',
-                'verbose_name_plural': 'member imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "member import",
+                "verbose_name_plural": "member imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('name_folded', models.CharField(editable=False, max_length=150)),
-                ('gender', models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=8, verbose_name='gender')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('cccd', models.CharField(blank=True, max_length=12, verbose_name='citizen identity number')),
-                ('cccd_exception', models.BooleanField(default=False, help_text='The number is right although it does not match the gender or year of birth.', verbose_name='documented exception')),
-                ('cccd_exception_reason', models.CharField(blank=True, max_length=255, verbose_name='reason for the exception')),
-                ('ethnicity', models.CharField(blank=True, choices=[('01', 'Kinh'), ('02', 'Tày'), ('03', 'Thái'), ('04', 'Hoa'), ('05', 'Khmer'), ('06', 'Mường'), ('07', 'Nùng'), ('08', 'Mông'), ('09', 'Dao'), ('10', 'Gia Rai'), ('11', 'Ngái'), ('12', 'Ê Đê'), ('13', 'Ba Na'), ('14', 'Xơ Đăng'), ('15', 'Sán Chay'), ('16', 'Cơ Ho'), ('17', 'Chăm'), ('18', 'Sán Dìu'), ('19', 'Hrê'), ('20', 'Mnông'), ('21', 'Raglay'), ('22', 'Xtiêng'), ('23', 'Bru Vân Kiều'), ('24', 'Thổ'), ('25', 'Giáy'), ('26', 'Cơ Tu'), ('27', 'Gié Triêng'), ('28', 'Mạ'), ('29', 'Khơ Mú'), ('30', 'Co'), ('31', 'Tà Ôi'), ('32', 'Chơ Ro'), ('33', 'Kháng'), ('34', 'Xinh Mun'), ('35', 'Hà Nhì'), ('36', 'Chu Ru'), ('37', 'Lào'), ('38', 'La Chí'), ('39', 'La Ha'), ('40', 'Phù Lá'), ('41', 'La Hủ'), ('42', 'Lự'), ('43', 'Lô Lô'), ('44', 'Chứt'), ('45', 'Mảng'), ('46', 'Pà Thẻn'), ('47', 'Cơ Lao'), ('48', 'Cống'), ('49', 'Bố Y'), ('50', 'Si La'), ('51', 'Pu Péo'), ('52', 'Brâu'), ('53', 'Ơ Đu'), ('54', 'Rơ Măm')], max_length=2, verbose_name='ethnicity')),
-                ('religion', models.CharField(blank=True, choices=[('none', 'None'), ('buddhism', 'Buddhism'), ('catholicism', 'Catholicism'), ('protestantism', 'Protestantism'), ('caodaism', 'Cao Đài'), ('hoa_hao', 'Hoà Hảo Buddhism'), ('islam', 'Islam'), ('other', 'Other religion')], max_length=16, verbose_name='religion')),
-                ('education_level', models.CharField(blank=True, choices=[('primary', 'Primary (5/12)'), ('lower_secondary', 'Lower secondary (9/12)'), ('upper_secondary', 'Upper secondary (12/12)')], max_length=16, verbose_name='general education')),
-                ('qualification', models.CharField(blank=True, choices=[('none', 'No professional qualification'), ('elementary', 'Elementary vocational'), ('intermediate', 'Intermediate'), ('college', 'College'), ('university', 'University'), ('master', "Master's degree"), ('doctorate', 'Doctorate')], max_length=16, verbose_name='professional qualification')),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +84912345678', max_length=16, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('permanent_province', models.PositiveIntegerField(blank=True, null=True, verbose_name='permanent address: province')),
-                ('permanent_commune', models.PositiveIntegerField(blank=True, null=True, verbose_name='permanent address: commune or ward')),
-                ('permanent_street', models.CharField(blank=True, max_length=255, verbose_name='permanent address: street')),
-                ('current_province', models.PositiveIntegerField(blank=True, null=True, verbose_name='current address: province')),
-                ('current_commune', models.PositiveIntegerField(blank=True, null=True, verbose_name='current address: commune or ward')),
-                ('current_street', models.CharField(blank=True, max_length=255, verbose_name='current address: street')),
-                ('tree', models.CharField(editable=False, max_length=4)),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='job title')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined the union on')),
-                ('card_number', models.CharField(max_length=32, unique=True, verbose_name='union card number')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('transferred_out', 'Transferred out'), ('left', 'Left the union'), ('suspended', 'Suspended'), ('deceased', 'Deceased'), ('merged', 'Merged into another record')], default='active', max_length=16, verbose_name='status')),
-                ('status_since', models.DateField(blank=True, null=True, verbose_name='status since')),
-                ('status_reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('monthly_salary', models.DecimalField(blank=True, decimal_places=0, max_digits=14, null=True, verbose_name='monthly salary for dues')),
-                ('completeness', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='completeness (%)')),
-                ('is_complete', models.BooleanField(default=False, editable=False, verbose_name='complete record')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='group_members', to='org.unit', verbose_name='union group')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='members.member', verbose_name='merged into')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='org.unit', verbose_name='grassroots union')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                ("name_folded", models.CharField(editable=False, max_length=150)),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("male", "Male"), ("female", "Female")],
+                        max_length=8,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "cccd",
+                    models.CharField(
+                        blank=True, max_length=12, verbose_name="citizen identity number"
+                    ),
+                ),
+                (
+                    "cccd_exception",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The number is right although it does not match the gender or year of birth.",
+                        verbose_name="documented exception",
+                    ),
+                ),
+                (
+                    "cccd_exception_reason",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="reason for the exception"
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("01", "Kinh"),
+                            ("02", "Tày"),
+                            ("03", "Thái"),
+                            ("04", "Hoa"),
+                            ("05", "Khmer"),
+                            ("06", "Mường"),
+                            ("07", "Nùng"),
+                            ("08", "Mông"),
+                            ("09", "Dao"),
+                            ("10", "Gia Rai"),
+                            ("11", "Ngái"),
+                            ("12", "Ê Đê"),
+                            ("13", "Ba Na"),
+                            ("14", "Xơ Đăng"),
+                            ("15", "Sán Chay"),
+                            ("16", "Cơ Ho"),
+                            ("17", "Chăm"),
+                            ("18", "Sán Dìu"),
+                            ("19", "Hrê"),
+                            ("20", "Mnông"),
+                            ("21", "Raglay"),
+                            ("22", "Xtiêng"),
+                            ("23", "Bru Vân Kiều"),
+                            ("24", "Thổ"),
+                            ("25", "Giáy"),
+                            ("26", "Cơ Tu"),
+                            ("27", "Gié Triêng"),
+                            ("28", "Mạ"),
+                            ("29", "Khơ Mú"),
+                            ("30", "Co"),
+                            ("31", "Tà Ôi"),
+                            ("32", "Chơ Ro"),
+                            ("33", "Kháng"),
+                            ("34", "Xinh Mun"),
+                            ("35", "Hà Nhì"),
+                            ("36", "Chu Ru"),
+                            ("37", "Lào"),
+                            ("38", "La Chí"),
+                            ("39", "La Ha"),
+                            ("40", "Phù Lá"),
+                            ("41", "La Hủ"),
+                            ("42", "Lự"),
+                            ("43", "Lô Lô"),
+                            ("44", "Chứt"),
+                            ("45", "Mảng"),
+                            ("46", "Pà Thẻn"),
+                            ("47", "Cơ Lao"),
+                            ("48", "Cống"),
+                            ("49", "Bố Y"),
+                            ("50", "Si La"),
+                            ("51", "Pu Péo"),
+                            ("52", "Brâu"),
+                            ("53", "Ơ Đu"),
+                            ("54", "Rơ Măm"),
+                        ],
+                        max_length=2,
+                        verbose_name="ethnicity",
+                    ),
+                ),
+                (
+                    "religion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "None"),
+                            ("buddhism", "Buddhism"),
+                            ("catholicism", "Catholicism"),
+                            ("protestantism", "Protestantism"),
+                            ("caodaism", "Cao Đài"),
+                            ("hoa_hao", "Hoà Hảo Buddhism"),
+                            ("islam", "Islam"),
+                            ("other", "Other religion"),
+                        ],
+                        max_length=16,
+                        verbose_name="religion",
+                    ),
+                ),
+                (
+                    "education_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("primary", "Primary (5/12)"),
+                            ("lower_secondary", "Lower secondary (9/12)"),
+                            ("upper_secondary", "Upper secondary (12/12)"),
+                        ],
+                        max_length=16,
+                        verbose_name="general education",
+                    ),
+                ),
+                (
+                    "qualification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No professional qualification"),
+                            ("elementary", "Elementary vocational"),
+                            ("intermediate", "Intermediate"),
+                            ("college", "College"),
+                            ("university", "University"),
+                            ("master", "Master's degree"),
+                            ("doctorate", "Doctorate"),
+                        ],
+                        max_length=16,
+                        verbose_name="professional qualification",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.164, e.g. +84912345678",
+                        max_length=16,
+                        verbose_name="phone",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "permanent_province",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="permanent address: province"
+                    ),
+                ),
+                (
+                    "permanent_commune",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="permanent address: commune or ward"
+                    ),
+                ),
+                (
+                    "permanent_street",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="permanent address: street"
+                    ),
+                ),
+                (
+                    "current_province",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="current address: province"
+                    ),
+                ),
+                (
+                    "current_commune",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="current address: commune or ward"
+                    ),
+                ),
+                (
+                    "current_street",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="current address: street"
+                    ),
+                ),
+                ("tree", models.CharField(editable=False, max_length=4)),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=150, verbose_name="job title"),
+                ),
+                (
+                    "joined_on",
+                    models.DateField(blank=True, null=True, verbose_name="joined the union on"),
+                ),
+                (
+                    "card_number",
+                    models.CharField(max_length=32, unique=True, verbose_name="union card number"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("transferred_out", "Transferred out"),
+                            ("left", "Left the union"),
+                            ("suspended", "Suspended"),
+                            ("deceased", "Deceased"),
+                            ("merged", "Merged into another record"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_since",
+                    models.DateField(blank=True, null=True, verbose_name="status since"),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="reason"),
+                ),
+                (
+                    "monthly_salary",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="monthly salary for dues",
+                    ),
+                ),
+                (
+                    "completeness",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="completeness (%)"
+                    ),
+                ),
+                (
+                    "is_complete",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="complete record"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_members",
+                        to="org.unit",
+                        verbose_name="union group",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="members.member",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="org.unit",
+                        verbose_name="grassroots union",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['name_folded', 'id'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["name_folded", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMember',
+            name="HistoricalMember",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('gender', models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=8, verbose_name='gender')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('cccd', models.CharField(blank=True, max_length=12, verbose_name='citizen identity number')),
-                ('cccd_exception', models.BooleanField(default=False, help_text='The number is right although it does not match the gender or year of birth.', verbose_name='documented exception')),
-                ('cccd_exception_reason', models.CharField(blank=True, max_length=255, verbose_name='reason for the exception')),
-                ('ethnicity', models.CharField(blank=True, choices=[('01', 'Kinh'), ('02', 'Tày'), ('03', 'Thái'), ('04', 'Hoa'), ('05', 'Khmer'), ('06', 'Mường'), ('07', 'Nùng'), ('08', 'Mông'), ('09', 'Dao'), ('10', 'Gia Rai'), ('11', 'Ngái'), ('12', 'Ê Đê'), ('13', 'Ba Na'), ('14', 'Xơ Đăng'), ('15', 'Sán Chay'), ('16', 'Cơ Ho'), ('17', 'Chăm'), ('18', 'Sán Dìu'), ('19', 'Hrê'), ('20', 'Mnông'), ('21', 'Raglay'), ('22', 'Xtiêng'), ('23', 'Bru Vân Kiều'), ('24', 'Thổ'), ('25', 'Giáy'), ('26', 'Cơ Tu'), ('27', 'Gié Triêng'), ('28', 'Mạ'), ('29', 'Khơ Mú'), ('30', 'Co'), ('31', 'Tà Ôi'), ('32', 'Chơ Ro'), ('33', 'Kháng'), ('34', 'Xinh Mun'), ('35', 'Hà Nhì'), ('36', 'Chu Ru'), ('37', 'Lào'), ('38', 'La Chí'), ('39', 'La Ha'), ('40', 'Phù Lá'), ('41', 'La Hủ'), ('42', 'Lự'), ('43', 'Lô Lô'), ('44', 'Chứt'), ('45', 'Mảng'), ('46', 'Pà Thẻn'), ('47', 'Cơ Lao'), ('48', 'Cống'), ('49', 'Bố Y'), ('50', 'Si La'), ('51', 'Pu Péo'), ('52', 'Brâu'), ('53', 'Ơ Đu'), ('54', 'Rơ Măm')], max_length=2, verbose_name='ethnicity')),
-                ('religion', models.CharField(blank=True, choices=[('none', 'None'), ('buddhism', 'Buddhism'), ('catholicism', 'Catholicism'), ('protestantism', 'Protestantism'), ('caodaism', 'Cao Đài'), ('hoa_hao', 'Hoà Hảo Buddhism'), ('islam', 'Islam'), ('other', 'Other religion')], max_length=16, verbose_name='religion')),
-                ('education_level', models.CharField(blank=True, choices=[('primary', 'Primary (5/12)'), ('lower_secondary', 'Lower secondary (9/12)'), ('upper_secondary', 'Upper secondary (12/12)')], max_length=16, verbose_name='general education')),
-                ('qualification', models.CharField(blank=True, choices=[('none', 'No professional qualification'), ('elementary', 'Elementary vocational'), ('intermediate', 'Intermediate'), ('college', 'College'), ('university', 'University'), ('master', "Master's degree"), ('doctorate', 'Doctorate')], max_length=16, verbose_name='professional qualification')),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +84912345678', max_length=16, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('permanent_province', models.PositiveIntegerField(blank=True, null=True, verbose_name='permanent address: province')),
-                ('permanent_commune', models.PositiveIntegerField(blank=True, null=True, verbose_name='permanent address: commune or ward')),
-                ('permanent_street', models.CharField(blank=True, max_length=255, verbose_name='permanent address: street')),
-                ('current_province', models.PositiveIntegerField(blank=True, null=True, verbose_name='current address: province')),
-                ('current_commune', models.PositiveIntegerField(blank=True, null=True, verbose_name='current address: commune or ward')),
-                ('current_street', models.CharField(blank=True, max_length=255, verbose_name='current address: street')),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='job title')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined the union on')),
-                ('card_number', models.CharField(db_index=True, max_length=32, verbose_name='union card number')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('transferred_out', 'Transferred out'), ('left', 'Left the union'), ('suspended', 'Suspended'), ('deceased', 'Deceased'), ('merged', 'Merged into another record')], default='active', max_length=16, verbose_name='status')),
-                ('status_since', models.DateField(blank=True, null=True, verbose_name='status since')),
-                ('status_reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('monthly_salary', models.DecimalField(blank=True, decimal_places=0, max_digits=14, null=True, verbose_name='monthly salary for dues')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='union group')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='grassroots union')),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("male", "Male"), ("female", "Female")],
+                        max_length=8,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "cccd",
+                    models.CharField(
+                        blank=True, max_length=12, verbose_name="citizen identity number"
+                    ),
+                ),
+                (
+                    "cccd_exception",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The number is right although it does not match the gender or year of birth.",
+                        verbose_name="documented exception",
+                    ),
+                ),
+                (
+                    "cccd_exception_reason",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="reason for the exception"
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("01", "Kinh"),
+                            ("02", "Tày"),
+                            ("03", "Thái"),
+                            ("04", "Hoa"),
+                            ("05", "Khmer"),
+                            ("06", "Mường"),
+                            ("07", "Nùng"),
+                            ("08", "Mông"),
+                            ("09", "Dao"),
+                            ("10", "Gia Rai"),
+                            ("11", "Ngái"),
+                            ("12", "Ê Đê"),
+                            ("13", "Ba Na"),
+                            ("14", "Xơ Đăng"),
+                            ("15", "Sán Chay"),
+                            ("16", "Cơ Ho"),
+                            ("17", "Chăm"),
+                            ("18", "Sán Dìu"),
+                            ("19", "Hrê"),
+                            ("20", "Mnông"),
+                            ("21", "Raglay"),
+                            ("22", "Xtiêng"),
+                            ("23", "Bru Vân Kiều"),
+                            ("24", "Thổ"),
+                            ("25", "Giáy"),
+                            ("26", "Cơ Tu"),
+                            ("27", "Gié Triêng"),
+                            ("28", "Mạ"),
+                            ("29", "Khơ Mú"),
+                            ("30", "Co"),
+                            ("31", "Tà Ôi"),
+                            ("32", "Chơ Ro"),
+                            ("33", "Kháng"),
+                            ("34", "Xinh Mun"),
+                            ("35", "Hà Nhì"),
+                            ("36", "Chu Ru"),
+                            ("37", "Lào"),
+                            ("38", "La Chí"),
+                            ("39", "La Ha"),
+                            ("40", "Phù Lá"),
+                            ("41", "La Hủ"),
+                            ("42", "Lự"),
+                            ("43", "Lô Lô"),
+                            ("44", "Chứt"),
+                            ("45", "Mảng"),
+                            ("46", "Pà Thẻn"),
+                            ("47", "Cơ Lao"),
+                            ("48", "Cống"),
+                            ("49", "Bố Y"),
+                            ("50", "Si La"),
+                            ("51", "Pu Péo"),
+                            ("52", "Brâu"),
+                            ("53", "Ơ Đu"),
+                            ("54", "Rơ Măm"),
+                        ],
+                        max_length=2,
+                        verbose_name="ethnicity",
+                    ),
+                ),
+                (
+                    "religion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "None"),
+                            ("buddhism", "Buddhism"),
+                            ("catholicism", "Catholicism"),
+                            ("protestantism", "Protestantism"),
+                            ("caodaism", "Cao Đài"),
+                            ("hoa_hao", "Hoà Hảo Buddhism"),
+                            ("islam", "Islam"),
+                            ("other", "Other religion"),
+                        ],
+                        max_length=16,
+                        verbose_name="religion",
+                    ),
+                ),
+                (
+                    "education_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("primary", "Primary (5/12)"),
+                            ("lower_secondary", "Lower secondary (9/12)"),
+                            ("upper_secondary", "Upper secondary (12/12)"),
+                        ],
+                        max_length=16,
+                        verbose_name="general education",
+                    ),
+                ),
+                (
+                    "qualification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No professional qualification"),
+                            ("elementary", "Elementary vocational"),
+                            ("intermediate", "Intermediate"),
+                            ("college", "College"),
+                            ("university", "University"),
+                            ("master", "Master's degree"),
+                            ("doctorate", "Doctorate"),
+                        ],
+                        max_length=16,
+                        verbose_name="professional qualification",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.164, e.g. +84912345678",
+                        max_length=16,
+                        verbose_name="phone",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "permanent_province",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="permanent address: province"
+                    ),
+                ),
+                (
+                    "permanent_commune",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="permanent address: commune or ward"
+                    ),
+                ),
+                (
+                    "permanent_street",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="permanent address: street"
+                    ),
+                ),
+                (
+                    "current_province",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="current address: province"
+                    ),
+                ),
+                (
+                    "current_commune",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="current address: commune or ward"
+                    ),
+                ),
+                (
+                    "current_street",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="current address: street"
+                    ),
+                ),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=150, verbose_name="job title"),
+                ),
+                (
+                    "joined_on",
+                    models.DateField(blank=True, null=True, verbose_name="joined the union on"),
+                ),
+                (
+                    "card_number",
+                    models.CharField(
+                        db_index=True, max_length=32, verbose_name="union card number"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("transferred_out", "Transferred out"),
+                            ("left", "Left the union"),
+                            ("suspended", "Suspended"),
+                            ("deceased", "Deceased"),
+                            ("merged", "Merged into another record"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_since",
+                    models.DateField(blank=True, null=True, verbose_name="status since"),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="reason"),
+                ),
+                (
+                    "monthly_salary",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="monthly salary for dues",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="union group",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="grassroots union",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical member',
-                'verbose_name_plural': 'historical members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical member",
+                "verbose_name_plural": "historical members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CccdView',
+            name="CccdView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('viewed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('viewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cccd_views', to='members.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("viewed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "viewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cccd_views",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'full identity number view',
-                'verbose_name_plural': 'full identity number views',
-                'ordering': ['-viewed_at'],
+                "verbose_name": "full identity number view",
+                "verbose_name_plural": "full identity number views",
+                "ordering": ["-viewed_at"],
             },
         ),
         migrations.CreateModel(
-            name='TransferRequest',
+            name="TransferRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the receiving unit'), ('accepted', 'Accepted'), ('refused', 'Refused'), ('cancelled', 'Cancelled')], default='pending', max_length=12, verbose_name='status')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='from')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfer_requests', to='members.member', verbose_name='member')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incoming_transfers', to='org.unit', verbose_name='to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the receiving unit"),
+                            ("accepted", "Accepted"),
+                            ("refused", "Refused"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="reason"),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfer_requests",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incoming_transfers",
+                        to="org.unit",
+                        verbose_name="to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer request',
-                'verbose_name_plural': 'transfer requests',
-                'ordering': ['-requested_at'],
+                "verbose_name": "transfer request",
+                "verbose_name_plural": "transfer requests",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['unit', 'status'], name='member_unit_status'),
+            model_name="member",
+            index=models.Index(fields=["unit", "status"], name="member_unit_status"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name_folded', 'id'], name='member_name_folded'),
+            model_name="member",
+            index=models.Index(fields=["name_folded", "id"], name="member_name_folded"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['phone'], name='member_phone'),
+            model_name="member",
+            index=models.Index(fields=["phone"], name="member_phone"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['date_of_birth', 'name_folded'], name='member_dob_name'),
+            model_name="member",
+            index=models.Index(fields=["date_of_birth", "name_folded"], name="member_dob_name"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['cccd'], name='member_cccd'),
+            model_name="member",
+            index=models.Index(fields=["cccd"], name="member_cccd"),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(condition=models.Q(('cccd', ''), _negated=True), fields=('tree', 'cccd'), name='member_unique_cccd_per_tree'),
+            model_name="member",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("cccd", ""), _negated=True),
+                fields=("tree", "cccd"),
+                name="member_unique_cccd_per_tree",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('member',), name='one_pending_transfer_per_member'),
+            model_name="transferrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("member",),
+                name="one_pending_transfer_per_member",
+            ),
         ),
     ]

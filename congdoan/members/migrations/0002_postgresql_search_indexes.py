@@ -14,9 +14,7 @@ PATTERN_INDEX = (
     "CREATE INDEX IF NOT EXISTS member_name_folded_pattern "
     "ON members_member (name_folded varchar_pattern_ops)"
 )
-CARD_PATTERN_INDEX = (
-    "CREATE INDEX IF NOT EXISTS member_card_pattern ON members_member (card_number varchar_pattern_ops)"
-)
+CARD_PATTERN_INDEX = "CREATE INDEX IF NOT EXISTS member_card_pattern ON members_member (card_number varchar_pattern_ops)"
 TRIGRAM_INDEX = (
     "CREATE INDEX IF NOT EXISTS member_name_folded_trgm "
     "ON members_member USING gin (name_folded gin_trgm_ops)"

@@ -30,21 +30,20 @@ def drop_pattern_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_postgresql_search_indexes'),
-        ('org', '0002_alter_historicalunit_code_alter_unit_code'),
+        ("members", "0002_postgresql_search_indexes"),
+        ("org", "0002_alter_historicalunit_code_alter_unit_code"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='member',
-            name='given_name_folded',
-            field=models.CharField(default='', editable=False, max_length=150),
+            model_name="member",
+            name="given_name_folded",
+            field=models.CharField(default="", editable=False, max_length=150),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['given_name_folded'], name='member_given_name_folded'),
+            model_name="member",
+            index=models.Index(fields=["given_name_folded"], name="member_given_name_folded"),
         ),
         migrations.RunPython(backfill, drop_pattern_index),
     ]

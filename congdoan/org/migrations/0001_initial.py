@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,151 +16,567 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalRolePolicy',
+            name="HistoricalRolePolicy",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('officer', 'Officer'), ('finance_officer', 'Finance officer'), ('trainer', 'Trainer'), ('viewer', 'Viewer')], db_index=True, max_length=20, verbose_name='role')),
-                ('require_mfa', models.BooleanField(default=False, verbose_name='require two-factor authentication')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("officer", "Officer"),
+                            ("finance_officer", "Finance officer"),
+                            ("trainer", "Trainer"),
+                            ("viewer", "Viewer"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "require_mfa",
+                    models.BooleanField(
+                        default=False, verbose_name="require two-factor authentication"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical role policy',
-                'verbose_name_plural': 'historical role policies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical role policy",
+                "verbose_name_plural": "historical role policies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RolePolicy',
+            name="RolePolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('officer', 'Officer'), ('finance_officer', 'Finance officer'), ('trainer', 'Trainer'), ('viewer', 'Viewer')], max_length=20, unique=True, verbose_name='role')),
-                ('require_mfa', models.BooleanField(default=False, verbose_name='require two-factor authentication')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("officer", "Officer"),
+                            ("finance_officer", "Finance officer"),
+                            ("trainer", "Trainer"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "require_mfa",
+                    models.BooleanField(
+                        default=False, verbose_name="require two-factor authentication"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role policy',
-                'verbose_name_plural': 'role policies',
+                "verbose_name": "role policy",
+                "verbose_name_plural": "role policies",
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('code', models.CharField(max_length=32, unique=True, validators=[congdoan.org.models.validate_unit_code], verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('abbreviation', models.CharField(blank=True, help_text='Used in document symbols, e.g. LĐLĐ.', max_length=32, verbose_name='abbreviation')),
-                ('kind', models.CharField(choices=[('confederation', 'General Confederation of Labour'), ('provincial_federation', 'Provincial federation of labour'), ('central_sector_union', 'Central sector union'), ('sector_union', 'Sector union'), ('commune_union', 'Commune or ward union'), ('industrial_zone_union', 'Industrial-zone union'), ('district_union', 'District union (before 2025)'), ('grassroots_union', 'Grassroots union'), ('union_group', 'Union group'), ('provincial_youth_union', 'Provincial Youth Union'), ('commune_youth_union', 'Commune Youth Union'), ('youth_branch', 'Youth Union branch'), ('provincial_farmers_union', "Provincial Farmers' Union"), ('grassroots_farmers_union', "Grassroots Farmers' Union"), ('farmers_branch', "Farmers' Union branch")], max_length=32, verbose_name='kind')),
-                ('province_code', models.PositiveIntegerField(blank=True, null=True, verbose_name='province')),
-                ('commune_code', models.PositiveIntegerField(blank=True, null=True, verbose_name='commune or ward')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('employer_name', models.CharField(blank=True, max_length=255, verbose_name='employer')),
-                ('employer_tax_code', models.CharField(blank=True, max_length=14, verbose_name='employer tax code')),
-                ('ownership', models.CharField(blank=True, choices=[('state', 'State-owned'), ('private', 'Private'), ('foreign_invested', 'Foreign-invested')], max_length=20, verbose_name='ownership')),
-                ('worker_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='number of workers')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('merged', 'Merged'), ('dissolved', 'Dissolved')], default='active', max_length=12, verbose_name='status')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed at')),
-                ('status_reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='org.unit', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[congdoan.org.models.validate_unit_code],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "abbreviation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used in document symbols, e.g. LĐLĐ.",
+                        max_length=32,
+                        verbose_name="abbreviation",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confederation", "General Confederation of Labour"),
+                            ("provincial_federation", "Provincial federation of labour"),
+                            ("central_sector_union", "Central sector union"),
+                            ("sector_union", "Sector union"),
+                            ("commune_union", "Commune or ward union"),
+                            ("industrial_zone_union", "Industrial-zone union"),
+                            ("district_union", "District union (before 2025)"),
+                            ("grassroots_union", "Grassroots union"),
+                            ("union_group", "Union group"),
+                            ("provincial_youth_union", "Provincial Youth Union"),
+                            ("commune_youth_union", "Commune Youth Union"),
+                            ("youth_branch", "Youth Union branch"),
+                            ("provincial_farmers_union", "Provincial Farmers' Union"),
+                            ("grassroots_farmers_union", "Grassroots Farmers' Union"),
+                            ("farmers_branch", "Farmers' Union branch"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="province"),
+                ),
+                (
+                    "commune_code",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="commune or ward"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                (
+                    "employer_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="employer"),
+                ),
+                (
+                    "employer_tax_code",
+                    models.CharField(blank=True, max_length=14, verbose_name="employer tax code"),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("state", "State-owned"),
+                            ("private", "Private"),
+                            ("foreign_invested", "Foreign-invested"),
+                        ],
+                        max_length=20,
+                        verbose_name="ownership",
+                    ),
+                ),
+                (
+                    "worker_count",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="number of workers"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("merged", "Merged"),
+                            ("dissolved", "Dissolved"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status changed at"),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="reason"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="org.unit",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('officer', 'Officer'), ('finance_officer', 'Finance officer'), ('trainer', 'Trainer'), ('viewer', 'Viewer')], max_length=20, verbose_name='role')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='granted at')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("officer", "Officer"),
+                            ("finance_officer", "Finance officer"),
+                            ("trainer", "Trainer"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="granted at")),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="granted by",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalUnit',
+            name="HistoricalUnit",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('path', models.CharField(db_index=True, max_length=255)),
-                ('depth', models.PositiveIntegerField()),
-                ('code', models.CharField(db_index=True, max_length=32, validators=[congdoan.org.models.validate_unit_code], verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('abbreviation', models.CharField(blank=True, help_text='Used in document symbols, e.g. LĐLĐ.', max_length=32, verbose_name='abbreviation')),
-                ('kind', models.CharField(choices=[('confederation', 'General Confederation of Labour'), ('provincial_federation', 'Provincial federation of labour'), ('central_sector_union', 'Central sector union'), ('sector_union', 'Sector union'), ('commune_union', 'Commune or ward union'), ('industrial_zone_union', 'Industrial-zone union'), ('district_union', 'District union (before 2025)'), ('grassroots_union', 'Grassroots union'), ('union_group', 'Union group'), ('provincial_youth_union', 'Provincial Youth Union'), ('commune_youth_union', 'Commune Youth Union'), ('youth_branch', 'Youth Union branch'), ('provincial_farmers_union', "Provincial Farmers' Union"), ('grassroots_farmers_union', "Grassroots Farmers' Union"), ('farmers_branch', "Farmers' Union branch")], max_length=32, verbose_name='kind')),
-                ('province_code', models.PositiveIntegerField(blank=True, null=True, verbose_name='province')),
-                ('commune_code', models.PositiveIntegerField(blank=True, null=True, verbose_name='commune or ward')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('employer_name', models.CharField(blank=True, max_length=255, verbose_name='employer')),
-                ('employer_tax_code', models.CharField(blank=True, max_length=14, verbose_name='employer tax code')),
-                ('ownership', models.CharField(blank=True, choices=[('state', 'State-owned'), ('private', 'Private'), ('foreign_invested', 'Foreign-invested')], max_length=20, verbose_name='ownership')),
-                ('worker_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='number of workers')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('merged', 'Merged'), ('dissolved', 'Dissolved')], default='active', max_length=12, verbose_name='status')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed at')),
-                ('status_reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, max_length=255)),
+                ("depth", models.PositiveIntegerField()),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        max_length=32,
+                        validators=[congdoan.org.models.validate_unit_code],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "abbreviation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Used in document symbols, e.g. LĐLĐ.",
+                        max_length=32,
+                        verbose_name="abbreviation",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confederation", "General Confederation of Labour"),
+                            ("provincial_federation", "Provincial federation of labour"),
+                            ("central_sector_union", "Central sector union"),
+                            ("sector_union", "Sector union"),
+                            ("commune_union", "Commune or ward union"),
+                            ("industrial_zone_union", "Industrial-zone union"),
+                            ("district_union", "District union (before 2025)"),
+                            ("grassroots_union", "Grassroots union"),
+                            ("union_group", "Union group"),
+                            ("provincial_youth_union", "Provincial Youth Union"),
+                            ("commune_youth_union", "Commune Youth Union"),
+                            ("youth_branch", "Youth Union branch"),
+                            ("provincial_farmers_union", "Provincial Farmers' Union"),
+                            ("grassroots_farmers_union", "Grassroots Farmers' Union"),
+                            ("farmers_branch", "Farmers' Union branch"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="province"),
+                ),
+                (
+                    "commune_code",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="commune or ward"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                (
+                    "employer_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="employer"),
+                ),
+                (
+                    "employer_tax_code",
+                    models.CharField(blank=True, max_length=14, verbose_name="employer tax code"),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("state", "State-owned"),
+                            ("private", "Private"),
+                            ("foreign_invested", "Foreign-invested"),
+                        ],
+                        max_length=20,
+                        verbose_name="ownership",
+                    ),
+                ),
+                (
+                    "worker_count",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="number of workers"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("merged", "Merged"),
+                            ("dissolved", "Dissolved"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status changed at"),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="reason"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical unit',
-                'verbose_name_plural': 'historical units',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical unit",
+                "verbose_name_plural": "historical units",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRoleAssignment',
+            name="HistoricalRoleAssignment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('officer', 'Officer'), ('finance_officer', 'Finance officer'), ('trainer', 'Trainer'), ('viewer', 'Viewer')], max_length=20, verbose_name='role')),
-                ('granted_at', models.DateTimeField(blank=True, editable=False, verbose_name='granted at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('granted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("officer", "Officer"),
+                            ("finance_officer", "Finance officer"),
+                            ("trainer", "Trainer"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "granted_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="granted at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="granted by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical role assignment',
-                'verbose_name_plural': 'historical role assignments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical role assignment",
+                "verbose_name_plural": "historical role assignments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['kind', 'status'], name='org_unit_kind_af5d75_idx'),
+            model_name="unit",
+            index=models.Index(fields=["kind", "status"], name="org_unit_kind_af5d75_idx"),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(fields=('user', 'unit', 'role'), name='unique_role_assignment'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "unit", "role"), name="unique_role_assignment"
+            ),
         ),
     ]

@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalunit',
-            name='code',
-            field=models.CharField(db_index=True, help_text='Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals.', max_length=32, validators=[congdoan.org.models.validate_unit_code], verbose_name='code'),
+            model_name="historicalunit",
+            name="code",
+            field=models.CharField(
+                db_index=True,
+                help_text="Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals.",
+                max_length=32,
+                validators=[congdoan.org.models.validate_unit_code],
+                verbose_name="code",
+            ),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='code',
-            field=models.CharField(help_text='Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals.', max_length=32, unique=True, validators=[congdoan.org.models.validate_unit_code], verbose_name='code'),
+            model_name="unit",
+            name="code",
+            field=models.CharField(
+                help_text="Stable identifier, e.g. QN-CDCS-0001. Small letters are turned into capitals.",
+                max_length=32,
+                unique=True,
+                validators=[congdoan.org.models.validate_unit_code],
+                verbose_name="code",
+            ),
         ),
     ]

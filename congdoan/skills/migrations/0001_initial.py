@@ -9,414 +9,1266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_alter_historicalunit_code_alter_unit_code'),
+        ("org", "0002_alter_historicalunit_code_alter_unit_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competence',
+            name="Competence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Stable code, e.g. 1.1.', max_length=8, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('needs_check', models.BooleanField(default=False, help_text="The name could not be checked against the circular's appendix yet.", verbose_name='wording to be checked')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Stable code, e.g. 1.1.", max_length=8, verbose_name="code"
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=255, verbose_name="name (Vietnamese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="name (English)"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "needs_check",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The name could not be checked against the circular's appendix yet.",
+                        verbose_name="wording to be checked",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'competence',
-                'verbose_name_plural': 'competences',
-                'ordering': ['version', 'order', 'code'],
+                "verbose_name": "competence",
+                "verbose_name_plural": "competences",
+                "ordering": ["version", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='CompetenceArea',
+            name="CompetenceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, verbose_name="code")),
+                ("name_vi", models.CharField(max_length=255, verbose_name="name (Vietnamese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="name (English)"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'competence area',
-                'verbose_name_plural': 'competence areas',
-                'ordering': ['version', 'order', 'code'],
+                "verbose_name": "competence area",
+                "verbose_name_plural": "competence areas",
+                "ordering": ["version", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='step')),
-                ('question_count', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1)], verbose_name='questions drawn')),
-                ('time_limit_minutes', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(1)], verbose_name='time limit (minutes)')),
-                ('max_attempts', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1)], verbose_name='attempts allowed')),
-                ('pass_percent', models.PositiveSmallIntegerField(default=70, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='pass mark (%)')),
-                ('active', models.BooleanField(default=True, verbose_name='open')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_assessments', to='org.unit', verbose_name='owner')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='skills.competence', verbose_name='competence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "question_count",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="questions drawn",
+                    ),
+                ),
+                (
+                    "time_limit_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="time limit (minutes)",
+                    ),
+                ),
+                (
+                    "max_attempts",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="attempts allowed",
+                    ),
+                ),
+                (
+                    "pass_percent",
+                    models.PositiveSmallIntegerField(
+                        default=70,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="pass mark (%)",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="open")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_assessments",
+                        to="org.unit",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="skills.competence",
+                        verbose_name="competence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment',
-                'verbose_name_plural': 'assessments',
-                'ordering': ['competence__code', 'step', 'title'],
+                "verbose_name": "assessment",
+                "verbose_name_plural": "assessments",
+                "ordering": ["competence__code", "step", "title"],
             },
         ),
         migrations.AddField(
-            model_name='competence',
-            name='area',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competences', to='skills.competencearea'),
+            model_name="competence",
+            name="area",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="competences",
+                to="skills.competencearea",
+            ),
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('target_step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='step reached')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('blended', 'Blended')], default='in_person', max_length=12, verbose_name='mode')),
-                ('hours', models.DecimalField(decimal_places=1, default=4, max_digits=5, verbose_name='hours')),
-                ('min_attendance_percent', models.PositiveSmallIntegerField(default=100, help_text="Share of the session's meetings a learner must attend to complete the course.", validators=[django.core.validators.MaxValueValidator(100)], verbose_name='attendance needed (%)')),
-                ('issues_certificate', models.BooleanField(default=True, verbose_name='issues a certificate')),
-                ('active', models.BooleanField(default=True, verbose_name='in the catalogue')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('assessment', models.ForeignKey(blank=True, help_text='When set, completion also needs a passed attempt of this assessment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='courses', to='skills.assessment', verbose_name='assessment to pass')),
-                ('competences', models.ManyToManyField(related_name='courses', to='skills.competence', verbose_name='competences')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_courses', to='org.unit', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "target_step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="step reached",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("online", "Online"),
+                            ("blended", "Blended"),
+                        ],
+                        default="in_person",
+                        max_length=12,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1, default=4, max_digits=5, verbose_name="hours"
+                    ),
+                ),
+                (
+                    "min_attendance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="Share of the session's meetings a learner must attend to complete the course.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="attendance needed (%)",
+                    ),
+                ),
+                (
+                    "issues_certificate",
+                    models.BooleanField(default=True, verbose_name="issues a certificate"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="in the catalogue")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="When set, completion also needs a passed attempt of this assessment.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="courses",
+                        to="skills.assessment",
+                        verbose_name="assessment to pass",
+                    ),
+                ),
+                (
+                    "competences",
+                    models.ManyToManyField(
+                        related_name="courses", to="skills.competence", verbose_name="competences"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_courses",
+                        to="org.unit",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'course',
-                'verbose_name_plural': 'courses',
-                'ordering': ['title'],
+                "verbose_name": "course",
+                "verbose_name_plural": "courses",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='CourseMaterial',
+            name="CourseMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('file', models.FileField(blank=True, upload_to=congdoan.skills.models.material_path, verbose_name='file')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='skills.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to=congdoan.skills.models.material_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="skills.course",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'material',
-                'verbose_name_plural': 'materials',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "material",
+                "verbose_name_plural": "materials",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DigitalSkillsDefinition',
+            name="DigitalSkillsDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('purpose', models.CharField(choices=[('members', 'Union members and workers'), ('enterprise_workers', 'Enterprise workers'), ('public_sector', 'Public-sector staff'), ('basic_adults', 'Adults with basic digital skills')], default='members', max_length=32, verbose_name='target')),
-                ('min_step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='minimum step')),
-                ('min_competences', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty to require every chosen competence.', null=True, verbose_name='of which at least')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('competences', models.ManyToManyField(related_name='+', to='skills.competence', verbose_name='competences')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_definitions', to='org.unit', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("members", "Union members and workers"),
+                            ("enterprise_workers", "Enterprise workers"),
+                            ("public_sector", "Public-sector staff"),
+                            ("basic_adults", "Adults with basic digital skills"),
+                        ],
+                        default="members",
+                        max_length=32,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "min_step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="minimum step",
+                    ),
+                ),
+                (
+                    "min_competences",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty to require every chosen competence.",
+                        null=True,
+                        verbose_name="of which at least",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "competences",
+                    models.ManyToManyField(
+                        related_name="+", to="skills.competence", verbose_name="competences"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_definitions",
+                        to="org.unit",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digital skills definition',
-                'verbose_name_plural': 'digital skills definitions',
-                'ordering': ['unit__path', '-valid_from'],
+                "verbose_name": "digital skills definition",
+                "verbose_name_plural": "digital skills definitions",
+                "ordering": ["unit__path", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('target_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='target share (%)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_campaigns', to='org.unit', verbose_name='organiser')),
-                ('units', models.ManyToManyField(blank=True, help_text="Empty: the organiser's whole subtree.", related_name='+', to='org.unit', verbose_name='units taking part')),
-                ('definition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='skills.digitalskillsdefinition', verbose_name='skills definition measured')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                (
+                    "target_percent",
+                    models.PositiveSmallIntegerField(
+                        default=80,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="target share (%)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_campaigns",
+                        to="org.unit",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Empty: the organiser's whole subtree.",
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="units taking part",
+                    ),
+                ),
+                (
+                    "definition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="skills.digitalskillsdefinition",
+                        verbose_name="skills definition measured",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-starts_on'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkVersion',
+            name="FrameworkVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('legal_basis', models.CharField(blank=True, max_length=255, verbose_name='legal basis')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('is_current', models.BooleanField(default=False, verbose_name='current version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=255, verbose_name="legal basis"),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("is_current", models.BooleanField(default=False, verbose_name="current version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'framework version',
-                'verbose_name_plural': 'framework versions',
-                'ordering': ['-valid_from'],
+                "verbose_name": "framework version",
+                "verbose_name_plural": "framework versions",
+                "ordering": ["-valid_from"],
             },
         ),
         migrations.AddField(
-            model_name='competencearea',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='skills.frameworkversion'),
+            model_name="competencearea",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="areas",
+                to="skills.frameworkversion",
+            ),
         ),
         migrations.AddField(
-            model_name='competence',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competences', to='skills.frameworkversion'),
+            model_name="competence",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="competences",
+                to="skills.frameworkversion",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalCompetence',
+            name="HistoricalCompetence",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(help_text='Stable code, e.g. 1.1.', max_length=8, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('needs_check', models.BooleanField(default=False, help_text="The name could not be checked against the circular's appendix yet.", verbose_name='wording to be checked')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.competencearea')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.frameworkversion')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Stable code, e.g. 1.1.", max_length=8, verbose_name="code"
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=255, verbose_name="name (Vietnamese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="name (English)"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "needs_check",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The name could not be checked against the circular's appendix yet.",
+                        verbose_name="wording to be checked",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.competencearea",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.frameworkversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical competence',
-                'verbose_name_plural': 'historical competences',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical competence",
+                "verbose_name_plural": "historical competences",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCompetenceArea',
+            name="HistoricalCompetenceArea",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='code')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='name (Vietnamese)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.frameworkversion')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, verbose_name="code")),
+                ("name_vi", models.CharField(max_length=255, verbose_name="name (Vietnamese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="name (English)"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.frameworkversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical competence area',
-                'verbose_name_plural': 'historical competence areas',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical competence area",
+                "verbose_name_plural": "historical competence areas",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCourse',
+            name="HistoricalCourse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=32, verbose_name='code')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('target_step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='step reached')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('blended', 'Blended')], default='in_person', max_length=12, verbose_name='mode')),
-                ('hours', models.DecimalField(decimal_places=1, default=4, max_digits=5, verbose_name='hours')),
-                ('min_attendance_percent', models.PositiveSmallIntegerField(default=100, help_text="Share of the session's meetings a learner must attend to complete the course.", validators=[django.core.validators.MaxValueValidator(100)], verbose_name='attendance needed (%)')),
-                ('issues_certificate', models.BooleanField(default=True, verbose_name='issues a certificate')),
-                ('active', models.BooleanField(default=True, verbose_name='in the catalogue')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessment', models.ForeignKey(blank=True, db_constraint=False, help_text='When set, completion also needs a passed attempt of this assessment.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.assessment', verbose_name='assessment to pass')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=32, verbose_name="code")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "target_step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="step reached",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("online", "Online"),
+                            ("blended", "Blended"),
+                        ],
+                        default="in_person",
+                        max_length=12,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1, default=4, max_digits=5, verbose_name="hours"
+                    ),
+                ),
+                (
+                    "min_attendance_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="Share of the session's meetings a learner must attend to complete the course.",
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="attendance needed (%)",
+                    ),
+                ),
+                (
+                    "issues_certificate",
+                    models.BooleanField(default=True, verbose_name="issues a certificate"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="in the catalogue")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="When set, completion also needs a passed attempt of this assessment.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.assessment",
+                        verbose_name="assessment to pass",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical course',
-                'verbose_name_plural': 'historical courses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical course",
+                "verbose_name_plural": "historical courses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCourse_competences',
+            name="HistoricalCourse_competences",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('competence', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.competence')),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.course')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='skills.historicalcourse')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.competence",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.course",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="skills.historicalcourse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalCourse_competences',
+                "verbose_name": "HistoricalCourse_competences",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDigitalSkillsDefinition',
+            name="HistoricalDigitalSkillsDefinition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('purpose', models.CharField(choices=[('members', 'Union members and workers'), ('enterprise_workers', 'Enterprise workers'), ('public_sector', 'Public-sector staff'), ('basic_adults', 'Adults with basic digital skills')], default='members', max_length=32, verbose_name='target')),
-                ('min_step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='minimum step')),
-                ('min_competences', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty to require every chosen competence.', null=True, verbose_name='of which at least')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='org.unit', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("members", "Union members and workers"),
+                            ("enterprise_workers", "Enterprise workers"),
+                            ("public_sector", "Public-sector staff"),
+                            ("basic_adults", "Adults with basic digital skills"),
+                        ],
+                        default="members",
+                        max_length=32,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "min_step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        default=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="minimum step",
+                    ),
+                ),
+                (
+                    "min_competences",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty to require every chosen competence.",
+                        null=True,
+                        verbose_name="of which at least",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical digital skills definition',
-                'verbose_name_plural': 'historical digital skills definitions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical digital skills definition",
+                "verbose_name_plural": "historical digital skills definitions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDigitalSkillsDefinition_competences',
+            name="HistoricalDigitalSkillsDefinition_competences",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('competence', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.competence')),
-                ('digitalskillsdefinition', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skills.digitalskillsdefinition')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='skills.historicaldigitalskillsdefinition')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.competence",
+                    ),
+                ),
+                (
+                    "digitalskillsdefinition",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skills.digitalskillsdefinition",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="skills.historicaldigitalskillsdefinition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalDigitalSkillsDefinition_competences',
+                "verbose_name": "HistoricalDigitalSkillsDefinition_competences",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='step')),
-                ('kind', models.CharField(choices=[('single', 'Single choice'), ('multiple', 'Multiple choice'), ('true_false', 'True / false')], max_length=12, verbose_name='kind')),
-                ('text', models.TextField(verbose_name='question')),
-                ('explanation', models.TextField(blank=True, verbose_name='explanation')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='skills.competence', verbose_name='competence')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_questions', to='org.unit', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "Single choice"),
+                            ("multiple", "Multiple choice"),
+                            ("true_false", "True / false"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="question")),
+                ("explanation", models.TextField(blank=True, verbose_name="explanation")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="skills.competence",
+                        verbose_name="competence",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_questions",
+                        to="org.unit",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['competence__code', 'step', 'pk'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["competence__code", "step", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Choice',
+            name="Choice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500, verbose_name='answer')),
-                ('is_correct', models.BooleanField(default=False, verbose_name='correct')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='skills.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="answer")),
+                ("is_correct", models.BooleanField(default=False, verbose_name="correct")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="skills.question",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingPlan',
+            name="TrainingPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('planned_count', models.PositiveIntegerField(verbose_name='planned learners')),
-                ('actual_count', models.PositiveIntegerField(blank=True, help_text="Leave empty to count the learners who completed the plan's sessions.", null=True, verbose_name='actual learners')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_plans', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                ("planned_count", models.PositiveIntegerField(verbose_name="planned learners")),
+                (
+                    "actual_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Leave empty to count the learners who completed the plan's sessions.",
+                        null=True,
+                        verbose_name="actual learners",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_plans",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training plan',
-                'verbose_name_plural': 'training plans',
-                'ordering': ['-starts_on'],
+                "verbose_name": "training plan",
+                "verbose_name_plural": "training plans",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingSession',
+            name="TrainingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=32, unique=True, verbose_name='code')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('meeting_count', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='number of meetings')),
-                ('venue', models.CharField(blank=True, max_length=255, verbose_name='venue')),
-                ('online_url', models.URLField(blank=True, verbose_name='online link')),
-                ('trainer_name', models.CharField(blank=True, max_length=255, verbose_name='trainer')),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity')),
-                ('audience', models.CharField(blank=True, max_length=255, verbose_name='target audience')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('open', 'Open for check-in'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='planned', max_length=12, verbose_name='status')),
-                ('checkin_token', models.CharField(default=congdoan.skills.models.new_checkin_token, editable=False, max_length=32, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='skills.campaign', verbose_name='campaign')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='skills.course', verbose_name='course')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='skills.trainingplan', verbose_name='training plan')),
-                ('trainer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='skill_sessions', to=settings.AUTH_USER_MODEL, verbose_name='trainer account')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_sessions', to='org.unit', verbose_name='organising unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(blank=True, max_length=32, unique=True, verbose_name="code"),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                (
+                    "meeting_count",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="number of meetings",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=255, verbose_name="venue")),
+                ("online_url", models.URLField(blank=True, verbose_name="online link")),
+                (
+                    "trainer_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="trainer"),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="capacity"),
+                ),
+                (
+                    "audience",
+                    models.CharField(blank=True, max_length=255, verbose_name="target audience"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("open", "Open for check-in"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "checkin_token",
+                    models.CharField(
+                        default=congdoan.skills.models.new_checkin_token,
+                        editable=False,
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sessions",
+                        to="skills.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="skills.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sessions",
+                        to="skills.trainingplan",
+                        verbose_name="training plan",
+                    ),
+                ),
+                (
+                    "trainer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="skill_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="trainer account",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_sessions",
+                        to="org.unit",
+                        verbose_name="organising unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training session',
-                'verbose_name_plural': 'training sessions',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "training session",
+                "verbose_name_plural": "training sessions",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='frameworkversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_framework_version'),
+            model_name="frameworkversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("is_current",),
+                name="one_current_framework_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competencearea',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='unique_area_code'),
+            model_name="competencearea",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="unique_area_code"),
         ),
         migrations.AddConstraint(
-            model_name='competence',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='unique_competence_code'),
+            model_name="competence",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="unique_competence_code"
+            ),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['competence', 'step', 'active'], name='skills_ques_compete_427d27_idx'),
+            model_name="question",
+            index=models.Index(
+                fields=["competence", "step", "active"], name="skills_ques_compete_427d27_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trainingsession',
-            index=models.Index(fields=['unit', 'starts_on'], name='skills_trai_unit_id_873fae_idx'),
+            model_name="trainingsession",
+            index=models.Index(fields=["unit", "starts_on"], name="skills_trai_unit_id_873fae_idx"),
         ),
     ]

@@ -7,141 +7,438 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_postgresql_search_indexes'),
-        ('org', '0002_alter_historicalunit_code_alter_unit_code'),
-        ('skills', '0002_seed_framework'),
+        ("members", "0002_postgresql_search_indexes"),
+        ("org", "0002_alter_historicalunit_code_alter_unit_code"),
+        ("skills", "0002_seed_framework"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='attempt')),
-                ('question_ids', models.JSONField(default=list)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
-                ('deadline', models.DateTimeField(verbose_name='deadline')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('correct_count', models.PositiveSmallIntegerField(default=0)),
-                ('score_percent', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='score (%)')),
-                ('passed', models.BooleanField(default=False, verbose_name='passed')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='skills.assessment')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_attempts', to='members.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="attempt")),
+                ("question_ids", models.JSONField(default=list)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
+                ("deadline", models.DateTimeField(verbose_name="deadline")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                ("correct_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "score_percent",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="score (%)"
+                    ),
+                ),
+                ("passed", models.BooleanField(default=False, verbose_name="passed")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attempts",
+                        to="skills.assessment",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_attempts",
+                        to="members.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attempt',
-                'verbose_name_plural': 'attempts',
-                'ordering': ['-started_at'],
+                "verbose_name": "attempt",
+                "verbose_name_plural": "attempts",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('method', models.CharField(choices=[('qr_account', 'QR code, logged in'), ('qr_identity', 'QR code, CCCD and date of birth'), ('trainer', 'Marked by the trainer'), ('import', 'Imported attendance sheet')], max_length=12, verbose_name='how recorded')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_attendances', to='members.member')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='skills.trainingsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("qr_account", "QR code, logged in"),
+                            ("qr_identity", "QR code, CCCD and date of birth"),
+                            ("trainer", "Marked by the trainer"),
+                            ("import", "Imported attendance sheet"),
+                        ],
+                        max_length=12,
+                        verbose_name="how recorded",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_attendances",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="skills.trainingsession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendance',
-                'ordering': ['day', 'recorded_at'],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendance",
+                "ordering": ["day", "recorded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('enrolled', 'Enrolled'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='enrolled', max_length=12, verbose_name='status')),
-                ('source', models.CharField(choices=[('bulk', 'Bulk enrolment'), ('officer', 'Enrolled by an officer'), ('self', 'Self-enrolment'), ('walk_in', 'Walk-in at check-in'), ('import', 'Imported attendance sheet')], max_length=12, verbose_name='how enrolled')),
-                ('enrolled_at', models.DateTimeField(auto_now_add=True, verbose_name='enrolled at')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='completed on')),
-                ('enrolled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_enrolments', to='members.member', verbose_name='member')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='skills.trainingsession', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("enrolled", "Enrolled"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="enrolled",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("bulk", "Bulk enrolment"),
+                            ("officer", "Enrolled by an officer"),
+                            ("self", "Self-enrolment"),
+                            ("walk_in", "Walk-in at check-in"),
+                            ("import", "Imported attendance sheet"),
+                        ],
+                        max_length=12,
+                        verbose_name="how enrolled",
+                    ),
+                ),
+                (
+                    "enrolled_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="enrolled at"),
+                ),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completed on"),
+                ),
+                (
+                    "enrolled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_enrolments",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="skills.trainingsession",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enrolment',
-                'verbose_name_plural': 'enrolments',
-                'ordering': ['session', 'member__name_folded'],
+                "verbose_name": "enrolment",
+                "verbose_name_plural": "enrolments",
+                "ordering": ["session", "member__name_folded"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='number')),
-                ('holder_name', models.CharField(max_length=150, verbose_name='holder')),
-                ('course_title', models.CharField(max_length=255, verbose_name='course')),
-                ('unit_name', models.CharField(max_length=255, verbose_name='issuing unit')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('revoke_reason', models.CharField(blank=True, max_length=255, verbose_name='reason for revocation')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='skills.course', verbose_name='course')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_certificates', to='members.member', verbose_name='holder')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skill_certificates', to='org.unit', verbose_name='issuing unit')),
-                ('enrolment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='skills.enrolment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="number")),
+                ("holder_name", models.CharField(max_length=150, verbose_name="holder")),
+                ("course_title", models.CharField(max_length=255, verbose_name="course")),
+                ("unit_name", models.CharField(max_length=255, verbose_name="issuing unit")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "revoke_reason",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="reason for revocation"
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="skills.course",
+                        verbose_name="course",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_certificates",
+                        to="members.member",
+                        verbose_name="holder",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill_certificates",
+                        to="org.unit",
+                        verbose_name="issuing unit",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificate",
+                        to="skills.enrolment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['-issued_on', '-pk'],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["-issued_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SkillRecord',
+            name="SkillRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5'), (6, '6'), (7, '7'), (8, '8')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='step')),
-                ('source', models.CharField(choices=[('assessment', 'Passed assessment'), ('course', 'Course completion'), ('attestation', 'Officer attestation'), ('import', 'Imported record')], max_length=12, verbose_name='source')),
-                ('achieved_on', models.DateField(verbose_name='date')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('revoke_reason', models.CharField(blank=True, max_length=255, verbose_name='reason for withdrawal')),
-                ('attempt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='skills.attempt', verbose_name='evidence: attempt')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='skills.competence', verbose_name='competence')),
-                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='skills.enrolment', verbose_name='evidence: course')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_records', to='members.member', verbose_name='member')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1"),
+                            (2, "2"),
+                            (3, "3"),
+                            (4, "4"),
+                            (5, "5"),
+                            (6, "6"),
+                            (7, "7"),
+                            (8, "8"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Passed assessment"),
+                            ("course", "Course completion"),
+                            ("attestation", "Officer attestation"),
+                            ("import", "Imported record"),
+                        ],
+                        max_length=12,
+                        verbose_name="source",
+                    ),
+                ),
+                ("achieved_on", models.DateField(verbose_name="date")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                (
+                    "revoke_reason",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="reason for withdrawal"
+                    ),
+                ),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="skills.attempt",
+                        verbose_name="evidence: attempt",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="skills.competence",
+                        verbose_name="competence",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="skills.enrolment",
+                        verbose_name="evidence: course",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_records",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill record',
-                'verbose_name_plural': 'skill records',
-                'ordering': ['-achieved_on', '-pk'],
+                "verbose_name": "skill record",
+                "verbose_name_plural": "skill records",
+                "ordering": ["-achieved_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.UniqueConstraint(fields=('assessment', 'member', 'number'), name='unique_attempt'),
+            model_name="attempt",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "member", "number"), name="unique_attempt"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'member', 'day'), name='unique_attendance'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("session", "member", "day"), name="unique_attendance"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['member', 'status'], name='skills_enro_member__cd1c6c_idx'),
+            model_name="enrolment",
+            index=models.Index(fields=["member", "status"], name="skills_enro_member__cd1c6c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('session', 'member'), name='unique_enrolment'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("session", "member"), name="unique_enrolment"
+            ),
         ),
         migrations.AddIndex(
-            model_name='skillrecord',
-            index=models.Index(fields=['member', 'competence'], name='skills_skil_member__3f4a89_idx'),
+            model_name="skillrecord",
+            index=models.Index(
+                fields=["member", "competence"], name="skills_skil_member__3f4a89_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='skillrecord',
-            index=models.Index(fields=['competence', 'step', 'achieved_on'], name='skills_skil_compete_f0c794_idx'),
+            model_name="skillrecord",
+            index=models.Index(
+                fields=["competence", "step", "achieved_on"], name="skills_skil_compete_f0c794_idx"
+            ),
         ),
     ]

@@ -12,10 +12,18 @@ class Command(BaseCommand):
     help = "Build the demo Quảng Ninh federation (units, users, and what later apps add)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--units", type=int, default=150, help="number of grassroots unions (default 150)")
-        parser.add_argument("--members", type=int, default=None, help="number of members (members app)")
-        parser.add_argument("--force", action="store_true", help="run even if the database holds non-demo data")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing unless the database is empty")
+        parser.add_argument(
+            "--units", type=int, default=150, help="number of grassroots unions (default 150)"
+        )
+        parser.add_argument(
+            "--members", type=int, default=None, help="number of members (members app)"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="run even if the database holds non-demo data"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing unless the database is empty"
+        )
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
     def handle(self, *args, **options):

@@ -28,14 +28,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         init = sub.add_parser("init", help="create the internal CA once")
-        init.add_argument("--organisation", help="organisation name (default: the first top-level unit)")
+        init.add_argument(
+            "--organisation", help="organisation name (default: the first top-level unit)"
+        )
         init.add_argument("--years", type=int, default=10)
         issue = sub.add_parser("issue", help="issue a certificate to an officer, or a unit's seal")
         issue.add_argument("--unit", required=True, help="unit code")
         issue.add_argument("--user", help="username (personal certificate)")
         issue.add_argument("--seal", action="store_true", help="the unit's organisation seal")
         issue.add_argument("--days", type=int, default=730)
-        trust = sub.add_parser("trust", help="add a root certificate (PEM or DER) as a trust anchor")
+        trust = sub.add_parser(
+            "trust", help="add a root certificate (PEM or DER) as a trust anchor"
+        )
         trust.add_argument("file")
         trust.add_argument("--name", default="")
         sub.add_parser("show", help="show the internal CA and the trust anchors")
@@ -54,7 +58,11 @@ class Command(BaseCommand):
                 raise CommandError("No unit yet: pass --organisation.")
             organisation = root.name
         ca = services.init_ca(organisation, years)
-        self.stdout.write(self.style.SUCCESS(f"Internal CA created: {ca.name} (valid until {ca.not_after:%Y-%m-%d})"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Internal CA created: {ca.name} (valid until {ca.not_after:%Y-%m-%d})"
+            )
+        )
         self.stdout.write(f"Label: {pki.INTERNAL_CA_LABEL}")
 
     def _issue(self, unit, user=None, seal=False, days=730, **_):
@@ -68,15 +76,20 @@ class Command(BaseCommand):
                 raise CommandError("Pass --user USERNAME, or --seal.")
         try:
             cert = services.issue_internal_certificate(
-                _System(), unit=target, kind="seal" if seal else "personal", user=holder, days=days)
+                _System(), unit=target, kind="seal" if seal else "personal", user=holder, days=days
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Issued: {cert.subject} (until {cert.not_after:%Y-%m-%d})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Issued: {cert.subject} (until {cert.not_after:%Y-%m-%d})")
+        )
 
     def _trust(self, file, name="", **_):
         with open(file, "rb") as fh:
             anchor = services.add_trust_anchor(fh.read(), name=name)
-        self.stdout.write(self.style.SUCCESS(f"Trusted: {anchor.name} ({anchor.fingerprint[:16]}…)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Trusted: {anchor.name} ({anchor.fingerprint[:16]}…)")
+        )
 
     def _show(self, **_):
         ca = services.internal_ca()

@@ -1,13 +1,14 @@
 """``congdoan verify-pdf FILE``: the same signature report as /verify/document."""
 
-
 from django.core.management.base import BaseCommand, CommandError
 
 from congdoan.documents.verification import verify_pdf
 
 
 class Command(BaseCommand):
-    help = "Verify every signature of a signed PDF: signer, chain, time, changes after signing, trust."
+    help = (
+        "Verify every signature of a signed PDF: signer, chain, time, changes after signing, trust."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         if json:
             import json as json_module
 
-            self.stdout.write(json_module.dumps(report.as_dict(), default=str, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json_module.dumps(report.as_dict(), default=str, ensure_ascii=False, indent=2)
+            )
         else:
             self._print(report)
         if not report.all_ok:
@@ -34,14 +37,18 @@ class Command(BaseCommand):
             return
         for i, s in enumerate(report.signatures, 1):
             self.stdout.write(f"Signature {i} ({s.field_name}): {s.signer}")
-            self.stdout.write(f"  signing time:          {s.signing_time.isoformat() if s.signing_time else '-'}")
+            self.stdout.write(
+                f"  signing time:          {s.signing_time.isoformat() if s.signing_time else '-'}"
+            )
             self.stdout.write(f"  cryptographically ok:  {'yes' if s.valid and s.intact else 'NO'}")
-            self.stdout.write(f"  changed after signing: {'YES' if s.modified_after_signing else 'no'}")
-            self.stdout.write(f"  trusted root:          {s.trust_anchor if s.trusted else 'NOT TRUSTED'}")
+            self.stdout.write(
+                f"  changed after signing: {'YES' if s.modified_after_signing else 'no'}"
+            )
+            self.stdout.write(
+                f"  trusted root:          {s.trust_anchor if s.trusted else 'NOT TRUSTED'}"
+            )
             for c in s.chain:
                 self.stdout.write(f"  chain: {c.subject}")
             for p in s.problems:
                 self.stdout.write(f"  problem: {p}")
         self.stdout.write("ALL OK" if report.all_ok else "NOT OK")
-
-

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
         parser.add_argument("--to", dest="end", type=date.fromisoformat)
         parser.add_argument("--step", type=int, default=1, help="days between computed dates")
-        parser.add_argument("--indicator", action="append", dest="codes", help="only this indicator (repeatable)")
+        parser.add_argument(
+            "--indicator", action="append", dest="codes", help="only this indicator (repeatable)"
+        )
 
     def handle(self, *args, **options):
         end = options["end"] or timezone.localdate() - timedelta(days=1)
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError("--step must be at least 1")
         codes = options["codes"]
         try:
-            skipped = [i.code for i in registry.all_indicators() if not i.history] if not codes else []
+            skipped = (
+                [i.code for i in registry.all_indicators() if not i.history] if not codes else []
+            )
             n = snapshots.backfill(options["start"], end, options["step"], codes)
         except (KeyError, ValueError) as exc:
             raise CommandError(str(exc)) from exc

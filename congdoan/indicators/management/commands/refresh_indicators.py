@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Bring today's figures up to date (the once-a-minute job): only changed units where possible."
 
     def add_arguments(self, parser):
-        parser.add_argument("--indicator", action="append", dest="codes", help="only this indicator (repeatable)")
+        parser.add_argument(
+            "--indicator", action="append", dest="codes", help="only this indicator (repeatable)"
+        )
         parser.add_argument("--full", action="store_true", help="recompute every unit")
 
     def handle(self, *args, **options):

@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "Compute every indicator for one date (today by default) and store the changes."
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD; past dates need history")
-        parser.add_argument("--indicator", action="append", dest="codes", help="only this indicator (repeatable)")
+        parser.add_argument(
+            "--date", type=date.fromisoformat, help="YYYY-MM-DD; past dates need history"
+        )
+        parser.add_argument(
+            "--indicator", action="append", dest="codes", help="only this indicator (repeatable)"
+        )
 
     def handle(self, *args, **options):
         try:

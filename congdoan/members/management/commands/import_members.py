@@ -19,9 +19,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--unit", required=True, help="code of the grassroots union (or union group)")
+        parser.add_argument(
+            "--unit", required=True, help="code of the grassroots union (or union group)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-        parser.add_argument("--user", help="act as this user (scope and history); default: the system")
+        parser.add_argument(
+            "--user", help="act as this user (scope and history); default: the system"
+        )
         parser.add_argument("--errors", type=int, default=50, help="how many row errors to print")
 
     def handle(self, *args, **options):
@@ -46,7 +50,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"\r{n} rows…", ending="")
 
         try:
-            importer = importing.Importer(actor, unit, dry_run=options["dry_run"], progress=progress)
+            importer = importing.Importer(
+                actor, unit, dry_run=options["dry_run"], progress=progress
+            )
             summary = importer.run(str(path), path.name)
         except (UnreadableFile, PermissionDenied, Http404) as exc:
             raise CommandError(str(exc) or "Not allowed") from exc
