@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
 from ninja.pagination import PaginationBase
+from pydantic import Field
 
 
 class Page(PaginationBase):
