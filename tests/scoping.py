@@ -26,3 +26,12 @@ def assert_hidden(client, url: str, method: str = "get", data: dict | None = Non
     assert response.status_code == 404, (
         f"{method.upper()} {url} answered {response.status_code}, expected 404"
     )
+
+
+def assert_api_hidden(client, method: str, url: str, payload=None) -> None:
+    """An API call answers 404: GETs plainly, other methods with a JSON body."""
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, method)(url, payload, content_type="application/json")
+    assert response.status_code == 404, (url, response.status_code, response.content[:300])

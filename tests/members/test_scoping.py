@@ -3,7 +3,7 @@
 import pytest
 
 from congdoan.members.models import ImportJob, Member
-from tests.scoping import ScopedRoute, assert_hidden
+from tests.scoping import ScopedRoute, assert_api_hidden, assert_hidden
 
 ROUTES = [
     ScopedRoute("members:detail", lambda t: f"/members/{t.member.pk}/"),
@@ -99,11 +99,7 @@ def test_api_sibling_gets_404(method, build, payload, scoped_tree, ward_admin, a
     url = build(scoped_tree)
     if callable(payload):
         payload = payload(scoped_tree)
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = getattr(client, method)(url, payload, content_type="application/json")
-    assert response.status_code == 404, (url, response.status_code, response.content[:300])
+    assert_api_hidden(client, method, url, payload)
 
 
 def test_api_import_into_sibling_unit_is_404(scoped_tree, ward_admin, api_client_for):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.scoping import ScopedRoute, assert_hidden
+from tests.scoping import ScopedRoute, assert_api_hidden, assert_hidden
 
 ROUTES = [
     ScopedRoute("org:detail", lambda t: f"/units/{t.gr_a1.code}/"),
@@ -72,11 +72,7 @@ def test_sibling_officer_gets_404(route, scoped_tree, ward_admin, client_for):
 def test_api_sibling_gets_404(method, build, payload, scoped_tree, ward_admin, api_client_for):
     client = api_client_for(ward_admin)
     url = build(scoped_tree)
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = getattr(client, method)(url, payload, content_type="application/json")
-    assert response.status_code == 404, (url, response.status_code, response.content[:200])
+    assert_api_hidden(client, method, url, payload)
 
 
 def test_sibling_search_finds_nothing_of_zone(scoped_tree, officer_b, client_for, api_client_for):

@@ -14,7 +14,7 @@ from congdoan.skills.models import (
     DigitalSkillsDefinition,
     TrainingPlan,
 )
-from tests.scoping import ScopedRoute, assert_hidden
+from tests.scoping import ScopedRoute, assert_api_hidden, assert_hidden
 
 from .conftest import make_member
 
@@ -213,11 +213,7 @@ def test_sibling_admin_gets_404(route, scoped, ward_admin, client_for):
 def test_api_sibling_gets_404(method, build, payload, scoped, ward_admin, api_client_for):
     client = api_client_for(ward_admin)
     url = build(scoped)
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = getattr(client, method)(url, payload, content_type="application/json")
-    assert response.status_code == 404, (url, response.status_code, response.content[:200])
+    assert_api_hidden(client, method, url, payload)
 
 
 def test_sibling_lists_show_nothing_of_zone(scoped, officer_b, client_for, api_client_for):
