@@ -420,6 +420,8 @@ def sessions(request):
         TrainingSession.objects.visible_to(request.user)
         .select_related("course", "unit")
         .annotate(n_enrolled=Count("enrolments", distinct=True))
+        # Meta.ordering is not applied to GROUP BY queries: order explicitly for stable pages.
+        .order_by("-starts_on", "-pk")
     )
     status = request.GET.get("status", "")
     if status:
