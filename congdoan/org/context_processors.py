@@ -9,4 +9,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": items_for(user, roles_held(user))}
+    items = items_for(user, roles_held(user))
+    # The active item is the one whose address is the longest prefix of this page's path
+    # (/skills/me/ belongs to "My skills", not to "Digital skills" at /skills/).
+    matching = [item.url for item in items if item.url != "/" and request.path.startswith(item.url)]
+    return {"nav_items": items, "nav_active_url": max(matching, key=len, default="")}

@@ -13,3 +13,8 @@ def test_anonymous_gets_no_menu(rf):
     from django.contrib.auth.models import AnonymousUser
 
     assert items_for(AnonymousUser(), set()) == []
+
+
+def test_only_the_longest_matching_item_is_active(tree, admin_user, client_for):
+    body = client_for(admin_user).get("/units/").content.decode()
+    assert body.count('aria-current="page"') == 1
