@@ -82,6 +82,8 @@ PROVINCE_CODES: dict[str, str] = {
 
 MALE, FEMALE = "male", "female"
 FIRST_YEAR, LAST_YEAR = 1900, 2399  # digit 4 covers five centuries: 0/1 … 8/9
+_WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 _SEPARATORS = re.compile(r"[\s.\-'’]+")
 
 
@@ -103,6 +105,8 @@ def restore(value) -> str:
     """
     if value is None:
         return ""
+    if type(value) is str and len(value) == 12 and value.isdigit() and value.isascii():
+        return value  # already in shape (a second pass over a checked value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -111,9 +115,9 @@ def restore(value) -> str:
         text = str(int(value)) if value.is_integer() and value >= 0 else repr(value)
     else:
         text = str(value).strip()
-        if re.fullmatch(r"\d+\.0+", text):
+        if _WHOLE_WITH_ZEROS.fullmatch(text):
             text = text.split(".", 1)[0]
-        elif re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
+        elif _SCIENTIFIC.fullmatch(text):
             try:
                 number = Decimal(text)
             except InvalidOperation:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 
 _JUNK = re.compile(r"[\s.\-()/]+")
+_E164 = re.compile(r"\+84(?:[35789]\d{8}|2\d{9})")
 
 
 def normalize_phone(value) -> str | None:
     """The E.164 form of ``value``, ``""`` when blank, ``None`` when it is not a Vietnamese number."""
     if value is None:
         return ""
+    if type(value) is str and _E164.fullmatch(value):
+        return value  # already normalised (a second pass over a checked value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _JUNK.sub("", str(value)).strip()

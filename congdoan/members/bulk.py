@@ -2,19 +2,24 @@
 
 ``bulk_create`` on SQLite is held to 999 parameters a statement (about 25 members), so the
 demo and the import write through ``executemany`` on one prepared statement instead (``COPY``
-on PostgreSQL), with
-ids reserved first (PostgreSQL: from the sequence; SQLite: after the current maximum, safe
-because SQLite transactions here take the write lock when they begin). Values are prepared
-by the model fields themselves, so the rows are exactly what ``save`` would have written.
+on PostgreSQL), with ids reserved first (PostgreSQL: from the sequence; SQLite: after the
+current maximum, safe because SQLite transactions here take the write lock when they begin).
+Values are prepared by the model fields themselves, so the rows are exactly what ``save``
+would have written.
+
+Writing is two steps: ``prepare_insert`` does the Python work (ids, timestamps, the rows in
+the driver's or COPY's form) and ``write_insert`` only talks to the database, so that a large
+import can prepare one batch while another thread writes the previous one.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import operator
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db import connection as default_connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -81,8 +86,76 @@ def _rows(objects, attnames, converters, tail=()):
         yield row
 
 
-def _reserve_ids(count: int) -> list[int]:
-    connection = default_connection
+# --- COPY text format -----------------------------------------------------------------------------
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    """One value in PostgreSQL's COPY text format (``\\N`` is NULL)."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        return (
+            value.translate(_COPY_ESCAPES) if ("\\" in value or not value.isprintable()) else value
+        )
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is decimal.Decimal:
+        return str(value)
+    if kind is datetime.date or kind is datetime.datetime:
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def copy_text(rows) -> bytes:
+    """``rows`` (sequences of Python values) as the body of ``COPY … FROM STDIN`` in text format.
+
+    Dates and values that repeat down a column are rendered once.
+    """
+    seen: dict = {}
+    lines = []
+    for row in rows:
+        cells = []
+        for value in row:
+            if type(value) is str:
+                cells.append(
+                    value
+                    if value.isprintable() and "\\" not in value
+                    else value.translate(_COPY_ESCAPES)
+                )
+                continue
+            try:
+                cells.append(seen[value])
+            except KeyError:
+                text = seen[value] = _copy_value(value)
+                cells.append(text)
+            except TypeError:  # unhashable
+                cells.append(_copy_value(value))
+        lines.append("\t".join(cells))
+    lines.append("")
+    return "\n".join(lines).encode()
+
+
+# --- prepare, then write ----------------------------------------------------------------------
+@dataclass
+class PreparedInsert:
+    """New members ready to be written: ids given, rows rendered."""
+
+    ids: list[int]
+    member_columns: list[str]
+    member_rows: bytes | list  # COPY text on PostgreSQL, executemany rows elsewhere
+    history_columns: list[str]
+    history_rows: list | None  # elsewhere than PostgreSQL (there: copied from the member rows)
+    history_tail: list | None  # history date, reason, type, user; None: no history
+    tracked_columns: list[str]
+    vendor: str
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _reserve_ids(connection, count: int) -> list[int]:
     table = Member._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -93,6 +166,117 @@ def _reserve_ids(count: int) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
     start = (Member.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     return list(range(start, start + count))
+
+
+def prepare_insert(
+    members: list[Member],
+    *,
+    user=None,
+    reason: str = "",
+    when: datetime.datetime | None = None,
+    history: bool = True,
+) -> PreparedInsert:
+    """Give ``members`` (``prepare()`` already called) their ids and render their rows.
+
+    On PostgreSQL the ids come from the sequence (taken for good, so this needs no transaction);
+    elsewhere from the table's maximum, so ``write_insert`` must follow in the same transaction.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]  # the real connection, not the per-access proxy
+    now = timezone.now()
+    when = when or now
+    ids = _reserve_ids(connection, len(members)) if members else []
+    for member, pk in zip(members, ids, strict=True):
+        member.pk = member.id = pk
+        member.created_at = member.created_at or now
+        member.updated_at = now
+        member._state.adding = False
+    fields = list(Member._meta.concrete_fields)
+    attnames = [f.attname for f in fields]
+    rows = _rows(members, attnames, _converters(fields, connection))
+    postgres = connection.vendor == "postgresql"
+
+    historical = Member.history.model
+    names = set(attnames)
+    tracked = [
+        f
+        for f in historical._meta.concrete_fields
+        if not f.name.startswith("history_") and f.attname in names
+    ]
+    history_columns = [f.column for f in tracked] + [
+        "history_date",
+        "history_change_reason",
+        "history_type",
+        "history_user_id",
+    ]
+    tail = None
+    history_rows = None
+    if history:
+        date_field = historical._meta.get_field("history_date")
+        tail = [
+            date_field.get_db_prep_save(when, connection),
+            reason[:100] or None,
+            "+",
+            getattr(user, "pk", None),
+        ]
+        if not postgres:
+            history_rows = list(
+                _rows(
+                    members,
+                    [f.attname for f in tracked],
+                    _converters(tracked, connection),
+                    tail,
+                )
+            )
+    by_attname = {f.attname: f for f in fields}
+    return PreparedInsert(
+        ids=ids,
+        member_columns=[f.column for f in fields],
+        member_rows=copy_text(rows) if postgres else list(rows),
+        history_columns=history_columns,
+        history_rows=history_rows,
+        history_tail=tail,
+        tracked_columns=[by_attname[f.attname].column for f in tracked],
+        vendor=connection.vendor,
+    )
+
+
+def write_insert(prepared: PreparedInsert) -> None:
+    """Write what ``prepare_insert`` made: the member rows, then one "+" history row each."""
+    if not prepared.ids:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    member_table = Member._meta.db_table
+    historical = Member.history.model
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            sql = "COPY {} ({}) FROM STDIN".format(
+                quote(member_table), ", ".join(quote(c) for c in prepared.member_columns)
+            )
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                copy.write(prepared.member_rows)
+            if prepared.history_tail is None:
+                return
+            # The history rows are the member rows just written: PostgreSQL copies them itself.
+            sql = "INSERT INTO {} ({}) SELECT {}, %s, %s, %s, %s FROM {} WHERE {} = ANY(%s) ORDER BY {}".format(
+                quote(historical._meta.db_table),
+                ", ".join(quote(c) for c in prepared.history_columns),
+                ", ".join(quote(c) for c in prepared.tracked_columns),
+                quote(member_table),
+                quote(Member._meta.pk.column),
+                quote(Member._meta.pk.column),
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*prepared.history_tail, prepared.ids])
+            return
+        _executemany(connection, member_table, prepared.member_columns, prepared.member_rows)
+        if prepared.history_rows is not None:
+            _executemany(
+                connection,
+                historical._meta.db_table,
+                prepared.history_columns,
+                prepared.history_rows,
+            )
 
 
 def insert_members(
@@ -106,74 +290,12 @@ def insert_members(
     """Insert new ``members`` (``prepare()`` already called) and one "+" history row each."""
     if not members:
         return
-    connection = connections[DEFAULT_DB_ALIAS]  # the real connection, not the per-access proxy
     with transaction.atomic():
-        now = timezone.now()
-        when = when or now
-        for member, pk in zip(members, _reserve_ids(len(members)), strict=True):
-            member.pk = member.id = pk
-            member.created_at = member.created_at or now
-            member.updated_at = now
-            member._state.adding = False
-        fields = [f for f in Member._meta.concrete_fields]
-        attnames, converters = [f.attname for f in fields], _converters(fields, connection)
-        _executemany(
-            connection,
-            Member._meta.db_table,
-            [f.column for f in fields],
-            _rows(members, attnames, converters),
-        )
-        if not history:
-            return
-        historical = Member.history.model
-        tracked = [
-            f
-            for f in historical._meta.concrete_fields
-            if not f.name.startswith("history_") and f.attname in {x.attname for x in fields}
-        ]
-        columns = [f.column for f in tracked] + [
-            "history_date",
-            "history_change_reason",
-            "history_type",
-            "history_user_id",
-        ]
-        user_id = getattr(user, "pk", None)
-        date_field = historical._meta.get_field("history_date")
-        when_db = date_field.get_db_prep_save(when, connection)
-        tail = [when_db, reason[:100] or None, "+", user_id]
-        if connection.vendor == "postgresql":
-            # The history rows are the member rows just written: PostgreSQL copies them itself.
-            quote = connection.ops.quote_name
-            by_attname = {f.attname: f for f in fields}
-            sql = "INSERT INTO {} ({}) SELECT {}, %s, %s, %s, %s FROM {} WHERE {} = ANY(%s) ORDER BY {}".format(
-                quote(historical._meta.db_table),
-                ", ".join(quote(c) for c in columns),
-                ", ".join(quote(by_attname[f.attname].column) for f in tracked),
-                quote(Member._meta.db_table),
-                quote(Member._meta.pk.column),
-                quote(Member._meta.pk.column),
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*tail, [m.pk for m in members]])
-            return
-        attnames, converters = [f.attname for f in tracked], _converters(tracked, connection)
-        _executemany(
-            connection,
-            historical._meta.db_table,
-            columns,
-            _rows(members, attnames, converters, tail),
-        )
+        write_insert(prepare_insert(members, user=user, reason=reason, when=when, history=history))
 
 
 def _executemany(connection, table: str, columns: list[str], rows) -> None:
     quote = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        # COPY: the fastest way into PostgreSQL; psycopg adapts the Python values itself.
-        sql = "COPY {} ({}) FROM STDIN".format(quote(table), ", ".join(quote(c) for c in columns))
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
     )

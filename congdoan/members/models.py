@@ -52,6 +52,11 @@ COMPLETENESS_FIELDS = (
     "joined_on",
 )
 
+_CHECKED_COMPLETENESS_FIELDS = ("cccd", "permanent_commune", "current_commune")
+_PLAIN_COMPLETENESS_FIELDS = tuple(
+    name for name in COMPLETENESS_FIELDS if name not in _CHECKED_COMPLETENESS_FIELDS
+)
+
 # Members in the first ``TREE_KEY_LENGTH`` characters of their unit path share one tree
 # (one top-level unit): a citizen identity number is unique inside it.
 TREE_KEY_LENGTH = 4
@@ -146,6 +151,7 @@ class Member(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
         verbose_name=_("grassroots union"),
+        db_index=False,  # the (unit, status) index serves every lookup by unit
     )
     group = models.ForeignKey(
         "org.Unit",
@@ -188,7 +194,10 @@ class Member(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["name_folded", "given_name_folded", "tree", "completeness", "is_complete"]
+        excluded_fields=["name_folded", "given_name_folded", "tree", "completeness", "is_complete"],
+        # History is read by member (id) and by date only; every other index there would be
+        # paid for on each write, most of all by large imports.
+        no_db_index=["card_number", "unit", "group", "merged_into"],
     )
     objects = MemberManager()
 
@@ -199,7 +208,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="member_unit_status"),
             models.Index(fields=["name_folded", "id"], name="member_name_folded"),
-            models.Index(fields=["given_name_folded"], name="member_given_name_folded"),
+            models.Index(fields=["given_name_folded", "id"], name="member_given_name_id"),
             models.Index(fields=["phone"], name="member_phone"),
             models.Index(fields=["date_of_birth", "name_folded"], name="member_dob_name"),
             models.Index(fields=["cccd"], name="member_cccd"),
@@ -250,7 +259,14 @@ class Member(models.Model):
         return [name for name in COMPLETENESS_FIELDS if not self.field_is_complete(name)]
 
     def compute_completeness(self) -> int:
-        present = len(COMPLETENESS_FIELDS) - len(self.missing_fields())
+        """``missing_fields`` counted (it runs for every row of an import: plain fields inline)."""
+        values = self.__dict__
+        present = 0
+        for name in _PLAIN_COMPLETENESS_FIELDS:
+            value = values[name] if name in values else getattr(self, name)  # deferred: loaded
+            if value is not None and value != "":
+                present += 1
+        present += sum(1 for name in _CHECKED_COMPLETENESS_FIELDS if self.field_is_complete(name))
         return present * 100 // len(COMPLETENESS_FIELDS)
 
     # --- display ------------------------------------------------------------------------------

@@ -148,9 +148,18 @@ def choice_values(choices) -> frozenset:
 
 def _clean_choice(value, choices, field: str, errors: dict) -> str:
     value = (value or "").strip() if isinstance(value, str) else (value or "")
-    if value and value not in choice_values(choices):
+    if value and value not in _CHOICE_SETS[field]:
         errors[field] = _("Choose one of the listed values.")
     return value
+
+
+_CHOICE_SETS = {
+    "gender": frozenset(Gender.values),
+    "ethnicity": frozenset(Ethnicity.values),
+    "religion": frozenset(Religion.values),
+    "education_level": frozenset(EducationLevel.values),
+    "qualification": frozenset(Qualification.values),
+}
 
 
 def clean_fields(

@@ -287,3 +287,36 @@ def test_demo_builds_members_idempotently(tree):
     ctx.options["members"] = 0
     demo.build(ctx)
     assert Member.objects.count() == 300
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [
+        (),
+        ("phone",),
+        ("job_title", "religion"),
+        ("date_of_birth",),  # the identity number can no longer be checked against the year
+        ("cccd", "permanent_province"),  # the commune without its province does not count
+        ("gender", "ethnicity", "education_level", "qualification", "joined_on"),
+    ],
+)
+def test_completeness_counts_the_fields_that_are_missing(blank):
+    from congdoan.members.models import COMPLETENESS_FIELDS
+
+    fields = member_fields(1, permanent_commune=7090, current_commune=7093)
+    member = Member(
+        **{k: v for k, v in fields.items() if k in {f.name for f in Member._meta.fields}}
+    )
+    member.joined_on = datetime.date(2020, 3, 1)
+    for name in blank:
+        setattr(
+            member,
+            name,
+            None if name in ("date_of_birth", "joined_on", "permanent_province") else "",
+        )
+    missing = member.missing_fields()
+    assert set(blank) <= set(missing)
+    assert member.compute_completeness() == (len(COMPLETENESS_FIELDS) - len(missing)) * 100 // len(
+        COMPLETENESS_FIELDS
+    )
+    assert (member.compute_completeness() == 100) == (not missing)
