@@ -122,6 +122,8 @@ def cell_text(value) -> str:
         return ""
     if type(value) is str:  # the common case, kept fast: imports call this for every cell
         text = " ".join(value.split())
+        if "\x00" in text:  # NUL: no database stores it, no spreadsheet means it
+            text = " ".join(text.replace("\x00", "").split())
         return text if text.isascii() else unicodedata.normalize("NFC", text)
     if isinstance(value, bool):
         return "1" if value else "0"

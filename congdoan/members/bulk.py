@@ -108,33 +108,58 @@ def _copy_value(value) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
-def copy_text(rows) -> bytes:
-    """``rows`` (sequences of Python values) as the body of ``COPY … FROM STDIN`` in text format.
+def _copy_str(value) -> str:
+    if type(value) is not str:
+        value = str(value)  # a choices member: its value
+    return value if value.isprintable() and "\\" not in value else value.translate(_COPY_ESCAPES)
 
-    Dates and values that repeat down a column are rendered once.
+
+_PLAIN = frozenset({str, int, bool, decimal.Decimal, datetime.date, datetime.datetime})
+
+
+def copy_lines(objects: list, fields, connection) -> bytes:
+    """``objects`` as the body of ``COPY … FROM STDIN`` (text format), column by column.
+
+    The values are read with one ``attrgetter`` call per object, and each column is rendered in the cheapest way its values
+    allow: a column of plain text that needs no escaping is used as it is, numbers go through
+    ``str``, and other values (dates, choices, timestamps) are rendered once per distinct value.
+    The rows are then joined in C (``zip`` and ``str.join``). Several times faster than
+    rendering row by row.
     """
-    seen: dict = {}
-    lines = []
-    for row in rows:
-        cells = []
-        for value in row:
-            if type(value) is str:
-                cells.append(
-                    value
-                    if value.isprintable() and "\\" not in value
-                    else value.translate(_COPY_ESCAPES)
-                )
-                continue
-            try:
-                cells.append(seen[value])
-            except KeyError:
-                text = seen[value] = _copy_value(value)
-                cells.append(text)
-            except TypeError:  # unhashable
-                cells.append(_copy_value(value))
-        lines.append("\t".join(cells))
-    lines.append("")
-    return "\n".join(lines).encode()
+    if not objects:
+        return b""
+    rows = map(operator.attrgetter(*[f.attname for f in fields]), objects)
+    columns = [
+        _copy_column(list(values), f, connection)
+        for values, f in zip(zip(*rows, strict=True), fields, strict=True)
+    ]
+    return ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode()
+
+
+def _copy_column(values: list, field, connection) -> list[str]:
+    has_none = any(v is None for v in values)
+    present = [v for v in values if v is not None] if has_none else values
+    kinds = set(map(type, present))
+    if kinds <= {str}:
+        text = "".join(present)
+        clean = text.isprintable() and "\\" not in text
+        rendered = present if clean else [_copy_str(v) for v in present]
+    elif kinds == {int}:
+        rendered = list(map(str, present))
+    elif kinds == {bool}:
+        rendered = ["t" if v else "f" for v in present]
+    else:
+        if not kinds <= _PLAIN and not all(issubclass(k, str | int) for k in kinds):
+            present = [field.get_db_prep_save(v, connection) for v in present]
+        try:
+            seen = {v: _copy_value(v) for v in set(present)}
+            rendered = [seen[v] for v in present]
+        except TypeError:  # unhashable values
+            rendered = [_copy_value(v) for v in present]
+    if not has_none:
+        return rendered
+    it = iter(rendered)
+    return ["\\N" if v is None else next(it) for v in values]
 
 
 # --- prepare, then write ----------------------------------------------------------------------
@@ -192,8 +217,11 @@ def prepare_insert(
         member._state.adding = False
     fields = list(Member._meta.concrete_fields)
     attnames = [f.attname for f in fields]
-    rows = _rows(members, attnames, _converters(fields, connection))
     postgres = connection.vendor == "postgresql"
+    if postgres:
+        member_rows = copy_lines(members, fields, connection)
+    else:
+        member_rows = list(_rows(members, attnames, _converters(fields, connection)))
 
     historical = Member.history.model
     names = set(attnames)
@@ -231,7 +259,7 @@ def prepare_insert(
     return PreparedInsert(
         ids=ids,
         member_columns=[f.column for f in fields],
-        member_rows=copy_text(rows) if postgres else list(rows),
+        member_rows=member_rows,
         history_columns=history_columns,
         history_rows=history_rows,
         history_tail=tail,
@@ -258,16 +286,31 @@ def write_insert(prepared: PreparedInsert) -> None:
             if prepared.history_tail is None:
                 return
             # The history rows are the member rows just written: PostgreSQL copies them itself.
-            sql = "INSERT INTO {} ({}) SELECT {}, %s, %s, %s, %s FROM {} WHERE {} = ANY(%s) ORDER BY {}".format(
+            # The ids come from one call of the sequence: almost always one run, so the rows are
+            # read by a range of the primary key (``= ANY`` alone probes the index once per id).
+            pk = quote(Member._meta.pk.column)
+            sql = (
+                "INSERT INTO {} ({}) SELECT {}, %s, %s, %s, %s FROM {} "
+                "WHERE {} BETWEEN %s AND %s AND {} = ANY(%s) ORDER BY {}"
+            ).format(
                 quote(historical._meta.db_table),
                 ", ".join(quote(c) for c in prepared.history_columns),
                 ", ".join(quote(c) for c in prepared.tracked_columns),
                 quote(member_table),
-                quote(Member._meta.pk.column),
-                quote(Member._meta.pk.column),
+                pk,
+                pk,
+                pk,
             )
             with connection.cursor() as cursor:
-                cursor.execute(sql, [*prepared.history_tail, prepared.ids])
+                cursor.execute(
+                    sql,
+                    [
+                        *prepared.history_tail,
+                        min(prepared.ids),
+                        max(prepared.ids),
+                        prepared.ids,
+                    ],
+                )
             return
         _executemany(connection, member_table, prepared.member_columns, prepared.member_rows)
         if prepared.history_rows is not None:

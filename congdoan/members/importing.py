@@ -587,10 +587,13 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
                 texts[name] = text
     get = texts.get
 
-    for name in ("full_name", "job_title", "permanent_street", "current_street", "email"):
+    for name in ("full_name", "job_title", "permanent_street", "current_street"):
         text = get(name)
         if text:
             values[name] = text
+    text = get("email")
+    if text:
+        values["email"] = text.lower()
     for name, parser, message in _CHOICE_PARSERS:
         raw = raws.get(name)
         if raw is None:
@@ -937,7 +940,8 @@ class Importer:
                 result.outcome = "rejected"
                 continue
             member = self._member_from(values, existing)
-            errors = services.clean_fields(member, today=today)
+            # The parser gives every value in normalised form: only the checks are left.
+            errors = services.check_fields(member, today=today)
             if existing is not None:
                 # Only what this file brings is checked: old problems of a record do not block an update.
                 relevant = set(values) | (

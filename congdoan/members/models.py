@@ -160,6 +160,7 @@ class Member(models.Model):
         null=True,
         blank=True,
         verbose_name=_("union group"),
+        db_index=False,  # a partial index below: most members belong to no group
     )
     tree = models.CharField(max_length=TREE_KEY_LENGTH, editable=False)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
@@ -178,6 +179,7 @@ class Member(models.Model):
         blank=True,
         related_name="merged_from",
         verbose_name=_("merged into"),
+        db_index=False,  # a partial index below: almost every member is NULL here
     )
     # Used for dues; shown to finance roles only.
     monthly_salary = models.DecimalField(
@@ -198,6 +200,9 @@ class Member(models.Model):
         # History is read by member (id) and by date only; every other index there would be
         # paid for on each write, most of all by large imports.
         no_db_index=["card_number", "unit", "group", "merged_into"],
+        # The user who made a change is kept by Django (SET_NULL when a user is deleted) rather
+        # than by a foreign key checked on every history row of every import.
+        user_db_constraint=False,
     )
     objects = MemberManager()
 
@@ -212,6 +217,13 @@ class Member(models.Model):
             models.Index(fields=["phone"], name="member_phone"),
             models.Index(fields=["date_of_birth", "name_folded"], name="member_dob_name"),
             models.Index(fields=["cccd"], name="member_cccd"),
+            # Partial: rows without a group or a merge are not in them (nothing to maintain).
+            models.Index(fields=["group"], condition=Q(group__isnull=False), name="member_group"),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="member_merged_into",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

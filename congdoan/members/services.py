@@ -9,6 +9,7 @@ reason. Views, the API, the import and the command line all call these.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -146,12 +147,7 @@ def choice_values(choices) -> frozenset:
     return values
 
 
-def _clean_choice(value, choices, field: str, errors: dict) -> str:
-    value = (value or "").strip() if isinstance(value, str) else (value or "")
-    if value and value not in _CHOICE_SETS[field]:
-        errors[field] = _("Choose one of the listed values.")
-    return value
-
+_E164 = re.compile(r"\+84(?:[35789]\d{8}|2\d{9})")  # what ``normalize_phone`` gives
 
 _CHOICE_SETS = {
     "gender": frozenset(Gender.values),
@@ -165,25 +161,57 @@ _CHOICE_SETS = {
 def clean_fields(
     member: Member, errors: dict | None = None, *, today: datetime.date | None = None
 ) -> dict:
-    """Normalise ``member``'s fields in place and collect field-level problems (not raised).
+    """Normalise ``member``'s fields in place and collect field-level problems (not raised)."""
+    normalise_fields(member)
+    return check_fields(member, errors, today=today)
 
-    ``today`` may be given by callers that check many members (the import) to skip the lookup.
+
+def normalise_fields(member: Member) -> None:
+    """Names and texts NFC and single-spaced, identity number and phone in their stored form,
+    e-mail in lower case, choices without stray spaces. A value that cannot be normalised (a
+    phone that is not Vietnamese) is left as it is for ``check_fields`` to report."""
+    member.full_name = normalize_text(member.full_name)
+    for field in _CHOICE_SETS:
+        value = getattr(member, field)
+        setattr(member, field, (value or "").strip() if isinstance(value, str) else (value or ""))
+    member.cccd = cccd_rules.restore(member.cccd)
+    member.cccd_exception_reason = normalize_text(member.cccd_exception_reason)
+    if not member.cccd:
+        member.cccd_exception = False
+    phone = normalize_phone(member.phone)
+    if phone is not None:
+        member.phone = phone
+    member.email = (member.email or "").strip().lower()
+    for kind in ("permanent", "current"):
+        setattr(member, f"{kind}_street", normalize_text(getattr(member, f"{kind}_street")))
+    member.job_title = normalize_text(member.job_title)
+    if member.monthly_salary is not None:
+        try:
+            salary = Decimal(member.monthly_salary)
+        except (InvalidOperation, TypeError, ValueError):
+            return
+        if 0 <= salary < Decimal(10) ** 13:
+            member.monthly_salary = salary.quantize(Decimal(1))
+
+
+def check_fields(
+    member: Member, errors: dict | None = None, *, today: datetime.date | None = None
+) -> dict:
+    """Field-level problems of a normalised ``member`` (see ``normalise_fields``), not raised.
+
+    The import calls this alone: its parser already gives values in normalised form.
+    ``today`` may be given by callers that check many members to skip the lookup.
     """
     errors = {} if errors is None else errors
     today = today or timezone.localdate()
-    member.full_name = normalize_text(member.full_name)
     if not member.full_name:
         errors["full_name"] = _("Enter the member's full name.")
     elif len(member.full_name) > 150:
         errors["full_name"] = _("A name has at most 150 characters.")
-    member.gender = _clean_choice(member.gender, Gender, "gender", errors)
-    for field, choices in (
-        ("ethnicity", Ethnicity),
-        ("religion", Religion),
-        ("education_level", EducationLevel),
-        ("qualification", Qualification),
-    ):
-        setattr(member, field, _clean_choice(getattr(member, field), choices, field, errors))
+    for field, values in _CHOICE_SETS.items():
+        value = getattr(member, field)
+        if value and value not in values:
+            errors[field] = _("Choose one of the listed values.")
     dob = member.date_of_birth
     if dob and (dob < OLDEST_BIRTH or dob > today):
         errors["date_of_birth"] = _("The date of birth must be between 1900 and today.")
@@ -192,8 +220,6 @@ def clean_fields(
     if member.joined_on and dob and member.joined_on < dob:
         errors["joined_on"] = _("The date of joining is before the date of birth.")
 
-    member.cccd = cccd_rules.restore(member.cccd)
-    member.cccd_exception_reason = normalize_text(member.cccd_exception_reason)
     if member.cccd:
         found = cccd_rules.problems(member.cccd, member.gender or None, dob.year if dob else None)
         structural = [p for p in found if p.code in ("digits", "length", "old_id")]
@@ -203,15 +229,8 @@ def clean_fields(
             errors["cccd_exception_reason"] = _(
                 "Say why this number is right although it does not match."
             )
-    else:
-        member.cccd_exception = False
-
-    phone = normalize_phone(member.phone)
-    if phone is None:
+    if member.phone and not _E164.fullmatch(member.phone):
         errors["phone"] = _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123).")
-    else:
-        member.phone = phone
-    member.email = (member.email or "").strip().lower()
     if member.email:
         try:
             validate_email(member.email)
@@ -226,17 +245,15 @@ def clean_fields(
                 errors[f"{kind}_commune"] = _("Choose the province before the commune.")
             elif not divisions.commune_in_province(commune, province):
                 errors[f"{kind}_commune"] = _("This commune or ward is not in the chosen province.")
-        setattr(member, f"{kind}_street", normalize_text(getattr(member, f"{kind}_street")))
-    member.job_title = normalize_text(member.job_title)
     if member.monthly_salary is not None:
-        try:
-            salary = Decimal(member.monthly_salary)
-        except (InvalidOperation, TypeError, ValueError):
-            salary = Decimal(-1)
-        if salary < 0 or salary >= Decimal(10) ** 13:
+        salary = member.monthly_salary
+        if (
+            not isinstance(salary, Decimal)
+            or salary < 0
+            or salary >= Decimal(10) ** 13
+            or salary != salary.to_integral_value()
+        ):
             errors["monthly_salary"] = _("Enter the salary in đồng, a positive whole number.")
-        else:
-            member.monthly_salary = salary.quantize(Decimal(1))
     if member.group_id:
         group = member.group
         if (

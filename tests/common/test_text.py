@@ -56,9 +56,14 @@ def _reference_normalize(value):
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
-_TEXT = st.text(
-    alphabet=st.sampled_from(list("aAdđĐeêoơuưyiỳ ̀ ́ ̉ ̃ ̣-.'\t\n\u00a0\u2003,0z") + ["Ǆ", "ﬁ", "İ"])
-) | st.text()
+_TEXT = (
+    st.text(
+        alphabet=st.sampled_from(
+            list("aAdđĐeêoơuưyiỳ ̀ ́ ̉ ̃ ̣-.'\t\n\u00a0\u2003,0z") + ["Ǆ", "ﬁ", "İ"]
+        )
+    )
+    | st.text()
+)
 
 
 @given(_TEXT)

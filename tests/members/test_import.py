@@ -9,9 +9,10 @@ import unicodedata
 import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from congdoan.common import cccd
-from congdoan.common.spreadsheets import cell_date, read_rows
+from congdoan.common.spreadsheets import cell_date, cell_text, read_rows
 from congdoan.members import importing
 from congdoan.members.choices import ImportStatus
 from congdoan.members.models import Member
@@ -318,3 +319,142 @@ def test_import_command(tree, admin_user, tmp_path):
     assert "rejected" in out.getvalue() and not Member.objects.exists()
     call_command("import_members", str(path), unit="GR-A1", user=admin_user.username, stdout=out)
     assert Member.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [
+            "  nguyễn   văn\tAn ",
+            " NAM ",
+            " 01/05/1990 ",
+            22090012345.0,
+            " 0912.345.678 ",
+            " An@Example.ORG ",
+        ],
+        [
+            unicodedata.normalize("NFD", "Trần Thị Hoà"),
+            "nữ",
+            32994,
+            "022190012345",
+            "84203 3825 123",
+            "",
+        ],
+        [
+            "Lò Văn Páo",
+            "Nam",
+            datetime.datetime(1990, 5, 1),
+            "  022 090 012 345 ",
+            "+84912345678",
+            "x@y.vn",
+        ],
+    ],
+)
+def test_parsed_values_are_already_normalised(tree, cells):
+    """The import checks members with ``check_fields`` only: whatever the parser gives must be what
+    ``normalise_fields`` would make of it, or a messy cell would be stored un-normalised."""
+    from congdoan.members import services
+
+    mapping = {"full_name": 0, "gender": 1, "date_of_birth": 2, "cccd": 3, "phone": 4, "email": 5}
+    result = importing.parse_row(5, cells, mapping, {"groups": {}})
+    member = Member(unit=tree.gr_a1, **result.values)
+    before = {f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields}
+    services.normalise_fields(member)
+    after = {f.attname: getattr(member, f.attname) for f in Member._meta.concrete_fields}
+    assert after == before
+    assert result.values["full_name"] == unicodedata.normalize("NFC", result.values["full_name"])
+
+
+def _people(count: int, start: int = 0) -> list[list]:
+    return [["Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Chức vụ"]] + [
+        [f"Người Thứ {i}", "Nữ", "02/03/1991", cccd.make("022", "female", 1991, i), "Công nhân"]
+        for i in range(start, start + count)
+    ]
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
+    writers = []
+    original = importing.BatchWriter.__init__
+
+    def counting_init(self, importer):
+        writers.append(self)
+        original(self, importer)
+
+    monkeypatch.setattr(importing.BatchWriter, "__init__", counting_init)
+    return writers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_import_writes_batches_while_reading_the_next(tree, officer_a, small_batches):
+    """Outside a transaction on PostgreSQL the batches go to a writer with its own connection;
+    the outcome is the one of the plain path: every row once, with its history and card."""
+    job = run(officer_a, tree.gr_a1, xlsx_bytes(_people(10)), dry_run=False)
+    assert job.status == ImportStatus.DONE, job.message
+    assert (job.total, job.created, job.rejected, job.progress) == (10, 10, 0, 10)
+    assert len(small_batches) == (1 if connection.vendor == "postgresql" else 0)
+    members = list(Member.objects.order_by("full_name"))
+    assert len(members) == 10 and len({m.card_number for m in members}) == 10
+    assert all(
+        m.history.count() == 1 and m.history.get().history_user_id == officer_a.pk for m in members
+    )
+    # The same file again, with two rows changed: nothing doubled, the two updated.
+    rows = _people(10)
+    rows[4][4] = rows[9][4] = "Tổ trưởng"
+    job = run(officer_a, tree.gr_a1, xlsx_bytes(rows), dry_run=False)
+    assert (job.created, job.updated, job.unchanged) == (0, 2, 8)
+    assert Member.objects.count() == 10
+    assert Member.objects.filter(job_title="Tổ trưởng").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_batch_stops_the_writer_and_leaves_whole_batches(
+    tree, officer_a, small_batches, monkeypatch
+):
+    original = importing.Importer._apply
+    calls = {"n": 0}
+
+    def failing_apply(self, prepared, rows):
+        calls["n"] += 1
+        original(self, prepared, rows)
+        if calls["n"] == 2:
+            raise RuntimeError("power cut")
+
+    monkeypatch.setattr(importing.Importer, "_apply", failing_apply)
+    data = xlsx_bytes(_people(10))
+    job = run(officer_a, tree.gr_a1, data, dry_run=False)
+    assert job.status == ImportStatus.FAILED and "power cut" in job.message
+    assert Member.objects.count() == 3  # the first batch; the second rolled back, no third
+    monkeypatch.setattr(importing.Importer, "_apply", original)
+    job = run(officer_a, tree.gr_a1, data, dry_run=False)
+    assert (job.created, job.unchanged, job.rejected) == (7, 3, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_changed_during_the_import_is_not_overwritten(tree, officer_a, monkeypatch):
+    from congdoan.members import services
+
+    run(officer_a, tree.gr_a1, xlsx_bytes(_people(2)), dry_run=False)
+    rows = _people(2)
+    rows[1][4] = "Kế toán"
+    first = Member.objects.get(full_name="Người Thứ 0")
+    original = importing.Importer._match_and_validate
+
+    def officer_edits_meanwhile(self, batch):
+        original(self, batch)
+        services.update_member(officer_a, first, version=first.version, job_title="Quản đốc")
+
+    monkeypatch.setattr(importing.Importer, "_match_and_validate", officer_edits_meanwhile)
+    rows[1][4] = rows[2][4] = "Kế toán"
+    job = run(officer_a, tree.gr_a1, xlsx_bytes(rows), dry_run=False)
+    assert (job.updated, job.rejected) == (1, 1)
+    assert "changed by someone else" in job.errors[0]["message"]
+    first.refresh_from_db()
+    assert first.job_title == "Quản đốc"  # the officer's edit stands
+    assert Member.objects.get(full_name="Người Thứ 1").job_title == "Kế toán"
+
+
+def test_nul_characters_are_dropped_from_cells():
+    assert cell_text("Nguyễn\x00 Văn An\x00\x00 ") == "Nguyễn Văn An"
+    assert cell_text("\x00") == ""
