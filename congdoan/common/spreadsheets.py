@@ -31,39 +31,57 @@ class UnreadableFile(ValueError):
 
 def read_rows(source, filename: str) -> Iterator[tuple[int, list]]:
     """``(row number, cells)`` of the first sheet of ``source`` (a path or a binary file)."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in CALAMINE_SUFFIXES:
-        yield from _calamine_rows(source)
-    elif suffix in CSV_SUFFIXES:
-        yield from _csv_rows(source)
-    else:
-        raise UnreadableFile(
-            _("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
-            % {"suffix": suffix or "?"}
-        )
+    yield from Sheet(source, filename).rows()
 
 
 def row_count(source, filename: str) -> int:
-    """Rows of the first sheet (cheap: for progress bars), blank ones included."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in CALAMINE_SUFFIXES:
-        from python_calamine import CalamineWorkbook
+    """Rows of the first sheet (for progress bars), blank ones included."""
+    return Sheet(source, filename).row_count
 
-        try:
-            if isinstance(source, str | Path):
-                workbook = CalamineWorkbook.from_path(str(source))
-            else:
-                workbook = CalamineWorkbook.from_filelike(source)
-            sheet = workbook.get_sheet_by_index(0)
-        except Exception as exc:
+
+class Sheet:
+    """The first sheet of a file, read once: its rows and its row count come from that read.
+
+    A large .xlsx takes seconds to load (python-calamine does it without holding Python's
+    lock); the import used to load it once to count rows, once to find the header and once to
+    import. Errors of an unreadable file are raised here, as ``UnreadableFile``.
+    """
+
+    def __init__(self, source, filename: str):
+        suffix = Path(filename).suffix.lower()
+        self._sheet = None
+        self._text = None
+        if suffix in CALAMINE_SUFFIXES:
+            self._sheet = _calamine_sheet(source)
+        elif suffix in CSV_SUFFIXES:
+            data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+            self._text = _decode(data)
+        else:
             raise UnreadableFile(
-                _("The spreadsheet could not be read (%(error)s).") % {"error": exc}
-            ) from exc
-        return sheet.start[0] + sheet.height if sheet.height else 0
-    return sum(1 for _row in read_rows(source, filename))
+                _("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
+                % {"suffix": suffix or "?"}
+            )
+        self._count: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        if self._count is None:
+            if self._sheet is not None:
+                sheet = self._sheet
+                self._count = sheet.start[0] + sheet.height if sheet.height else 0
+            else:
+                self._count = sum(1 for _row in self.rows())
+        return self._count
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        if self._sheet is not None:
+            # iter_rows starts at the sheet's first row (leading empty rows included) and gives
+            # a new list per row.
+            return enumerate(self._sheet.iter_rows(), start=1)
+        return _csv_rows(self._text)
 
 
-def _calamine_rows(source) -> Iterator[tuple[int, list]]:
+def _calamine_sheet(source):
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -71,8 +89,7 @@ def _calamine_rows(source) -> Iterator[tuple[int, list]]:
             workbook = CalamineWorkbook.from_path(str(source))
         else:
             workbook = CalamineWorkbook.from_filelike(source)
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
+        return workbook.get_sheet_by_index(0)
     except (CalamineError, ValueError, OSError) as exc:
         raise UnreadableFile(
             _("The spreadsheet could not be read (%(error)s).") % {"error": exc}
@@ -81,9 +98,6 @@ def _calamine_rows(source) -> Iterator[tuple[int, list]]:
         raise UnreadableFile(
             _("The spreadsheet could not be read (%(error)s).") % {"error": exc}
         ) from exc
-    # iter_rows starts at the sheet's first row (leading empty rows included).
-    for index, row in enumerate(rows, start=1):
-        yield index, list(row)
 
 
 def _decode(data: bytes) -> str:
@@ -102,9 +116,7 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
-def _csv_rows(source) -> Iterator[tuple[int, list]]:
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    text = _decode(data)
+def _csv_rows(text: str) -> Iterator[tuple[int, list]]:
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -28,7 +28,13 @@ from simple_history.utils import bulk_update_with_history
 
 from congdoan.common import cccd as cccd_rules
 from congdoan.common.phone import normalize_phone
-from congdoan.common.spreadsheets import UnreadableFile, cell_date, cell_text, read_rows, row_count
+from congdoan.common.spreadsheets import (
+    Sheet,
+    UnreadableFile,
+    cell_date,
+    cell_text,
+    read_rows,
+)
 from congdoan.common.text import fold
 from congdoan.org import divisions
 from congdoan.org.choices import MEMBER_MANAGERS, UnitKind
@@ -766,9 +772,12 @@ class Importer:
         return groups
 
     def run(self, source, filename: str) -> Summary:
-        rows = read_rows(
-            source, filename
-        )  # the file is read once: detection looks at its first rows
+        """Import the file ``source`` (a path or a binary file) named ``filename``."""
+        return self.run_rows(read_rows(source, filename))
+
+    def run_rows(self, rows: Iterator[tuple[int, list]]) -> Summary:
+        """Import ``rows`` (see ``read_rows``); the header is detected in them when not given, so
+        the file is read once."""
         if self.mapping is None or self.header_row is None:
             head: list = []
             detected = _detect_in(rows, head)
@@ -1257,9 +1266,17 @@ def execute_job(job_id: int, language: str | None = None) -> None:
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         try:
             with job.file.open("rb") as handle:
-                header_row = _header_row_of(job, handle)
-                handle.seek(0)
-                total = max(0, row_count(handle, job.original_name) - header_row)
+                sheet = Sheet(handle, job.original_name)  # read once, for all that follows
+            rows = sheet.rows()
+            if not job.header_row:
+                head: list = []
+                detected = _detect_in(rows, head)
+                rows = itertools.chain(head, rows)
+                job.header_row, job.mapping = detected.header_row, detected.mapping
+                ImportJob.objects.filter(pk=job.pk).update(
+                    header_row=detected.header_row, mapping=detected.mapping
+                )
+            total = max(0, sheet.row_count - job.header_row)
             ImportJob.objects.filter(pk=job.pk).update(total=total)
             job.total = total
             mapping = {k: int(v) for k, v in job.mapping.items()} if job.mapping else None
@@ -1271,8 +1288,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 header_row=job.header_row,
                 progress=progress,
             )
-            with job.file.open("rb") as handle:
-                summary = importer.run(handle, job.original_name)
+            summary = importer.run_rows(rows)
         except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()
@@ -1295,18 +1311,6 @@ def execute_job(job_id: int, language: str | None = None) -> None:
         errors=summary.errors,
         finished_at=timezone.now(),
     )
-
-
-def _header_row_of(job: ImportJob, handle) -> int:
-    if job.header_row:
-        return job.header_row
-    detected = detect(handle, job.original_name)
-    handle.seek(0)
-    ImportJob.objects.filter(pk=job.pk).update(
-        header_row=detected.header_row, mapping=detected.mapping
-    )
-    job.header_row, job.mapping = detected.header_row, detected.mapping
-    return detected.header_row
 
 
 def rejected_rows_xlsx(job: ImportJob, target) -> None:
