@@ -7,6 +7,7 @@ and century of birth, 5–6 the last two digits of the year of birth, 7–12 ran
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -230,7 +231,10 @@ def problems(number: str, gender: str | None = None, year: int | None = None) ->
     return found
 
 
+@functools.lru_cache(maxsize=8192)
 def is_valid(number: str, gender: str | None = None, year: int | None = None) -> bool:
+    """No ``problems``; remembered for the last numbers asked (an import checks each member's
+    number, then scores the member's completeness with the same question)."""
     return not problems(number, gender, year)
 
 

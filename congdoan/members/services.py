@@ -220,8 +220,9 @@ def check_fields(
     if member.joined_on and dob and member.joined_on < dob:
         errors["joined_on"] = _("The date of joining is before the date of birth.")
 
-    if member.cccd:
-        found = cccd_rules.problems(member.cccd, member.gender or None, dob.year if dob else None)
+    year = dob.year if dob else None
+    if member.cccd and not cccd_rules.is_valid(member.cccd, member.gender or None, year):
+        found = cccd_rules.problems(member.cccd, member.gender or None, year)
         structural = [p for p in found if p.code in ("digits", "length", "old_id")]
         if structural or (found and not member.cccd_exception):
             errors["cccd"] = " ".join(p.message for p in found)
