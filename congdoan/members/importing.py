@@ -1041,7 +1041,9 @@ class Importer:
                 new = [r.member for r in rows if r.outcome == "new"]
         needing = [m for m in new if not m.card_number]
         with transaction.atomic():  # a batch of its own when the batches are written elsewhere
-            numbers = services.reserve_card_numbers(self.tree, len(needing))
+            numbers = services.reserve_card_numbers(
+                self.tree, len(needing), {m.card_number for m in new if m.card_number}
+            )
         for member, number in zip(needing, numbers, strict=True):
             member.card_number = number
         self.issued.update(numbers)

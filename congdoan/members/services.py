@@ -95,10 +95,11 @@ def can_manage(user, member: Member) -> bool:
     return has_role_on(user, member.unit, MEMBER_MANAGERS)
 
 
-def reserve_card_numbers(tree: str, count: int) -> list[str]:
+def reserve_card_numbers(tree: str, count: int, also_taken=frozenset()) -> list[str]:
     """``count`` fresh card numbers of ``tree`` (the tree key followed by an 8-digit serial).
 
     The sequence row is locked for the transaction, so two admissions never get one number.
+    ``also_taken``: numbers not written yet but spoken for (typed in the same import batch).
     """
     if count <= 0:
         return []
@@ -115,8 +116,11 @@ def reserve_card_numbers(tree: str, count: int) -> list[str]:
             "card_number", flat=True
         )
     ) & set(numbers)
+    taken |= set(also_taken) & set(numbers)
     if taken:  # numbers typed in by hand or imported may sit inside the range: skip them
-        numbers = [n for n in numbers if n not in taken] + reserve_card_numbers(tree, len(taken))
+        numbers = [n for n in numbers if n not in taken] + reserve_card_numbers(
+            tree, len(taken), also_taken
+        )
     return numbers
 
 

@@ -458,3 +458,15 @@ def test_a_member_changed_during_the_import_is_not_overwritten(tree, officer_a, 
 def test_nul_characters_are_dropped_from_cells():
     assert cell_text("Nguyễn\x00 Văn An\x00\x00 ") == "Nguyễn Văn An"
     assert cell_text("\x00") == ""
+
+
+def test_a_typed_card_number_is_not_issued_again_to_another_row(tree, officer_a):
+    key = tree.gr_a1.path[:4]
+    rows = _people(2)
+    rows[0].append("Số thẻ")
+    rows[1].append("")  # no card: one is issued
+    rows[2].append(f"{key}00000001")  # the number the sequence would issue next
+    job = run(officer_a, tree.gr_a1, xlsx_bytes(rows), dry_run=False)
+    assert (job.status, job.created, job.rejected) == (ImportStatus.DONE, 2, 0), job.message
+    cards = dict(Member.objects.values_list("full_name", "card_number"))
+    assert cards == {"Người Thứ 1": f"{key}00000001", "Người Thứ 0": f"{key}00000002"}
