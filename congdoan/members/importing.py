@@ -542,9 +542,6 @@ _CHOICE_PARSERS = (
 _NO_DATE = object()
 _UNSEEN = object()
 _BLANK_CELL = object()
-_MEMO_FIELDS = frozenset(
-    [name for name, _parser, _message in _CHOICE_PARSERS] + ["date_of_birth", "joined_on"]
-)
 _SPECIAL_VALUES = frozenset({"group", "card_number"})
 
 
@@ -564,11 +561,52 @@ def _parse_date(raw):
         return _NO_DATE
 
 
+# How each column is read (see ``_plan``).
+_TEXT, _LOWER, _UPPER, _CHOICE, _DATE, _CCCD, _PHONE, _LATER = range(8)
+_MEMO_KINDS = frozenset({_CHOICE, _DATE})
+_TEXT_FIELDS = ("full_name", "job_title", "permanent_street", "current_street")
+_LATER_FIELDS = (
+    "permanent_province",
+    "permanent_commune",
+    "current_province",
+    "current_commune",
+    "group",
+)
+
+
+def _plan(mapping: dict[str, int], cache: dict) -> list[tuple]:
+    """``(field, column, kind, parser, message)`` for the mapped columns, made once per run."""
+    key = ("plan", tuple(sorted(mapping.items())))
+    plan = cache.get(key)
+    if plan is None:
+        choices = {name: (parser, message) for name, parser, message in _CHOICE_PARSERS}
+        plan = []
+        for name, index in mapping.items():
+            if name in choices:
+                plan.append((name, index, _CHOICE, *choices[name]))
+            elif name in ("date_of_birth", "joined_on"):
+                plan.append((name, index, _DATE, None, None))
+            elif name in _TEXT_FIELDS:
+                plan.append((name, index, _TEXT, None, None))
+            elif name == "email":
+                plan.append((name, index, _LOWER, None, None))
+            elif name == "card_number":
+                plan.append((name, index, _UPPER, None, None))
+            elif name == "cccd":
+                plan.append((name, index, _CCCD, None, None))
+            elif name == "phone":
+                plan.append((name, index, _PHONE, None, None))
+            elif name in _LATER_FIELDS:
+                plan.append((name, index, _LATER, None, None))
+        plan = cache[key] = plan
+    return plan
+
+
 def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) -> RowResult:
     """Typed values of one row (``values`` holds only cells that are present) and its problems.
 
-    Every mapped cell is turned into text once; values that repeat down a column (choices,
-    dates, provinces) are parsed once per run through ``cache``.
+    Each mapped cell is read by the plan of its column; values that repeat down a column
+    (choices, dates, provinces) are parsed once per run through ``cache``.
     """
     result = RowResult(row_no)
     values = result.values
@@ -577,72 +615,77 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
     if memo is None:
         memo = cache["memo"] = {}
     n = len(cells)
-    raws: dict = {}
-    texts: dict = {}
-    for name, index in mapping.items():
-        if index < n:
-            cell = cells[index]
-            if cell is None or cell == "":
+    later: dict | None = None
+    for name, index, kind, parser, message in _plan(mapping, cache):
+        if index >= n:
+            continue
+        cell = cells[index]
+        if cell is None or cell == "":
+            continue
+        if kind in _MEMO_KINDS:  # parsed once per distinct cell
+            key = (name if kind == _CHOICE else "date", type(cell), cell)
+            parsed = memo.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                if not cell_text(cell):
+                    parsed = _BLANK_CELL
+                elif kind == _CHOICE:
+                    parsed = parser(cell)
+                else:
+                    parsed = _parse_date(cell)
+                memo[key] = parsed
+            if parsed is _BLANK_CELL:
                 continue
-            if name in _MEMO_FIELDS:  # parsed once per distinct cell: no text needed first
-                raws[name] = cell
-                continue
-            text = cell_text(cell)
-            if text:
-                raws[name] = cell
-                texts[name] = text
-    get = texts.get
-
-    for name in ("full_name", "job_title", "permanent_street", "current_street"):
-        text = get(name)
-        if text:
+            if kind == _CHOICE:
+                if parsed:
+                    values[name] = parsed
+                else:
+                    errors.append((name, str(message)))
+            elif parsed is _NO_DATE:
+                errors.append(
+                    (
+                        name,
+                        _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": cell_text(cell)},
+                    )
+                )
+            else:
+                values[name] = parsed
+            continue
+        text = cell_text(cell)
+        if not text:
+            continue
+        if kind == _TEXT:
             values[name] = text
-    text = get("email")
-    if text:
-        values["email"] = text.lower()
-    for name, parser, message in _CHOICE_PARSERS:
-        raw = raws.get(name)
-        if raw is None:
-            continue
-        key = (name, type(raw), raw)
-        parsed = memo.get(key, _UNSEEN)
-        if parsed is _UNSEEN:
-            parsed = memo[key] = parser(raw) if cell_text(raw) else _BLANK_CELL
-        if parsed is _BLANK_CELL:
-            continue
-        if parsed:
-            values[name] = parsed
+        elif kind == _CCCD:
+            values["cccd"] = cccd_rules.restore(cell)
+        elif kind == _PHONE:
+            phone = normalize_phone(cell)
+            if phone:
+                values["phone"] = phone
+            else:
+                errors.append(
+                    (
+                        "phone",
+                        _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123)."),
+                    )
+                )
+        elif kind == _LOWER:
+            values[name] = text.lower()
+        elif kind == _UPPER:
+            values[name] = text.upper()
         else:
-            errors.append((name, str(message)))
-    for name in ("date_of_birth", "joined_on"):
-        raw = raws.get(name)
-        if raw is None:
-            continue
-        key = ("date", type(raw), raw)
-        parsed = memo.get(key, _UNSEEN)
-        if parsed is _UNSEEN:
-            parsed = memo[key] = _parse_date(raw) if cell_text(raw) else _BLANK_CELL
-        if parsed is _BLANK_CELL:
-            continue
-        if parsed is _NO_DATE:
-            errors.append(
-                (name, _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": cell_text(raw)})
-            )
-        else:
-            values[name] = parsed
-    if get("cccd"):
-        values["cccd"] = cccd_rules.restore(raws["cccd"])
-    if get("phone"):
-        phone = normalize_phone(raws["phone"])
-        if phone:
-            values["phone"] = phone
-        else:
-            errors.append(
-                ("phone", _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123)."))
-            )
-    text = get("card_number")
-    if text:
-        values["card_number"] = text.upper()
+            if later is None:
+                later = {}
+            later[name] = text
+    if later:
+        _parse_places(later, values, errors, memo, cache)
+    if "full_name" not in values and not errors:
+        errors.append(("full_name", _("The full name is missing.")))
+    return result
+
+
+def _parse_places(texts: dict, values: dict, errors: list, memo: dict, cache: dict) -> None:
+    """Provinces, communes (inside their province) and the union group of one row."""
+    get = texts.get
     for kind in ("permanent", "current"):
         province_text = get(f"{kind}_province")
         if province_text:
@@ -685,9 +728,6 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
                     _("No union group %(value)s in this grassroots union.") % {"value": group_text},
                 )
             )
-    if "full_name" not in values and not errors:
-        errors.append(("full_name", _("The full name is missing.")))
-    return result
 
 
 def _blank(cell) -> bool:
