@@ -1,6 +1,7 @@
 """Benchmark: accent-insensitive member search inside an officer's scope.
 
-    .venv/bin/python bench/members_search.py [--members 1000000] [--units 2000] [--postgres] [--keep]
+    .venv/bin/python bench/members_search.py [--members 1000000] [--units 2000] [--other N]
+        [--copies K] [--postgres] [--keep]
 
 Builds (or, with ``--keep``, reuses) the demo province with ``--units`` grassroots unions and
 ``--members`` members (``members.demo``: realistic names, history rows included), plus a
@@ -88,7 +89,7 @@ def build(args) -> None:
     from congdoan.org.choices import UnitKind
     from congdoan.org.models import Unit
 
-    if Member.objects.count() >= args.members:
+    if Member.objects.count() >= args.members * (1 + args.copies):
         return
     start = time.perf_counter()
     ctx = DemoContext(options={"units": args.units}, stdout=io.StringIO())
@@ -126,7 +127,8 @@ def build(args) -> None:
             ),
         )
     print(f"units ready in {time.perf_counter() - start:.0f} s")
-    for root, count in ((ctx.data["root"], args.members), (other, args.members // 2)):
+    other_count = args.other if args.other is not None else args.members // 2
+    for root, count in ((ctx.data["root"], args.members), (other, other_count)):
         sub = DemoContext(options={}, stdout=io.StringIO(), rng=random.Random(root.pk))
         sub.data["root"] = root
         done = Member.objects.filter(tree=root.path[:4]).count()
@@ -138,6 +140,29 @@ def build(args) -> None:
             print(
                 f"  {root.code}: {done:,} members ({time.perf_counter() - start:.0f} s)", flush=True
             )
+    if args.copies and connection.vendor == "postgresql":
+        # 12 million generated one by one would take hours here: the generated members of the
+        # province are copied in SQL instead, each copy with new ids and card numbers and no
+        # identity number (names, units and every searched column as generated).
+        root = ctx.data["root"]
+        columns = [
+            f.column
+            for f in Member._meta.concrete_fields
+            if f.column not in ("id", "card_number", "cccd")
+        ]
+        listed = ", ".join(columns)
+        with connection.cursor() as cursor:
+            for k in range(1, args.copies + 1):
+                cursor.execute(
+                    f"INSERT INTO members_member ({listed}, card_number, cccd) "
+                    f"SELECT {listed}, card_number || '.' || %s, '' FROM members_member "
+                    "WHERE tree = %s AND card_number NOT LIKE '%%.%%'",
+                    [k, root.path[:4]],
+                )
+                print(
+                    f"  copy {k}: +{cursor.rowcount:,} ({time.perf_counter() - start:.0f} s)",
+                    flush=True,
+                )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE members_member")
@@ -154,6 +179,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument(
+        "--other", type=int, default=None, help="members of the sibling province (default: half)"
+    )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=0,
+        help="PostgreSQL: copies of the province's generated members added in SQL (12 M = 1 M × 12)",
+    )
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
     parser.add_argument("--repeat", type=int, default=5)
