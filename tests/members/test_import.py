@@ -18,6 +18,7 @@ from congdoan.members.choices import ImportStatus
 from congdoan.members.models import Member
 
 AN = cccd.make("022", "male", 1990, 11)
+AN_FEMALE = cccd.make("022", "female", 1992, 12)
 BINH = cccd.make("001", "female", 2001, 12)
 CUONG = cccd.make("022", "male", 1985, 13)
 
@@ -470,3 +471,17 @@ def test_a_typed_card_number_is_not_issued_again_to_another_row(tree, officer_a)
     assert (job.status, job.created, job.rejected) == (ImportStatus.DONE, 2, 0), job.message
     cards = dict(Member.objects.values_list("full_name", "card_number"))
     assert cards == {"Người Thứ 1": f"{key}00000001", "Người Thứ 0": f"{key}00000002"}
+
+
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_csv_separator_found_below_a_title_line(tree, officer_a, separator):
+    lines = [
+        "DANH SÁCH ĐOÀN VIÊN CÔNG ĐOÀN CƠ SỞ, NĂM 2026",
+        separator.join(["Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD", "Số điện thoại"]),
+        separator.join(["Nguyễn Thị Lan", "Nữ", "12/03/1992", AN_FEMALE, "0912 345 678"]),
+        separator.join(["Trần Văn Bình", "Nam", "31/02/1990", "", "0987654321"]),
+    ]
+    job = run(officer_a, tree.gr_a1, "\r\n".join(lines).encode(), name="ds.csv")
+    assert job.status == ImportStatus.CHECKED, job.message
+    assert (job.header_row, job.total, job.created, job.rejected) == (2, 2, 1, 1)
+    assert job.errors[0]["row"] == 4 and job.errors[0]["field"] == "date_of_birth"
