@@ -412,13 +412,21 @@ def imports(request):
         initial={"unit_code": request.GET.get("unit", "")},
     )
     if request.method == "POST" and form.is_valid():
-        unit = _unit_or_404(request.user, form.cleaned_data["unit_code"])
         try:
-            job = importing.start_job(request.user, unit, form.cleaned_data["file"], dry_run=True)
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
+            # A code typed in the form: a message on the field, the same whether the unit does
+            # not exist or is outside the user's scope (nothing is revealed, nothing is lost).
+            unit = _unit_or_404(request.user, form.cleaned_data["unit_code"])
+        except Http404 as exc:
+            form.add_error("unit_code", str(exc))
         else:
-            return redirect("members:import_detail", pk=job.pk)
+            try:
+                job = importing.start_job(
+                    request.user, unit, form.cleaned_data["file"], dry_run=True
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                return redirect("members:import_detail", pk=job.pk)
     visible_units = Unit.objects.visible_to(request.user).values("pk")
     jobs = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[
         :30

@@ -256,3 +256,17 @@ def test_unit_page_shows_member_count(tree, members, admin_user, client_for):
     body = client_for(admin_user).get(f"/units/{tree.zone.code}/").content.decode()
     assert "Đoàn viên" in body or "Members" in body
     assert ">members<" not in body
+
+
+@pytest.mark.parametrize("code", ["GR-A1", "NO-SUCH-UNIT"])
+def test_import_into_a_unit_outside_scope_is_a_field_message(tree, officer_b, client_for, code):
+    """Another subtree's unit and a unit that does not exist read alike: no job, the form kept."""
+    from .test_import import officer_file
+
+    response = client_for(officer_b).post(
+        "/members/imports/",
+        {"unit_code": code, "file": SimpleUploadedFile("ds.xlsx", officer_file())},
+    )
+    assert response.status_code == 200
+    assert "Không có đơn vị này trong phạm vi của bạn" in response.content.decode()
+    assert not ImportJob.objects.exists()
