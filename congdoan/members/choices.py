@@ -129,6 +129,9 @@ class ImportStatus(models.TextChoices):
     CHECKED = "checked", _("Checked (dry run)")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    # The worker stopped (server killed or restarted) before the job ended: whole batches were
+    # committed, the rest was not; running it again completes it (see members.jobs).
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class AgeBand(models.TextChoices):

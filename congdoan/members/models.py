@@ -431,6 +431,11 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     header_row = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
+    # Touched as the job starts, reads its file and commits each batch: a running job whose
+    # heartbeat is old has lost its worker (members.jobs.recover_stale_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When a run of this job was found interrupted; kept through the run that completes it.
+    interrupted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("member import")
@@ -448,4 +453,9 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (
+            ImportStatus.CHECKED,
+            ImportStatus.DONE,
+            ImportStatus.FAILED,
+            ImportStatus.INTERRUPTED,
+        )
