@@ -25,6 +25,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs) -> None:
+        # ``set_password`` leaves the raw password in ``_password`` until the next save; a
+        # hash upgrade on login clears it first. So this catches every real change (allauth's
+        # change and reset views, the admin's form, ``changepassword``, a shell) and nothing
+        # else. A new password must shut out whoever held the old one: sessions already end
+        # through Django's session hash, API tokens end here.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.revoke()
+
     @property
     def display_name(self) -> str:
         return str(self)
@@ -37,6 +48,10 @@ def hash_token(raw: str) -> str:
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def revoke(self) -> int:
+        """Revoke the tokens not yet revoked; return how many."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 class ApiToken(models.Model):
