@@ -66,3 +66,17 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "argon2"
+
+
+def test_admin_login_goes_through_the_sites_login(client, db):
+    """Django's own admin login form would skip the two-factor step and the rate limits."""
+    from tests.conftest import make_user
+
+    make_user("root", is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert (
+        client.post("/accounts/login/", {"login": "root", "password": PASSWORD}).status_code == 302
+    )
+    assert client.get("/admin/").status_code == 200
