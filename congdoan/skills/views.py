@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,6 +75,15 @@ def _get(qs, **lookup):
 
 def _unit(user, code: str) -> Unit:
     return _get(Unit.objects.visible_to(user), code=code.upper())
+
+
+def _day_param(raw: str | None) -> datetime.date | None:
+    """The day in a ``YYYY-MM-DD`` parameter; None when it is missing or not a real date
+    (``parse_date`` raises ValueError on a well-formed impossible one such as 2026-99-99)."""
+    try:
+        return parse_date(raw or "")
+    except ValueError:
+        return None
 
 
 def _errors_into(form, exc: ValidationError) -> None:
@@ -508,7 +518,7 @@ def checkin_url(request, session: TrainingSession) -> str:
 @require_GET
 def session_detail(request, pk):
     session = _session(request, pk)
-    day = parse_date(request.GET.get("day") or "") or min(
+    day = _day_param(request.GET.get("day")) or min(
         max(timezone.localdate(), session.starts_on), session.ends_on
     )
     status = services.completion_status(session)
@@ -615,10 +625,14 @@ def session_bulk_enrol(request, pk):
 @require_POST
 def session_attendance(request, pk):
     session = _session(request, pk)
-    day = parse_date(request.POST.get("day") or "") or timezone.localdate()
+    raw_day = request.POST.get("day")
+    day = _day_param(raw_day) if raw_day else timezone.localdate()
     shown = [int(i) for i in request.POST.getlist("shown") if i.isdigit()]
     present = {int(i) for i in request.POST.getlist("present") if i.isdigit()}
     try:
+        if day is None:
+            # The page always posts a real day; marking today instead would mark the wrong one.
+            raise ValidationError(_("Enter a valid date."))
         result = services.mark_attendance(
             request.user, session, present, day, absent_ids=[m for m in shown if m not in present]
         )
@@ -630,7 +644,8 @@ def session_attendance(request, pk):
             _("Attendance saved: %(n)s marked present, %(r)s removed.")
             % {"n": result["marked"], "r": result["removed"]},
         )
-    return redirect(f"{reverse('skills:session_detail', args=[session.pk])}?day={day:%Y-%m-%d}")
+    url = reverse("skills:session_detail", args=[session.pk])
+    return redirect(f"{url}?day={day:%Y-%m-%d}" if day else url)
 
 
 @login_required
@@ -662,6 +677,9 @@ def enrolment_cancel(request, pk, enrolment_id):
 
 CHECKIN_FAILURES_ALLOWED = 10
 CHECKIN_FAILURE_WINDOW = 15 * 60  # seconds
+# The alphabet of ``new_checkin_token``. Anything else is no token and is answered 404 before
+# the query: PostgreSQL refuses a NUL character in a parameter with an error (a 500).
+CHECKIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 @never_cache
@@ -669,6 +687,8 @@ CHECKIN_FAILURE_WINDOW = 15 * 60  # seconds
 def checkin(request, token):
     """The page the session's QR code opens: a logged-in member confirms with one tap, anyone
     else gives their CCCD and date of birth."""
+    if not CHECKIN_TOKEN.fullmatch(token):
+        raise Http404
     session = (
         TrainingSession.objects.select_related("course", "unit").filter(checkin_token=token).first()
     )
@@ -1110,7 +1130,7 @@ def _definition_param(request, unit):
 @require_GET
 def report(request, code):
     unit = _unit(request.user, code)
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = _day_param(request.GET.get("as_of")) or timezone.localdate()
     definition = _definition_param(request, unit)
     data = queries.unit_report(unit, definition, as_of)
     return render(
@@ -1129,7 +1149,7 @@ def report(request, code):
 def leave_behind(request, code):
     unit = _unit(request.user, code)
     definition = _definition_param(request, unit)
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = _day_param(request.GET.get("as_of")) or timezone.localdate()
     sub = request.GET.get("unit", "").strip()
     scope_unit = _unit(request.user, sub) if sub else unit
     if not scope_unit.path.startswith(unit.path):
