@@ -153,12 +153,28 @@ ACCOUNT_ADAPTER = "congdoan.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Failed logins (web and API token endpoint alike) are counted per account ("key": the
+# account the login names, see accounts.adapter) and per client address ("ip"). The account
+# limit stops guessing one password. The address limit is twenty times higher: one person's
+# typos must never lock out everyone else behind the same office NAT or reverse proxy, yet
+# one address still cannot spray guesses over many accounts (100 per 5 minutes).
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100"))
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Every login form sent, right or wrong, per address: high enough for a training room
+    # logging in at once behind one NAT, low enough to bound the Argon2 work one address causes.
+    "login": "120/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_ADDRESS}/5m/ip,{LOGIN_FAILURES_PER_ACCOUNT}/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# The client address behind reverse proxies: allauth takes it from X-Forwarded-For, counting
+# TRUSTED_PROXY_COUNT entries from the right (the ones our own proxies appended; anything
+# further left is the client's to forge), or from one header a trusted proxy sets. Default 0:
+# REMOTE_ADDR, the safe choice when no proxy is in front. See docs/operations.md.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Công Đoàn Số"
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from congdoan.common.api_schemas import ErrorOut
 
+from .adapter import login_attempts_key
 from .models import ApiToken
-from .services import revoke_token as revoke_token_for
 from .services import user_has_totp, verify_totp
+from .services import revoke_token as revoke_token_for
 
 router = Router(tags=["auth"])
 
@@ -48,13 +50,19 @@ class TokenInfo(Schema):
 
 @router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def issue_token(request, payload: TokenIn):
-    """Exchange username (or e-mail) and password, plus ``otp`` when two-factor is on, for a token."""
-    key = payload.username.lower()
-    if not ratelimit.consume(request, action="login_failed", key=key, dry_run=True):
+    """Exchange username (or e-mail) and password, plus ``otp`` when two-factor is on, for a token.
+
+    Failures count against the same limits as the login page (per account and per client
+    address).
+    """
+    adapter = get_adapter(request)
+    try:
+        # allauth's own login check: the same counters, keys and rollback on success as the
+        # login page, so five wrong passwords anywhere lock the account everywhere.
+        user = adapter.authenticate(request, username=payload.username, password=payload.password)
+    except DjangoValidationError:
         return 429, {"detail": _("Too many failed attempts. Try again later.")}
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        ratelimit.consume(request, action="login_failed", key=key)
+    if user is None or not user.is_active:
         return 401, {"detail": _("Wrong username or password.")}
     if user_has_totp(user):
         if not payload.otp:
@@ -64,7 +72,10 @@ def issue_token(request, payload: TokenIn):
                 )
             }
         if not verify_totp(user, payload.otp):
-            ratelimit.consume(request, action="login_failed", key=key)
+            if not ratelimit.consume(
+                request, action="login_failed", key=login_attempts_key(payload.username)
+            ):
+                return 429, {"detail": _("Too many failed attempts. Try again later.")}
             return 401, {"detail": _("Wrong two-factor code.")}
     token, raw = ApiToken.issue(user, name=payload.name)
     return 200, {"token": raw, "expires_at": token.expires_at}
