@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from congdoan.common.db import analyze
 from congdoan.common.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoContext, builders
 
 
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         for label, build in builders():
             with transaction.atomic():
                 build(ctx)
+            # The next app's demo (indicators above all) queries what this one loaded.
+            analyze(apps.get_app_config(label).get_models())
             self.stdout.write(f"demo: {label} ready")
         self.stdout.write(self.style.SUCCESS("Demo province ready."))
 
