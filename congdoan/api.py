@@ -67,12 +67,21 @@ class StrictParser(Parser):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        from congdoan.accounts.models import ApiToken
+        from ninja.errors import HttpError
 
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        from congdoan.accounts.models import ApiToken
+        from congdoan.accounts.services import token_refusal
+
+        found = ApiToken.find_active(token)
+        if found is None:
+            return None
+        # A valid token the two-factor policy now refuses gets a 403 saying why, not a bare
+        # 401: its owner has to do something (set up TOTP, fetch a new token with the code).
+        refusal = token_refusal(found)
+        if refusal is not None:
+            raise HttpError(403, refusal)
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(

@@ -15,7 +15,7 @@ from congdoan.common.api_schemas import ErrorOut
 
 from .adapter import login_attempts_key
 from .models import ApiToken
-from .services import user_has_totp, verify_totp
+from .services import mfa_required, mfa_setup_required_message, user_has_totp, verify_totp
 from .services import revoke_token as revoke_token_for
 
 router = Router(tags=["auth"])
@@ -48,12 +48,14 @@ class TokenInfo(Schema):
         return obj.is_active
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
+)
 def issue_token(request, payload: TokenIn):
     """Exchange username (or e-mail) and password, plus ``otp`` when two-factor is on, for a token.
 
     Failures count against the same limits as the login page (per account and per client
-    address).
+    address). A user whose role requires two-factor login gets a token only with the code.
     """
     adapter = get_adapter(request)
     try:
@@ -77,7 +79,11 @@ def issue_token(request, payload: TokenIn):
             ):
                 return 429, {"detail": _("Too many failed attempts. Try again later.")}
             return 401, {"detail": _("Wrong two-factor code.")}
-    token, raw = ApiToken.issue(user, name=payload.name)
+        token, raw = ApiToken.issue(user, name=payload.name, with_second_factor=True)
+    elif mfa_required(user):
+        return 403, {"detail": mfa_setup_required_message()}
+    else:
+        token, raw = ApiToken.issue(user, name=payload.name)
     return 200, {"token": raw, "expires_at": token.expires_at}
 
 

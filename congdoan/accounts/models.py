@@ -71,6 +71,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Recorded so that a later two-factor policy can refuse tokens issued on a password alone.
+    with_second_factor = models.BooleanField(_("issued with a two-factor code"), default=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -83,7 +85,14 @@ class ApiToken(models.Model):
         return f"{self.hint}… ({self.user})"
 
     @classmethod
-    def issue(cls, user, name: str = "", lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+    def issue(
+        cls,
+        user,
+        name: str = "",
+        lifetime_days: int | None = None,
+        *,
+        with_second_factor: bool = False,
+    ) -> tuple[ApiToken, str]:
         """Create a token for ``user``; return it with the raw key, which is not stored."""
         days = lifetime_days or settings.API_TOKEN_LIFETIME_DAYS
         raw = cls.PREFIX + secrets.token_urlsafe(32)
@@ -93,19 +102,20 @@ class ApiToken(models.Model):
             key_hash=hash_token(raw),
             hint=raw[:10],
             expires_at=timezone.now() + timedelta(days=days),
+            with_second_factor=with_second_factor,
         )
         return token, raw
 
     @classmethod
-    def authenticate(cls, raw: str):
-        """The user owning the active token ``raw``, or None."""
+    def find_active(cls, raw: str) -> ApiToken | None:
+        """The active token ``raw`` of an active user, or None; notes when it was used."""
         token = cls.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
         if token is None or not token.user.is_active:
             return None
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
+        return token
 
     @property
     def is_active(self) -> bool:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
+
+from congdoan.accounts.services import mfa_setup_required_message, needs_mfa_setup
 
 from .scoping import roles_held
 
@@ -11,10 +14,13 @@ ALLOWED_PREFIXES = (
     "/static/",
     "/i18n/",
     "/healthz",
-    "/api/",
     "/verify/",
     "/admin/logout",
 )
+# The token endpoint checks the policy itself and says what is missing. Every other API
+# path is refused below: a session must not reach through the API what the pages withhold.
+EXEMPT_PATHS = frozenset({"/api/v1/auth/token"})
+API_PREFIX = "/api/"
 
 
 class RequireMfaMiddleware:
@@ -27,18 +33,22 @@ class RequireMfaMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
+            and request.path not in EXEMPT_PATHS
             and needs_mfa_setup(user)
         ):
+            if request.path.startswith(API_PREFIX):
+                # A script cannot follow a redirect to a setup page: tell it why.
+                return JsonResponse({"detail": mfa_setup_required_message()}, status=403)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
 
-def needs_mfa_setup(user) -> bool:
-    from allauth.mfa.models import Authenticator
+def mfa_required(user) -> bool:
+    """Whether ``user`` holds a role whose policy requires two-factor login.
 
+    Named by ``settings.MFA_REQUIRED_CHECK``: accounts asks this for the API and its tokens.
+    """
     from .services import roles_requiring_mfa
 
     required = roles_requiring_mfa()
-    if not required or not (roles_held(user) & required):
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(required and roles_held(user) & required)
