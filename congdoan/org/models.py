@@ -15,7 +15,7 @@ from congdoan.common.text import fold, normalize_text
 
 from . import divisions
 from .choices import GRASSROOTS_KINDS, Ownership, Role, UnitKind, UnitStatus
-from .paths import prefix_q
+from .paths import STEPLEN, prefix_q
 from .scoping import scope_q
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
@@ -59,7 +59,7 @@ class UnitManager(MP_NodeManager):
 class Unit(MP_Node):
     """A union organisation at any level: federation, upper-level union, grassroots union, group."""
 
-    steplen = 4
+    steplen = STEPLEN
 
     code = models.CharField(
         _("code"),
