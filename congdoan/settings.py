@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files (SVG can carry script) get the policy too.
+    "congdoan.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congdoan.common.middleware.VietnameseFirstMiddleware",
@@ -238,6 +240,27 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response by congdoan.common.middleware.ContentSecurityPolicyMiddleware.
+# No inline script, no eval: page behaviour lives in static files (congdoan/static/src,
+# <app>/static/<app>), values reach them through data- attributes and json_script, and
+# htmx is told not to eval (hx-on, js:) nor inject its indicator <style> (the
+# htmx-config meta in base.html). No inline style either: style="" attributes became
+# classes, and the few computed widths are set from data- attributes by script (CSSOM
+# writes are not governed by CSP). data: images are Bootstrap's SVG icons in its CSS and
+# the TOTP QR code of allauth's MFA set-up page. The API docs page (ninja's Swagger UI)
+# is served from ninja's own static files, so the same policy holds there.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
