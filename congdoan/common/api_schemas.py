@@ -1,4 +1,4 @@
-"""Shapes shared by every API list: ``{"items": [...], "count": N}``."""
+"""Shapes shared by the API: lists (``{"items": [...], "count": N}``), errors, optional fields."""
 
 from __future__ import annotations
 
@@ -31,3 +31,16 @@ class Page(PaginationBase):
 
 class ErrorOut(Schema):
     detail: Any
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**constraints: Any) -> Any:
+    """A field a partial update (PATCH) may leave out but never sets to null.
+
+    Its columns are NOT NULL: a null passed on would be an IntegrityError (a 500), so it is a
+    422 here. The schema shows no ``default: null``, which the type itself does not allow.
+    """
+    return Field(None, json_schema_extra=_no_default, **constraints)

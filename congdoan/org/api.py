@@ -10,9 +10,10 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PydanticField
 
-from congdoan.common.api_schemas import ErrorOut, Page
+from congdoan.common.api_schemas import ErrorOut, Page, omittable
 
 from . import queries, services
+from .choices import UnitKind
 from .models import Unit
 from .paths import prefix_q
 
@@ -58,7 +59,7 @@ class UnitCreateIn(Schema):
     parent: str
     code: str = PydanticField(max_length=32)
     name: str = PydanticField(max_length=255)
-    kind: str
+    kind: UnitKind
     abbreviation: str = PydanticField("", max_length=32)
     province_code: DivisionCode | None = None
     commune_code: DivisionCode | None = None
@@ -70,14 +71,16 @@ class UnitCreateIn(Schema):
 
 
 class UnitUpdateIn(Schema):
-    name: str | None = PydanticField(None, max_length=255)
-    abbreviation: str | None = PydanticField(None, max_length=32)
+    """Only the fields sent change; null clears a number or a division, never a text."""
+
+    name: str = omittable(max_length=255)
+    abbreviation: str = omittable(max_length=32)
     province_code: DivisionCode | None = None
     commune_code: DivisionCode | None = None
-    address: str | None = PydanticField(None, max_length=255)
-    employer_name: str | None = PydanticField(None, max_length=255)
-    employer_tax_code: str | None = PydanticField(None, max_length=14)
-    ownership: str | None = None
+    address: str = omittable(max_length=255)
+    employer_name: str = omittable(max_length=255)
+    employer_tax_code: str = omittable(max_length=14)
+    ownership: str = omittable()
     worker_count: Workers | None = None
 
 
