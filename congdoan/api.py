@@ -7,12 +7,25 @@ under the app's prefix, so adding an app's API touches no shared file.
 
 from __future__ import annotations
 
+from functools import wraps
+import logging
 from importlib import import_module
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from ninja import NinjaAPI
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
@@ -84,12 +97,45 @@ class BearerToken(HttpBearer):
         return found.user
 
 
+def docs_access(view):
+    """Guards the Swagger page and the OpenAPI schema unless ``settings.API_DOCS_PUBLIC``.
+
+    A signed-in session or an API token (whatever the API itself accepts) opens them; the
+    page sends anyone else to the login form, the schema answers 401 like every endpoint.
+    The setting is read per request so that tests can switch it.
+    """
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.API_DOCS_PUBLIC or _authenticated(request):
+            return view(request, *args, **kwargs)
+        if request.resolver_match.url_name == "openapi-json":
+            return api.create_response(request, {"detail": "Unauthorized"}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
+def _authenticated(request) -> bool:
+    for auth in api.auth:
+        try:
+            if auth(request):
+                return True
+        except HttpError:  # a refused token or CSRF check: not signed in, not a 500
+            continue
+    return False
+
+
 api = NinjaAPI(
     title="Công Đoàn Số API",
     version="1",
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
+    # ninja serves Swagger UI from its own static files (it is in INSTALLED_APPS) with
+    # no inline script, so the site's CSP holds; no online validator badge (img-src).
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=docs_access,
     parser=StrictParser(),
     openapi_url="/openapi.json",
 )
@@ -116,6 +162,33 @@ def permission_denied(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+# A body Django refuses to read is the caller's fault. Left to Django it is an HTML 400 page
+# (a 500 with a traceback under DEBUG, as ninja answers unhandled errors then); API clients
+# get JSON, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE the status that names the cause.
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc: RequestDataTooBig):
+    _log_refused(request, exc, 413)
+    size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    message = _("The request is too large: its data may be at most %(size)s.") % {"size": size}
+    return api.create_response(request, {"detail": message}, status=413)
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(UnreadablePostError)
+def unreadable_request(request, exc: Exception):
+    _log_refused(request, exc, 400)
+    message = _("The request cannot be read: its body is malformed or incomplete.")
+    return api.create_response(request, {"detail": message}, status=400)
+
+
+def _log_refused(request, exc: Exception, status: int) -> None:
+    """Log as Django does for the refusals it answers itself, so security logs still see them."""
+    if isinstance(exc, SuspiciousOperation):
+        logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")
+        logger.error(str(exc), extra={"status_code": status, "request": request})
 
 
 # Routers, mounted in app order: /api/v1/<prefix>/...

@@ -261,6 +261,9 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+# The API's Swagger page and OpenAPI schema: open to anyone in development, to signed-in
+# users (session or API token) in production, where the schema maps the whole surface.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

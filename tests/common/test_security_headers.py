@@ -1,4 +1,5 @@
-"""Every page carries a Content-Security-Policy that forbids inline script.
+"""Every page carries a Content-Security-Policy that forbids inline script; the API's
+documentation and schema are public only where the setting says so.
 
 The browser side (no violation is reported on the main pages, charts and htmx still work)
 is in ``tests/e2e/test_csp.py``.
@@ -103,3 +104,59 @@ def test_no_template_has_inline_script_handler_or_style():
             f"{template.relative_to(root)}: {m.group(0).strip()}" for m in INLINE.finditer(text)
         ]
     assert offenders == []
+
+
+# --- API documentation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/openapi.json"])
+@override_settings(API_DOCS_PUBLIC=True)
+def test_api_docs_public_when_setting_on(client, path):
+    assert client.get(path).status_code == 200
+
+
+@override_settings(API_DOCS_PUBLIC=False)
+def test_api_docs_page_sends_anonymous_to_login(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/api/v1/docs")
+
+
+@override_settings(API_DOCS_PUBLIC=False)
+def test_api_schema_refuses_anonymous(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/openapi.json"])
+@override_settings(API_DOCS_PUBLIC=False)
+def test_api_docs_open_to_signed_in_user(client_for, no_role_user, path):
+    assert client_for(no_role_user).get(path).status_code == 200
+
+
+@override_settings(API_DOCS_PUBLIC=False)
+def test_api_schema_open_to_bearer_token(api_client_for, no_role_user):
+    response = api_client_for(no_role_user).get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Công Đoàn Số API"
+
+
+@override_settings(API_DOCS_PUBLIC=False)
+def test_api_schema_refuses_bad_bearer_token(client):
+    response = client.get("/api/v1/openapi.json", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+
+
+def test_api_docs_default_follows_debug():
+    from congdoan import settings as project_settings
+
+    assert project_settings.API_DOCS_PUBLIC == project_settings.DEBUG
+
+
+def test_api_docs_page_is_served_from_our_origin(client):
+    with override_settings(API_DOCS_PUBLIC=True):
+        response = client.get("/api/v1/docs")
+    html = response.content.decode()
+    assert "cdn" not in html.lower()
+    assert directives(response)["script-src"] == ["'self'"]
