@@ -1,4 +1,5 @@
-"""Reading the spreadsheets officers send (.xlsx, .xls, .ods, .csv) and writing .xlsx/.csv.
+"""Reading the spreadsheets officers send (.xlsx, .xls, .ods, .csv); writing them is
+``congdoan.common.exports``.
 
 Rows come with the spreadsheet's own row numbers (1-based, blank and title rows counted), so
 that every message can point at the row the officer sees. Cell values are given as the
@@ -14,7 +15,7 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -202,79 +203,3 @@ def excel_serial_date(number: float) -> datetime.date:
     if not 1 <= number < 2958466:
         raise ValueError(number)
     return EXCEL_EPOCH + datetime.timedelta(days=int(number))
-
-
-# --- writing -------------------------------------------------------------------------------------
-class Echo:
-    """A file-like object whose ``write`` returns what it was given (for streamed CSV)."""
-
-    def write(self, value):
-        return value
-
-
-def csv_stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """CSV text for a streaming response: a UTF-8 BOM first so Excel reads Vietnamese right."""
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(["" if v is None else v for v in row])
-
-
-def write_xlsx(
-    target,
-    sheets: list[tuple[str, list[str], Iterable[Iterable]]],
-    *,
-    constant_memory: bool = True,
-    title_rows: dict[str, list[str]] | None = None,
-    widths: dict[str, list[int]] | None = None,
-) -> None:
-    """Write ``(sheet name, header, rows)`` to ``target`` (a path or a binary file).
-
-    ``constant_memory`` keeps one row in memory at a time (rows must come in order), so a
-    million rows export in bounded memory.
-    """
-    import xlsxwriter
-
-    options = {
-        "constant_memory": constant_memory,
-        "in_memory": False,
-        "strings_to_numbers": False,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-    }
-    workbook = xlsxwriter.Workbook(target, options)
-    bold = workbook.add_format(
-        {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True}
-    )
-    title = workbook.add_format({"bold": True, "font_size": 13})
-    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    for name, header, rows in sheets:
-        sheet = workbook.add_worksheet(name[:31])
-        row_index = 0
-        for line in (title_rows or {}).get(name, []):
-            sheet.write_string(row_index, 0, line, title)
-            row_index += 1
-        if title_rows and title_rows.get(name):
-            row_index += 1
-        for col, width in enumerate((widths or {}).get(name, [])):
-            sheet.set_column(col, col, width)
-        for col, label in enumerate(header):
-            sheet.write_string(row_index, col, label, bold)
-        sheet.freeze_panes(row_index + 1, 0)
-        for row in rows:
-            row_index += 1
-            for col, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, datetime.date):
-                    sheet.write_datetime(
-                        row_index,
-                        col,
-                        datetime.datetime.combine(value, datetime.time()),
-                        date_format,
-                    )
-                elif isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(row_index, col, value)
-                else:
-                    sheet.write_string(row_index, col, str(value))
-    workbook.close()

@@ -1,17 +1,19 @@
 """Member lists out as .csv and .xlsx, streamed or written in bounded memory, and the
-official roster layout per grassroots union. Identity numbers are masked."""
+official roster layout per grassroots union. Identity numbers are masked; the files are
+written by ``congdoan.common.exports``, so names and job titles never become formulas."""
 
 from __future__ import annotations
 
 import datetime
-import tempfile
 from collections.abc import Iterator
+from typing import IO
 
 from django.utils.translation import gettext as _
 
 from congdoan.common import cccd
+from congdoan.common.exports import csv_stream
+from congdoan.common.exports import xlsx_file as write_xlsx_file
 from congdoan.common.phone import display_phone
-from congdoan.common.spreadsheets import csv_stream, write_xlsx
 from congdoan.org import divisions
 
 from .choices import EducationLevel, Ethnicity, Gender, MemberStatus, Qualification, Religion
@@ -147,14 +149,13 @@ def rows(queryset, *, dates_as_text: bool) -> Iterator[list]:
 
 
 def csv_chunks(queryset) -> Iterator[str]:
+    """The CSV text of ``queryset``'s members, chunk by chunk, for a streaming response."""
     return csv_stream(headers(), rows(queryset, dates_as_text=True))
 
 
-def xlsx_file(queryset):
+def xlsx_file(queryset) -> IO[bytes]:
     """A temporary file holding the .xlsx (XlsxWriter constant_memory: one row in memory at a time)."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to FileResponse, which closes it
-    write_xlsx(
-        handle,
+    return write_xlsx_file(
         [(_("Members"), headers(), rows(queryset, dates_as_text=False))],
         widths={
             _("Members"): [
@@ -181,11 +182,9 @@ def xlsx_file(queryset):
             ]
         },
     )
-    handle.seek(0)
-    return handle
 
 
-def roster_file(unit, queryset):
+def roster_file(unit, queryset) -> IO[bytes]:
     """The roster of one grassroots union (danh sách đoàn viên): numbered, the columns officers print."""
     gender = _labels(Gender)
     header = [
@@ -236,13 +235,9 @@ def roster_file(unit, queryset):
         _("LIST OF UNION MEMBERS"),
         _("As of %(date)s") % {"date": datetime.date.today().strftime("%d/%m/%Y")},
     ]
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to FileResponse, which closes it
     sheet = _("Roster")
-    write_xlsx(
-        handle,
+    return write_xlsx_file(
         [(sheet, header, lines())],
         title_rows={sheet: titles},
         widths={sheet: [6, 30, 14, 14, 10, 24, 14, 16, 16]},
     )
-    handle.seek(0)
-    return handle

@@ -1391,7 +1391,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
 
 def rejected_rows_xlsx(job: ImportJob, target) -> None:
     """The rejected rows of ``job`` with the file's own columns and an error column, to fix and re-upload."""
-    from congdoan.common.spreadsheets import write_xlsx
+    from congdoan.common.exports import write_xlsx
 
     messages: dict[int, list[str]] = {}
     for error in job.errors:
