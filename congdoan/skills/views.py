@@ -3,9 +3,7 @@ write through ``services``. Out-of-scope objects are 404."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 
 from django.contrib import messages
@@ -14,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from congdoan.common.exports import CSV_CONTENT_TYPE
 from congdoan.members.models import Member
 from congdoan.org.choices import TRAINING_MANAGERS
 from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.scoping import has_role_on
 
-from . import certificates, queries, services
+from . import certificates, exports, queries, services
 from .choices import CheckInMethod, EnrolmentStatus, SessionStatus
 from .forms import (
     AreaForm,
@@ -1185,61 +1184,17 @@ def leave_behind(request, code):
     )
 
 
-EXPORT_HEADERS = [
-    "Họ và tên",
-    "Ngày sinh",
-    "Số thẻ đoàn viên",
-    "Điện thoại",
-    "Công đoàn cơ sở",
-    "Mã đơn vị",
-    "Lần học gần nhất",
-    "Khoá học gần nhất",
-]
-
-
-def _export_rows(rows):
-    for m in rows.iterator(chunk_size=2000):
-        yield [
-            m.full_name,
-            m.date_of_birth.strftime("%d/%m/%Y") if m.date_of_birth else "",
-            m.card_number,
-            m.phone,
-            m.unit.name,
-            m.unit.code,
-            m.last_training_on.strftime("%d/%m/%Y") if m.last_training_on else "",
-            m.last_training_course or "",
-        ]
-
-
-def _export(rows, fmt: str, unit: Unit, as_of: datetime.date) -> HttpResponse:
+def _export(rows, fmt: str, unit: Unit, as_of: datetime.date) -> StreamingHttpResponse:
     name = f"chua-dat-ky-nang-so-{unit.code}-{as_of:%Y%m%d}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.leave_behind_csv(rows), content_type=CSV_CONTENT_TYPE
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 with the byte-order mark
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_HEADERS)
-        writer.writerows(_export_rows(rows))
         return response
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    sheet = book.add_worksheet("Danh sách")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, EXPORT_HEADERS, bold)
-    for i, row in enumerate(_export_rows(rows), start=1):
-        sheet.write_row(i, 0, row)
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(4, 4, 40)
-    sheet.set_column(7, 7, 36)
-    book.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return FileResponse(
+        exports.leave_behind_xlsx(rows), as_attachment=True, filename=f"{name}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 # --- the member's own pages ---------------------------------------------------------------------
