@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congdoan.common.errors import NotAllowed
+from congdoan.common.exports import XLSX_CONTENT_TYPE, write_xlsx
 from congdoan.org import queries as org_queries
 from congdoan.org.choices import UNIT_EDITORS
 from congdoan.org.models import Unit
@@ -223,55 +224,40 @@ def _table(unit, day):
 @login_required
 @require_GET
 def export_xlsx(request, code):
-    import xlsxwriter
-
     unit = _unit(request.user, code)
     _start, day = PeriodForm(request.GET or None).period()
     indicators, rows = _table(unit, day)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(_("Indicators")[:31])
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    pct = book.add_format({"num_format": "0.00"})
-    title = _("%(unit)s — figures on %(day)s") % {
-        "unit": unit.name,
-        "day": day.strftime("%d/%m/%Y"),
-    }
-    sheet.write(0, 0, title, bold)
     header = [_("Code"), _("Unit")]
+    percent_columns = []
     for ind in indicators:
         name = str(ind.name)
         if ind.is_ratio:
+            percent_columns.append(len(header))
             numerator, denominator = _("numerator"), _("denominator")
             header += [f"{name} (%)", f"{name}: {numerator}", f"{name}: {denominator}"]
         else:
             header.append(name)
-    sheet.write_row(2, 0, header, bold)
-    for r, (u, cells) in enumerate(rows, start=3):
-        sheet.write(r, 0, u.code)
-        sheet.write(r, 1, u.name)
-        col = 2
+    lines = []
+    for u, cells in rows:
+        line = [u.code, u.name]
         for ind, (value, n, d) in zip(indicators, cells, strict=True):
-            if ind.is_ratio:
-                if value is None:
-                    sheet.write_blank(r, col, None)
-                else:
-                    sheet.write_number(r, col, value, pct)
-                sheet.write_number(r, col + 1, n)
-                sheet.write_number(r, col + 2, d)
-                col += 3
-            else:
-                sheet.write_number(r, col, n)
-                col += 1
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 1, 48)
-    sheet.set_column(2, col, 14)
-    sheet.freeze_panes(3, 2)
-    book.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            line += [value, n, d] if ind.is_ratio else [n]  # a ratio of nothing stays blank
+        lines.append(line)
+    sheet = _("Indicators")[:31]
+    title = _("%(unit)s — figures on %(day)s") % {
+        "unit": unit.name,
+        "day": day.strftime("%d/%m/%Y"),
+    }
+    buffer = io.BytesIO()  # a unit and its children: small enough to hold in memory
+    write_xlsx(
+        buffer,
+        [(sheet, header, lines)],
+        title_rows={sheet: [title]},
+        widths={sheet: [16, 48] + [14] * (len(header) - 2)},
+        number_formats={sheet: dict.fromkeys(percent_columns, "0.00")},
+        freeze_columns={sheet: 2},
     )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="chi-tieu-{unit.code}-{day:%Y%m%d}.xlsx"'
     )
