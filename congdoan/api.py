@@ -7,8 +7,8 @@ under the app's prefix, so adding an app's API touches no shared file.
 
 from __future__ import annotations
 
-from functools import wraps
 import logging
+from functools import wraps
 from importlib import import_module
 
 from django.apps import apps

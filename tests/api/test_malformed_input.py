@@ -36,3 +36,37 @@ def test_null_for_a_text_field_is_422(api, field):
 def test_null_for_worker_count_still_clears_it(api, tree):
     response = _json(api, "patch", "/api/v1/units/GR-A1", {"worker_count": None})
     assert response.status_code == 200 and response.json()["worker_count"] is None
+
+
+# --- request bodies ------------------------------------------------------------------------------
+def test_multipart_without_boundary_is_400(api):
+    for path in ("/api/v1/members/imports", "/api/v1/documents", "/api/v1/documents/verify"):
+        response = api.post(path, b"--x\r\n\r\n", content_type="multipart/form-data")
+        assert response.status_code == 400, path
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["detail"]
+
+
+def test_body_over_the_upload_limit_is_413(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"parent": "ZONE", "code": "BIG", "name": "' + "x" * 2048 + '", "kind": "x"}'
+    response = api.post("/api/v1/units", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["detail"]
+    assert not Unit.objects.filter(code="BIG").exists()
+
+
+def test_body_over_the_upload_limit_is_413_in_vietnamese(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"q": "' + "x" * 2048 + '"}'
+    response = api.post(
+        "/api/v1/units", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert response.status_code == 413
+    assert "quá lớn" in response.json()["detail"]
+
+
+def test_a_25_megabyte_json_body_is_413(api):
+    body = b'{"name": "' + b"x" * (25 * 1024 * 1024) + b'"}'
+    response = api.post("/api/v1/units", body, content_type="application/json")
+    assert response.status_code == 413
