@@ -1,12 +1,14 @@
 """The one export helper (``congdoan.common.exports``): text never becomes a formula, numbers stay
-numbers."""
+numbers, and no other module writes .csv or .xlsx on its own."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +145,26 @@ def test_xlsx_file_is_a_rewound_temporary_file():
     finally:
         handle.close()
     assert data.startswith(b"PK") and has_live_content(data) == []
+
+
+# --- nothing else writes .csv or .xlsx ------------------------------------------------------------
+PACKAGE = Path(__file__).resolve().parents[2] / "congdoan"
+HELPER = PACKAGE / "common" / "exports.py"
+# A CSV writer however made (its writerow), an XlsxWriter or openpyxl workbook however imported.
+WRITERS = re.compile(
+    r"csv\.writer\(|csv\.DictWriter\(|from csv import|\.writerows?\(|"
+    r"\bWorkbook\(|import xlsxwriter|from xlsxwriter|\.write_formula\(|\.write_url\(|openpyxl"
+)
+
+
+def test_only_the_export_helper_writes_spreadsheets():
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == HELPER or "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if WRITERS.search(line):
+                offenders.append(f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}")
+    assert offenders == [], (
+        "Write .csv/.xlsx through congdoan.common.exports (formula-safe):\n" + "\n".join(offenders)
+    )
