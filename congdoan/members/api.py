@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -208,6 +210,16 @@ def _fields(request, payload: MemberIn, unit: Unit, exclude=()) -> dict:
     return {k: ("" if v is None and k not in _NULLABLE else v) for k, v in data.items()}
 
 
+def _refuse_exception_without_number(fields: dict, stored_cccd: str = "") -> None:
+    """An exception is about a number. With none, ``services.normalise_fields`` clears the flag
+    (a missing number must not count as complete), so asking for it would be silently ignored."""
+    if fields.get("cccd_exception") and not fields.get("cccd", stored_cccd):
+        message = _(
+            "An exception is for a number: enter the citizen identity number it applies to."
+        )
+        raise ValidationError({"cccd_exception": message})
+
+
 _NULLABLE = {
     "date_of_birth",
     "permanent_province",
@@ -243,6 +255,7 @@ def list_members(
 def admit(request, payload: AdmitIn):
     unit = _unit(request, payload.unit)
     fields = _fields(request, payload, unit, exclude={"unit", "card_number"})
+    _refuse_exception_without_number(fields)
     return 201, services.admit_member(request.user, unit, card_number=payload.card_number, **fields)
 
 
@@ -301,6 +314,7 @@ def update(request, member_id: int, payload: UpdateIn):
     """Change details; send the ``version`` you read. 409 means someone saved in between."""
     member = _member(request, member_id)
     fields = _fields(request, payload, member.unit, exclude={"version"})
+    _refuse_exception_without_number(fields, member.cccd)
     try:
         return 200, services.update_member(request.user, member, version=payload.version, **fields)
     except services.EditConflict as conflict:
