@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from congdoan.common import cccd as cccd_rules
 from congdoan.org import divisions
 from congdoan.org.choices import UnitKind
 from congdoan.org.models import Unit
@@ -14,6 +17,22 @@ from .models import Member
 from .services import EDITABLE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class MaskedCccdInput(forms.TextInput):
+    """The identity-number box of the edit form: empty, with a button that asks for the full
+    number through the logged reveal (``access_log.reveal_cccd``, as on the detail page)."""
+
+    template_name = "members/widgets/masked_cccd.html"
+
+    def __init__(self, reveal_url: str, attrs: dict | None = None):
+        super().__init__(attrs)
+        self.reveal_url = reveal_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["reveal_url"] = self.reveal_url
+        return context
 
 
 class MemberForm(forms.ModelForm):
@@ -59,6 +78,11 @@ class MemberForm(forms.ModelForm):
         if not show_salary:
             del self.fields["monthly_salary"]
         self.fields["full_name"].required = True
+        # Editing a member who has a number: it is never sent to the browser (only masked);
+        # an empty box keeps it, a typed number replaces it, a tick removes it.
+        self.masks_cccd = bool(self.instance.pk and self.instance.cccd)
+        if self.masks_cccd:
+            self._mask_stored_cccd()
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -67,6 +91,30 @@ class MemberForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+
+    def _mask_stored_cccd(self) -> None:
+        masked = cccd_rules.mask(self.instance.cccd)
+        field = self.fields["cccd"]
+        field.widget = MaskedCccdInput(
+            reverse("members:reveal_cccd", args=[self.instance.pk]),
+            attrs={"placeholder": masked, "autocomplete": "off"},
+        )
+        field.help_text = gettext(
+            "Recorded: %(masked)s. Leave empty to keep it; type a new number to replace it."
+        ) % {"masked": masked}
+        self.initial["cccd"] = ""
+        clear = forms.BooleanField(label=_("Remove the recorded number"), required=False)
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("cccd") + 1
+        self.fields = dict([*fields[:at], ("cccd_clear", clear), *fields[at:]])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.masks_cccd and cleaned.get("cccd") and cleaned.get("cccd_clear"):
+            self.add_error(
+                "cccd_clear", _("Type a new number or remove the recorded one, not both.")
+            )
+        return cleaned
 
     def _post_clean(self):  # skip ModelForm's model validation: the service does it
         pass
@@ -84,6 +132,11 @@ class MemberForm(forms.ModelForm):
         ):
             if key in data and data[key] == "":
                 data[key] = None
+        if self.masks_cccd:
+            if self.cleaned_data.get("cccd_clear"):
+                data["cccd"] = ""
+            elif not data.get("cccd"):
+                del data["cccd"]  # left empty: the recorded number stays
         return {
             k: ("" if v is None and not Member._meta.get_field(k).null else v)
             for k, v in data.items()
