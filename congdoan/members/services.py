@@ -31,6 +31,7 @@ from congdoan.org.scoping import has_role_on
 from congdoan.org.services import require_role
 
 from . import hooks
+from .access_log import reveal_cccd  # noqa: F401 - callers (the API) ask services for it
 from .choices import (
     OPEN_STATUSES,
     EducationLevel,
@@ -41,7 +42,7 @@ from .choices import (
     Religion,
     TransferStatus,
 )
-from .models import TREE_KEY_LENGTH, CardSequence, CccdView, Member, TransferRequest
+from .models import TREE_KEY_LENGTH, CardSequence, Member, TransferRequest
 
 # Fields an officer edits on the form, the API and the import.
 EDITABLE_FIELDS = (
@@ -710,14 +711,6 @@ def merge_duplicates(actor, keep: Member, duplicate: Member, reason: str = "") -
     for handler in hooks.member_merge_handlers:
         handler(actor, duplicate, keep)
     return keep
-
-
-# --- the full identity number --------------------------------------------------------------------
-def reveal_cccd(actor, member: Member) -> str:
-    """The full number for an officer in scope; each view is logged (who, when, which member)."""
-    require_role(actor, member.unit, MEMBER_MANAGERS)
-    CccdView.objects.create(member=member, viewer=actor)
-    return member.cccd
 
 
 # --- org tree hooks (registered in apps.py) ------------------------------------------------------

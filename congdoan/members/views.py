@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -18,7 +19,7 @@ from congdoan.org.choices import MEMBER_MANAGERS
 from congdoan.org.models import Unit
 from congdoan.org.scoping import has_role_on
 
-from . import exports, importing, services
+from . import access_log, exports, importing, services
 from .choices import OPEN_STATUSES, MemberStatus, TransferStatus
 from .filters import MemberFilter
 from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, TransferForm
@@ -176,6 +177,7 @@ def detail(request, pk: int):
 
 @login_required
 @require_POST
+@never_cache  # the full number: no copy in a browser's or a proxy's cache
 def reveal_cccd(request, pk: int):
     member = services.require_visible(request.user, pk)
     number = services.reveal_cccd(request.user, member)
@@ -490,12 +492,22 @@ def import_rerun(request, pk: int):
 
 @login_required
 @require_GET
+@never_cache  # full identity numbers: no copy in a browser's or a proxy's cache
 def import_rejected(request, pk: int):
     import tempfile
 
+    from congdoan.common.spreadsheets import read_rows
+
     job = _job_or_404(request.user, pk)
+    # The rows are handed back as uploaded, full identity numbers included (the officer fixes
+    # them and uploads again): only to those who may reveal a number, and logged like a reveal.
+    services.require_role(request.user, job.unit, MEMBER_MANAGERS)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     importing.rejected_rows_xlsx(job, handle)
+    handle.seek(0)
+    access_log.log_numbers_handed_out(
+        request.user, (cell for _row, cells in read_rows(handle, "rejected.xlsx") for cell in cells)
+    )
     handle.seek(0)
     return FileResponse(
         handle, as_attachment=True, filename=f"loi-{job.original_name.rsplit('.', 1)[0]}.xlsx"

@@ -1,16 +1,20 @@
 """The member edit page never shows the stored identity number; the full number is only seen
 through the logged reveal (the same as on the detail page), and a form sent without touching
-the field keeps the number. Admission still takes a full number."""
+the field keeps the number. Admission still takes a full number. The rejected rows of an
+import hand full numbers out: only to officers who may reveal them, and logged."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from congdoan.common import cccd
-from congdoan.members import services
+from congdoan.members import importing, services
 from congdoan.members.models import CccdView, Member
+from congdoan.org.choices import Role
+from tests.conftest import make_user
 
 from .conftest import member_fields
 
@@ -92,6 +96,11 @@ def test_edit_page_reveal_is_the_logged_reveal_of_the_detail_page(members, offic
     assert f'hx-post="{url}"' in html
     assert members.a1.cccd in client.post(url).content.decode()
     assert CccdView.objects.filter(member=members.a1, viewer=officer_a).count() == 1
+
+
+def test_the_revealed_number_is_not_cached(members, officer_a, client_for):
+    response = client_for(officer_a).post(f"/members/{members.a1.pk}/cccd/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
 
 
 def test_saving_without_touching_the_field_keeps_the_number(members, page):
@@ -187,3 +196,31 @@ def test_admission_still_takes_a_full_number(tree, officer_a, client_for, settin
     response = client.post("/members/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Member.objects.get(full_name=data["full_name"]).cccd == NEW_NUMBER
+
+
+# --- the rejected rows of an import -------------------------------------------------------------
+@pytest.fixture
+def rejected_job(members, admin_user, settings, tmp_path):
+    """An import (by the federation) whose rejected row carries a1's full number."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    text = f"Họ và tên,Ngày sinh,Số CCCD,Email\nNguyễn Văn An,17/05/1990,{members.a1.cccd},x@\n"
+    upload = SimpleUploadedFile("ds.csv", text.encode())
+    job = importing.start_job(admin_user, members.a1.unit, upload, dry_run=True)
+    assert job.rejected == 1
+    return job
+
+
+def test_rejected_rows_are_logged_as_a_disclosure(members, rejected_job, officer_a, client_for):
+    response = client_for(officer_a).get(f"/members/imports/{rejected_job.pk}/rejected.xlsx")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    b"".join(response.streaming_content)
+    assert list(CccdView.objects.values_list("member_id", "viewer_id")) == [
+        (members.a1.pk, officer_a.pk)
+    ]
+
+
+def test_rejected_rows_need_the_right_to_reveal(tree, rejected_job, client_for):
+    viewer = make_user("viewer", tree.zone, Role.VIEWER)
+    response = client_for(viewer).get(f"/members/imports/{rejected_job.pk}/rejected.xlsx")
+    assert response.status_code == 403
+    assert not CccdView.objects.exists()
