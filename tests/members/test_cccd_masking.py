@@ -224,3 +224,17 @@ def test_rejected_rows_need_the_right_to_reveal(tree, rejected_job, client_for):
     response = client_for(viewer).get(f"/members/imports/{rejected_job.pk}/rejected.xlsx")
     assert response.status_code == 403
     assert not CccdView.objects.exists()
+
+
+def test_api_conflict_shows_the_other_officers_number_masked(
+    members, grassroots_a, officer_a, api_client_for
+):
+    services.update_member(grassroots_a, members.a1, version=1, cccd=NEW_NUMBER)
+    response = api_client_for(officer_a).patch(
+        f"/api/v1/members/{members.a1.pk}",
+        {"version": 1, "job_title": "Kỹ sư"},
+        content_type="application/json",
+    )
+    body = response.content.decode()
+    assert response.status_code == 409 and cccd.mask(NEW_NUMBER) in body
+    assert NEW_NUMBER not in body and members.a1.cccd not in body
