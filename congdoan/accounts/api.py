@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from congdoan.common.api_schemas import ErrorOut
+from congdoan.common.api_schemas import responses
 
 from .adapter import login_attempts_key
 from .models import ApiToken
@@ -48,9 +48,7 @@ class TokenInfo(Schema):
         return obj.is_active
 
 
-@router.post(
-    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
-)
+@router.post("/token", auth=None, response=responses({200: TokenOut}, 400, 401, 403, 413, 422, 429))
 def issue_token(request, payload: TokenIn):
     """Exchange username (or e-mail) and password, plus ``otp`` when two-factor is on, for a token.
 
@@ -87,13 +85,13 @@ def issue_token(request, payload: TokenIn):
     return 200, {"token": raw, "expires_at": token.expires_at}
 
 
-@router.get("/tokens", response=list[TokenInfo])
+@router.get("/tokens", response=responses({200: list[TokenInfo]}, 401, 403))
 def list_tokens(request):
     """The caller's own tokens (their secret is never shown again)."""
     return ApiToken.objects.filter(user=request.user)
 
 
-@router.delete("/tokens/{token_id}", response={204: None})
+@router.delete("/tokens/{token_id}", response=responses({204: None}, 401, 403, 404, 422))
 def revoke_token(request, token_id: int):
     get_object_or_404(ApiToken, pk=token_id, user=request.user)
     revoke_token_for(request.user, token_id)

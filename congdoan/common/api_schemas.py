@@ -30,7 +30,33 @@ class Page(PaginationBase):
 
 
 class ErrorOut(Schema):
-    detail: Any
+    """Every error answer. ``detail`` is a message, or for a 422 the list of problems: each
+    names its field (``field``, or ninja's ``loc``) and says what is wrong (``message``/``msg``)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def responses(shapes: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's ``response=``: ``shapes`` (its results, and any error with a shape of its
+    own such as 409's ``ConflictOut``), then each status of ``errors`` answered as ``ErrorOut``.
+
+    The statuses an operation's shape implies: 401 and 403 behind authentication (no valid
+    credentials; a token the two-factor policy refuses, a session without its CSRF token),
+    422 with any input, 400 with a query string or a body (one Django cannot read), 413 with
+    a body. tests/api/test_openapi_responses.py checks these; schemathesis checks the rest.
+    """
+    return {**shapes, **{code: ErrorOut for code in sorted(errors) if code not in shapes}}
+
+
+# ``openapi_extra`` of an operation answering a PDF file (ninja documents no body for it).
+PDF_FILE = {
+    "responses": {
+        200: {
+            "description": "The PDF file",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 def _no_default(schema: dict[str, Any]) -> None:

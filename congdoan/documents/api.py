@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from congdoan.common.api_schemas import ErrorOut, Page
+from congdoan.common.api_schemas import PDF_FILE, Page, responses
 from congdoan.org.models import Unit
 
 from . import queries, services
@@ -136,6 +136,63 @@ class HandleIn(Schema):
     note: str = ""
 
 
+class EventOut(Schema):
+    action: str
+    actor: str | None
+    at: datetime
+    note: str
+
+
+class HistoryOut(Schema):
+    items: list[EventOut]
+
+
+class CertificateInfoOut(Schema):
+    subject: str
+    issuer: str
+    serial: str
+    not_before: datetime
+    not_after: datetime
+    fingerprint: str
+    name: str
+    organisation: str
+
+
+class SignatureReportOut(Schema):
+    field_name: str
+    signer: str
+    signer_subject: str
+    signing_time: datetime | None
+    chain: list[CertificateInfoOut]
+    intact: bool
+    valid: bool
+    trusted: bool
+    trust_anchor: str
+    modified_after_signing: bool
+    covers_whole_file: bool
+    later_revisions: bool
+    timestamped: bool
+    revoked: bool
+    revocation_note: str
+    ok: bool
+    problems: list[str]
+
+
+class VerifiedDocumentOut(Schema):
+    number_symbol: str
+    unit: str
+    issue_date: date | None
+
+
+class VerifyOut(Schema):
+    """``verification.PdfReport``, and the issued document when asked by its code."""
+
+    signatures: list[SignatureReportOut]
+    error: str
+    all_ok: bool
+    document: VerifiedDocumentOut | None = None
+
+
 def _document(request, pk: int) -> Document:
     return queries.visible_document(request.user, pk)
 
@@ -151,7 +208,7 @@ def _user(username: str, field: str):
     return user
 
 
-@router.get("", response=list[DocumentOut])
+@router.get("", response=responses({200: list[DocumentOut]}, 400, 401, 403, 422))
 @paginate(Page)
 def list_documents(
     request,
@@ -176,7 +233,7 @@ def list_documents(
     )
 
 
-@router.post("", response={201: DocumentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("", response=responses({201: DocumentOut}, 400, 401, 403, 404, 413, 422))
 def create_document(
     request,
     payload: Form[DocumentCreateIn],
@@ -215,7 +272,7 @@ def create_document(
     return 201, services.create_document(request.user, data)
 
 
-@router.post("/verify", auth=None)
+@router.post("/verify", auth=None, response=responses({200: VerifyOut}, 400, 413, 422))
 def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
     """Public: the signature report of an uploaded PDF or of an issued document's code."""
     if file is not None:
@@ -240,7 +297,7 @@ def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
     raise ValidationError({"file": _("Upload a PDF file or enter the document code.")})
 
 
-@router.get("/incoming", response=list[IncomingOut])
+@router.get("/incoming", response=responses({200: list[IncomingOut]}, 400, 401, 403, 422))
 @paginate(Page)
 def list_incoming(request, q: str = "", status: str = "", channel: str = "", overdue: bool = False):
     return queries.filter_incoming(
@@ -248,7 +305,10 @@ def list_incoming(request, q: str = "", status: str = "", channel: str = "", ove
     )
 
 
-@router.post("/incoming/{pk}/assign", response={200: IncomingOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/incoming/{pk}/assign",
+    response=responses({200: IncomingOut}, 400, 401, 403, 404, 413, 422),
+)
 def assign_incoming(request, pk: int, payload: AssignIn):
     entry = queries.visible_incoming(request.user, pk)
     return 200, services.assign_incoming(
@@ -260,18 +320,23 @@ def assign_incoming(request, pk: int, payload: AssignIn):
     )
 
 
-@router.post("/incoming/{pk}/handle", response={200: IncomingOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/incoming/{pk}/handle",
+    response=responses({200: IncomingOut}, 400, 401, 403, 404, 413, 422),
+)
 def handle_incoming(request, pk: int, payload: HandleIn):
     entry = queries.visible_incoming(request.user, pk)
     return 200, services.mark_handled(request.user, entry, payload.note)
 
 
-@router.get("/{pk}", response=DocumentOut)
+@router.get("/{pk}", response=responses({200: DocumentOut}, 401, 403, 404, 422))
 def get_document(request, pk: int):
     return _document(request, pk)
 
 
-@router.get("/{pk}/file")
+@router.get(
+    "/{pk}/file", response=responses({200: None}, 401, 403, 404, 422), openapi_extra=PDF_FILE
+)
 def get_file(request, pk: int):
     """The current PDF: signed and sealed once issued."""
     document = _document(request, pk)
@@ -279,26 +344,26 @@ def get_file(request, pk: int):
     return FileResponse(document.content.open("rb"), content_type="application/pdf", filename=name)
 
 
-@router.post("/{pk}/submit", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{pk}/submit", response=responses({200: DocumentOut}, 400, 401, 403, 404, 413, 422))
 def submit(request, pk: int, payload: ReviewersIn):
     document = _document(request, pk)
     reviewers = [_user(name, "reviewers") for name in payload.reviewers]
     return 200, services.submit_for_review(request.user, document, reviewers)
 
 
-@router.post("/{pk}/review", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{pk}/review", response=responses({200: DocumentOut}, 400, 401, 403, 404, 413, 422))
 def review(request, pk: int, payload: ReviewIn):
     return 200, services.review_document(
         request.user, _document(request, pk), agree=payload.agree, comment=payload.comment
     )
 
 
-@router.post("/{pk}/approve", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{pk}/approve", response=responses({200: DocumentOut}, 401, 403, 404, 422))
 def approve(request, pk: int):
     return 200, services.approve_document(request.user, _document(request, pk))
 
 
-@router.post("/{pk}/sign", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{pk}/sign", response=responses({200: DocumentOut}, 400, 401, 403, 404, 413, 422))
 def sign(request, pk: int, payload: SignIn):
     """Sign with the caller's certificate; confirm with ``password`` or ``otp``."""
     return 200, services.sign_document(
@@ -311,7 +376,7 @@ def sign(request, pk: int, payload: SignIn):
     )
 
 
-@router.post("/{pk}/issue", response={200: DocumentOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{pk}/issue", response=responses({200: DocumentOut}, 400, 401, 403, 404, 413, 422))
 def issue(request, pk: int, payload: ConfirmIn):
     """Number the document, apply the unit's seal and deliver it; confirm with ``password`` or ``otp``."""
     return 200, services.issue_document(
@@ -319,7 +384,7 @@ def issue(request, pk: int, payload: ConfirmIn):
     )
 
 
-@router.get("/{pk}/history")
+@router.get("/{pk}/history", response=responses({200: HistoryOut}, 401, 403, 404, 422))
 def history(request, pk: int):
     document = _document(request, pk)
     return {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from congdoan.common.api_schemas import ErrorOut
+from congdoan.common.api_schemas import responses
 from congdoan.org import queries as org_queries
 from congdoan.org.models import Unit
 
@@ -98,7 +98,7 @@ def _targets(card, unit: Unit) -> list[dict]:
     ]
 
 
-@router.get("", response={200: list[IndicatorOut], 422: ErrorOut})
+@router.get("", response=responses({200: list[IndicatorOut]}, 400, 401, 403, 404, 422))
 def list_indicators(request, unit: str, date: date | None = None):
     """Every indicator for ``unit``'s subtree on ``date`` (today by default), with its targets."""
     u = _unit(request, unit)
@@ -126,7 +126,7 @@ class SeriesIn(Schema):
     end: date | None = Field(None, alias="to")
 
 
-@router.get("/{code}/series", response={200: SeriesOut, 422: ErrorOut})
+@router.get("/{code}/series", response=responses({200: SeriesOut}, 400, 401, 403, 404, 422))
 def indicator_series(request, code: str, params: Query[SeriesIn]):
     """Daily figures of ``code`` for ``unit`` from ``from`` to ``to`` (the last 180 days by default)."""
     u = _unit(request, params.unit)
@@ -156,7 +156,7 @@ def indicator_series(request, code: str, params: Query[SeriesIn]):
     }
 
 
-@router.get("/{code}/children", response={200: list[ChildOut], 422: ErrorOut})
+@router.get("/{code}/children", response=responses({200: list[ChildOut]}, 400, 401, 403, 404, 422))
 def indicator_children(request, code: str, unit: str, date: date | None = None):
     """``unit``'s sub-units ranked by ``code`` on ``date``."""
     u = _unit(request, unit)

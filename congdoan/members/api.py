@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from congdoan.common.api_schemas import ErrorOut, Page
+from congdoan.common.api_schemas import Page, responses
 from congdoan.org import queries as org_queries
 from congdoan.org.models import Unit
 
@@ -232,7 +232,7 @@ _NULLABLE = {
 }
 
 
-@router.get("", response=list[MemberOut])
+@router.get("", response=responses({200: list[MemberOut]}, 400, 401, 403, 404, 422))
 @paginate(Page)
 def list_members(
     request,
@@ -251,7 +251,7 @@ def list_members(
     )
 
 
-@router.post("", response={201: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("", response=responses({201: MemberOut}, 400, 401, 403, 404, 413, 422))
 def admit(request, payload: AdmitIn):
     unit = _unit(request, payload.unit)
     fields = _fields(request, payload, unit, exclude={"unit", "card_number"})
@@ -259,7 +259,7 @@ def admit(request, payload: AdmitIn):
     return 201, services.admit_member(request.user, unit, card_number=payload.card_number, **fields)
 
 
-@router.post("/imports", response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/imports", response=responses({201: ImportOut}, 400, 401, 403, 404, 413, 422))
 def start_import(request, unit: Form[str], file: File[UploadedFile], dry_run: Form[bool] = True):
     """Upload a spreadsheet (.xlsx, .xls, .ods, .csv); large files run in the background: poll the job."""
     target = _unit(request, unit)
@@ -267,7 +267,7 @@ def start_import(request, unit: Form[str], file: File[UploadedFile], dry_run: Fo
     return 201, job
 
 
-@router.get("/imports/{job_id}", response=ImportOut)
+@router.get("/imports/{job_id}", response=responses({200: ImportOut}, 401, 403, 404, 422))
 def get_import(request, job_id: int):
     job = ImportJob.objects.filter(pk=job_id).select_related("unit").first()
     if job is None or not Unit.objects.visible_to(request.user).filter(pk=job.unit_id).exists():
@@ -275,7 +275,7 @@ def get_import(request, job_id: int):
     return job
 
 
-@router.get("/transfers", response=list[TransferOut])
+@router.get("/transfers", response=responses({200: list[TransferOut]}, 400, 401, 403, 422))
 @paginate(Page)
 def list_transfers(request, status: str | None = None):
     qs = services.visible_transfer_requests(request.user)
@@ -284,7 +284,7 @@ def list_transfers(request, status: str | None = None):
 
 @router.post(
     "/transfers/{request_id}/decide",
-    response={200: TransferOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TransferOut}, 400, 401, 403, 404, 413, 422),
 )
 def decide_transfer(request, request_id: int, payload: DecisionIn):
     transfer = services.visible_transfer_requests(request.user).filter(pk=request_id).first()
@@ -295,20 +295,20 @@ def decide_transfer(request, request_id: int, payload: DecisionIn):
     )
 
 
-@router.post("/merge", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/merge", response=responses({200: MemberOut}, 400, 401, 403, 404, 413, 422))
 def merge(request, payload: MergeIn):
     keep, duplicate = _member(request, payload.keep), _member(request, payload.duplicate)
     return 200, services.merge_duplicates(request.user, keep, duplicate, reason=payload.reason)
 
 
-@router.get("/{member_id}", response=MemberOut)
+@router.get("/{member_id}", response=responses({200: MemberOut}, 401, 403, 404, 422))
 def get_member(request, member_id: int):
     return _member(request, member_id)
 
 
 @router.patch(
     "/{member_id}",
-    response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut},
+    response=responses({200: MemberOut, 409: ConflictOut}, 400, 401, 403, 404, 413, 422),
 )
 def update(request, member_id: int, payload: UpdateIn):
     """Change details; send the ``version`` you read. 409 means someone saved in between."""
@@ -325,7 +325,7 @@ def update(request, member_id: int, payload: UpdateIn):
         }
 
 
-@router.post("/{member_id}/cccd", response={200: CccdOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/{member_id}/cccd", response=responses({200: CccdOut}, 401, 403, 404, 422))
 def reveal_cccd(request, member_id: int):
     """The full citizen identity number (each call is logged)."""
     return 200, {"cccd": services.reveal_cccd(request.user, _member(request, member_id))}
@@ -333,7 +333,7 @@ def reveal_cccd(request, member_id: int):
 
 @router.post(
     "/{member_id}/transfer",
-    response={200: MemberOut, 202: TransferOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MemberOut, 202: TransferOut}, 400, 401, 403, 404, 413, 422),
 )
 def transfer(request, member_id: int, payload: TransferIn):
     """Immediate inside the caller's scope (200); otherwise a request for the receiving unit (202)."""
@@ -363,13 +363,13 @@ for _path, _action in (
 ):
     router.post(
         f"/{{member_id}}/{_path}",
-        response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+        response=responses({200: MemberOut}, 400, 401, 403, 404, 413, 422),
         operation_id=f"members_{_path.replace('-', '_')}",
     )(_status_action(_action))
 
 
 @router.post(
-    "/{member_id}/death", response={200: MemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    "/{member_id}/death", response=responses({200: MemberOut}, 400, 401, 403, 404, 413, 422)
 )
 def record_death(request, member_id: int, payload: StatusIn):
     member = _member(request, member_id)

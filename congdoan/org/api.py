@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PydanticField
 
-from congdoan.common.api_schemas import ErrorOut, Page, omittable
+from congdoan.common.api_schemas import Page, omittable, responses
 
 from . import queries, services
 from .choices import UnitKind
@@ -100,7 +100,7 @@ def _unit(request, code: str) -> Unit:
         raise Http404 from exc
 
 
-@router.get("", response=list[UnitOut])
+@router.get("", response=responses({200: list[UnitOut]}, 400, 401, 403, 404, 422))
 @paginate(Page)
 def list_units(
     request,
@@ -123,12 +123,12 @@ def list_units(
     return qs.order_by("path")
 
 
-@router.get("/{code}", response=UnitOut)
+@router.get("/{code}", response=responses({200: UnitOut}, 401, 403, 404, 422))
 def get_unit(request, code: str):
     return _unit(request, code)
 
 
-@router.post("", response={201: UnitOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("", response=responses({201: UnitOut}, 400, 401, 403, 404, 413, 422))
 def create_unit(request, payload: UnitCreateIn):
     data = payload.dict()
     parent = _unit(request, data.pop("parent"))
@@ -138,27 +138,27 @@ def create_unit(request, payload: UnitCreateIn):
     return 201, unit
 
 
-@router.patch("/{code}", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+@router.patch("/{code}", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
 def update_unit(request, code: str, payload: UnitUpdateIn):
     unit = _unit(request, code)
     changes = payload.dict(exclude_unset=True)
     return 200, services.update_unit(request.user, unit, **changes)
 
 
-@router.post("/{code}/move", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{code}/move", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
 def move_unit(request, code: str, payload: TargetIn):
     unit, target = _unit(request, code), _unit(request, payload.target)
     return 200, services.move_unit(request.user, unit, target)
 
 
-@router.post("/{code}/merge", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{code}/merge", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
 def merge_unit(request, code: str, payload: TargetIn):
     """Merge the unit into ``target``; answers the target."""
     unit, target = _unit(request, code), _unit(request, payload.target)
     return 200, services.merge_units(request.user, unit, target, reason=payload.reason)
 
 
-@router.post("/{code}/dissolve", response={200: UnitOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/{code}/dissolve", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
 def dissolve_unit(request, code: str, payload: ReasonIn):
     unit = _unit(request, code)
     return 200, services.dissolve_unit(request.user, unit, payload.reason)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from congdoan.common.api_schemas import ErrorOut, Page
+from congdoan.common.api_schemas import PDF_FILE, Page, responses
 from congdoan.members.models import Member
 from congdoan.org.models import Unit
 
@@ -100,6 +100,11 @@ class AttendanceOut(Schema):
 class CheckInIn(Schema):
     member_id: int
     day: datetime.date | None = None
+
+
+class CloseOut(Schema):
+    completed: int
+    not_completed: int
 
 
 class CheckInOut(Schema):
@@ -206,7 +211,7 @@ def _definition(request, pk: int | None, unit: Unit) -> DigitalSkillsDefinition 
     return definition
 
 
-@router.get("/competences", response=list[CompetenceOut])
+@router.get("/competences", response=responses({200: list[CompetenceOut]}, 401, 403))
 def list_competences(request):
     """The competences of the current framework version (codes are stable across versions)."""
     return Competence.objects.filter(version=FrameworkVersion.current()).select_related(
@@ -214,7 +219,7 @@ def list_competences(request):
     )
 
 
-@router.get("/courses", response=list[CourseOut])
+@router.get("/courses", response=responses({200: list[CourseOut]}, 400, 401, 403, 422))
 @paginate(Page)
 def list_courses(request, q: str | None = None):
     qs = (
@@ -227,7 +232,7 @@ def list_courses(request, q: str | None = None):
     return qs.order_by("title")
 
 
-@router.get("/sessions", response=list[SessionOut])
+@router.get("/sessions", response=responses({200: list[SessionOut]}, 400, 401, 403, 404, 422))
 @paginate(Page)
 def list_sessions(request, unit: str | None = None, status: str | None = None):
     qs = TrainingSession.objects.visible_to(request.user).select_related("course", "unit")
@@ -238,12 +243,15 @@ def list_sessions(request, unit: str | None = None, status: str | None = None):
     return qs
 
 
-@router.get("/sessions/{session_id}", response=SessionOut)
+@router.get("/sessions/{session_id}", response=responses({200: SessionOut}, 401, 403, 404, 422))
 def get_session(request, session_id: int):
     return _session(request, session_id)
 
 
-@router.post("/sessions/{session_id}/enrol", response={200: EnrolOut, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/sessions/{session_id}/enrol",
+    response=responses({200: EnrolOut}, 400, 401, 403, 404, 413, 422),
+)
 def enrol(request, session_id: int, payload: EnrolIn):
     """Enrol members by id, or every active member of ``unit``'s subtree (optionally only those
     not meeting the definition ``not_meeting_definition``)."""
@@ -260,7 +268,8 @@ def enrol(request, session_id: int, payload: EnrolIn):
 
 
 @router.post(
-    "/sessions/{session_id}/attendance", response={200: AttendanceOut, 403: ErrorOut, 422: ErrorOut}
+    "/sessions/{session_id}/attendance",
+    response=responses({200: AttendanceOut}, 400, 401, 403, 404, 413, 422),
 )
 def attendance(request, session_id: int, payload: AttendanceIn):
     session = _session(request, session_id)
@@ -270,7 +279,8 @@ def attendance(request, session_id: int, payload: AttendanceIn):
 
 
 @router.post(
-    "/sessions/{session_id}/check-in", response={200: CheckInOut, 403: ErrorOut, 422: ErrorOut}
+    "/sessions/{session_id}/check-in",
+    response=responses({200: CheckInOut}, 400, 401, 403, 404, 413, 422),
 )
 def check_in(request, session_id: int, payload: CheckInIn):
     """A trainer's device checks a member in (e.g. a scanner reading member cards)."""
@@ -284,12 +294,16 @@ def check_in(request, session_id: int, payload: CheckInIn):
     return 200, {"member_id": member.pk, "day": attendance_row.day, "created": created}
 
 
-@router.post("/sessions/{session_id}/close", response={200: dict, 403: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/sessions/{session_id}/close", response=responses({200: CloseOut}, 401, 403, 404, 422)
+)
 def close(request, session_id: int):
     return 200, services.close_session(request.user, _session(request, session_id))
 
 
-@router.get("/members/{member_id}/profile", response=ProfileOut)
+@router.get(
+    "/members/{member_id}/profile", response=responses({200: ProfileOut}, 401, 403, 404, 422)
+)
 def member_profile(request, member_id: int):
     member = _member(request, member_id)
     data = queries.profile(member)
@@ -308,7 +322,10 @@ def member_profile(request, member_id: int):
     }
 
 
-@router.get("/members/{member_id}/records", response=list[RecordOut])
+@router.get(
+    "/members/{member_id}/records",
+    response=responses({200: list[RecordOut]}, 401, 403, 404, 422),
+)
 def member_records(request, member_id: int):
     member = _member(request, member_id)
     return member.skill_records.select_related("competence__version").filter(
@@ -317,7 +334,8 @@ def member_records(request, member_id: int):
 
 
 @router.post(
-    "/members/{member_id}/records", response={201: RecordOut, 403: ErrorOut, 422: ErrorOut}
+    "/members/{member_id}/records",
+    response=responses({201: RecordOut}, 400, 401, 403, 404, 413, 422),
 )
 def attest(request, member_id: int, payload: AttestIn):
     member = _member(request, member_id)
@@ -333,7 +351,7 @@ def attest(request, member_id: int, payload: AttestIn):
     )
 
 
-@router.get("/units/{code}/report", response=ReportOut)
+@router.get("/units/{code}/report", response=responses({200: ReportOut}, 400, 401, 403, 404, 422))
 def report(request, code: str, definition: int | None = None, as_of: datetime.date | None = None):
     unit = _unit(request, code)
     d = _definition(request, definition, unit)
@@ -350,7 +368,10 @@ def report(request, code: str, definition: int | None = None, as_of: datetime.da
     }
 
 
-@router.get("/units/{code}/leave-no-one-behind", response=list[LeaveBehindOut])
+@router.get(
+    "/units/{code}/leave-no-one-behind",
+    response=responses({200: list[LeaveBehindOut]}, 400, 401, 403, 404, 422),
+)
 @paginate(Page)
 def leave_behind(
     request,
@@ -388,7 +409,11 @@ def make_certificates_router(name: str) -> Router:
             raise Http404
         return c
 
-    @r.get("", response=list[CertificateOut], operation_id=f"{name}_list")
+    @r.get(
+        "",
+        response=responses({200: list[CertificateOut]}, 400, 401, 403, 404, 422),
+        operation_id=f"{name}_list",
+    )
     @paginate(Page)
     def list_certificates(request, unit: str | None = None, member: int | None = None):
         """Certificates in scope; ``unit`` selects by issuing unit or holder's unit (subtree)."""
@@ -404,11 +429,20 @@ def make_certificates_router(name: str) -> Router:
             qs = qs.filter(member_id=_member(request, member).pk)
         return qs.order_by("-issued_on", "-pk")
 
-    @r.get("/{number}", response=CertificateOut, operation_id=f"{name}_get")
+    @r.get(
+        "/{number}",
+        response=responses({200: CertificateOut}, 401, 403, 404, 422),
+        operation_id=f"{name}_get",
+    )
     def get_certificate(request, number: str):
         return _certificate(request, number)
 
-    @r.get("/{number}/pdf", operation_id=f"{name}_pdf")
+    @r.get(
+        "/{number}/pdf",
+        response=responses({200: None}, 401, 403, 404, 422),
+        openapi_extra=PDF_FILE,
+        operation_id=f"{name}_pdf",
+    )
     def certificate_pdf(request, number: str):
         c = _certificate(request, number)
         response = HttpResponse(
