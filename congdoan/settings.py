@@ -274,8 +274,23 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Uploads ----------------------------------------------------------------------------
+# Every uploaded file is checked against these before it is stored or parsed
+# (congdoan.common.uploads): its size, what it expands to (.xlsx, .ods and .docx are ZIP
+# archives: a 1.5 MB file once expanded to 600 MB of XML) and the rows of one import. The
+# part of a file past UPLOAD_MAX_BYTES is not even written to disk (SizeLimitedUploadHandler);
+# the reverse proxy should refuse far larger bodies before Django reads them.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+UPLOAD_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("UPLOAD_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
+)
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "congdoan.common.uploads.SizeLimitedUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,9 @@ Rows come with the spreadsheet's own row numbers (1-based, blank and title rows 
 that every message can point at the row the officer sees. Cell values are given as the
 reader found them: ``str``, ``float``/``int``, ``datetime.date``/``datetime``, ``bool``, or
 ``""`` for an empty cell; helpers below turn them into text, dates and numbers.
+
+A file is checked against the upload limits (``congdoan.common.uploads``) before it is parsed:
+its size, its content against its extension, how far a ZIP-based file expands, and its rows.
 """
 
 from __future__ import annotations
@@ -20,9 +23,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from congdoan.common import uploads
+
 CALAMINE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 SUPPORTED_SUFFIXES = CALAMINE_SUFFIXES | CSV_SUFFIXES
+# What each extension's content must be (a renamed file is refused before any reader opens it).
+CONTENT_KINDS = {".xls": uploads.OLE} | dict.fromkeys(CSV_SUFFIXES, uploads.TEXT)
+CONTENT_KINDS |= dict.fromkeys(CALAMINE_SUFFIXES - {".xls"}, uploads.ZIP)
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's 1900 date system (with its 1900 leap-year bug)
 
 
@@ -40,38 +48,88 @@ def row_count(source, filename: str) -> int:
     return Sheet(source, filename).row_count
 
 
+def check_file(source, filename: str) -> None:
+    """Refuse an uploaded spreadsheet past the limits before it is stored or parsed (raises
+    ``uploads.UploadRefused``): too large, content not of its extension's type, a ZIP that
+    expands too far, a CSV of too many rows (counted as it is read, stopping at the limit).
+    An .xlsx/.ods's rows are counted when it is opened (``Sheet``): its XML is not parsed here."""
+    suffix = _suffix(filename)
+    _check_container(source, filename, suffix)
+    if suffix in CSV_SUFFIXES:
+        with uploads.opened(source) as handle:
+            _count_csv_rows(_decode(handle.read()), uploads.size_of(source))
+
+
+def _suffix(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableFile(
+            _("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
+            % {"suffix": suffix or "?"}
+        )
+    return suffix
+
+
+def _check_container(source, filename: str, suffix: str) -> None:
+    uploads.check_size(source)
+    uploads.check_kind(source, filename, CONTENT_KINDS[suffix])
+    if CONTENT_KINDS[suffix] == uploads.ZIP:
+        uploads.check_archive(source)
+
+
+def _too_many_rows(size: int) -> uploads.UploadRefused:
+    return uploads.UploadRefused(
+        _(
+            "The file (%(size)s) has more than %(limit)s rows, the limit for one import: split it "
+            "into smaller files."
+        )
+        % {
+            "size": uploads.size_text(size),
+            "limit": uploads.count_text(uploads.max_import_rows()),
+        }
+    )
+
+
+def _count_csv_rows(text: str, size: int) -> int:
+    limit = uploads.max_import_rows()
+    count = 0
+    for count, _row in _csv_rows(text):
+        if count > limit:
+            raise _too_many_rows(size)
+    return count
+
+
 class Sheet:
     """The first sheet of a file, read once: its rows and its row count come from that read.
 
     A large .xlsx takes seconds to load (python-calamine does it without holding Python's
     lock); the import used to load it once to count rows, once to find the header and once to
-    import. Errors of an unreadable file are raised here, as ``UnreadableFile``.
+    import. Errors of an unreadable file are raised here, as ``UnreadableFile``; a file past the
+    upload limits is refused here too (``uploads.UploadRefused``), before a row is given.
     """
 
     def __init__(self, source, filename: str):
-        suffix = Path(filename).suffix.lower()
+        suffix = _suffix(filename)
+        _check_container(source, filename, suffix)
+        size = uploads.size_of(source)
         self._sheet = None
         self._text = None
+        self._count: int | None = None
         if suffix in CALAMINE_SUFFIXES:
             self._sheet = _calamine_sheet(source)
-        elif suffix in CSV_SUFFIXES:
+            if self.row_count > uploads.max_import_rows():
+                self._sheet = None  # let the cells go now, not when the caller drops the Sheet
+                raise _too_many_rows(size)
+        else:
             data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
             self._text = _decode(data)
-        else:
-            raise UnreadableFile(
-                _("Unsupported file type %(suffix)s: use .xlsx, .xls, .ods or .csv.")
-                % {"suffix": suffix or "?"}
-            )
-        self._count: int | None = None
+            self._count = _count_csv_rows(self._text, size)
 
     @property
     def row_count(self) -> int:
         if self._count is None:
-            if self._sheet is not None:
-                sheet = self._sheet
-                self._count = sheet.start[0] + sheet.height if sheet.height else 0
-            else:
-                self._count = sum(1 for _row in self.rows())
+            sheet = self._sheet
+            self._count = sheet.start[0] + sheet.height if sheet.height else 0
         return self._count
 
     def rows(self) -> Iterator[tuple[int, list]]:

@@ -10,6 +10,7 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from congdoan.common import uploads
 from congdoan.common.api_schemas import PDF_FILE, Page, responses
 from congdoan.org.models import Unit
 
@@ -276,6 +277,8 @@ def create_document(
 def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
     """Public: the signature report of an uploaded PDF or of an issued document's code."""
     if file is not None:
+        with uploads.refused_as("file"):
+            uploads.check_size(file)
         return verify_pdf(file.read()).as_dict()
     if code.strip():
         from .views import verify_by_code

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdoan.common.uploads import validate_upload_size
 from congdoan.org.models import Unit
 
 from . import services, signing
@@ -21,9 +22,10 @@ class MultipleFileInput(forms.FileInput):
 class FileField(forms.FileField):
     """A file field drawn with the project's ``input.html`` (Bootstrap ``form-control``):
     Django's default clearable widget has its own template without the class, and is
-    wider than a 360 px screen."""
+    wider than a 360 px screen. Every file of these forms is held to ``UPLOAD_MAX_BYTES``."""
 
     widget = forms.FileInput
+    default_validators = [validate_upload_size]
 
 
 class MultipleFileField(FileField):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from congdoan.common import uploads
 from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.org.choices import ALL_ROLES
 from congdoan.org.models import Unit
@@ -66,7 +67,7 @@ from .models import (
 )
 
 CONVERTIBLE = {".docx", ".odt", ".doc", ".rtf"}
-MAX_PDF_BYTES = 20 * 1024 * 1024
+ZIP_OFFICE = {".docx", ".odt"}  # ZIP archives: checked for what they expand to before conversion
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -117,24 +118,26 @@ def read_upload(upload, field: str = "file") -> tuple[str, bytes]:
 
 
 def pdf_content(upload, field: str = "file") -> tuple[bytes, tuple[str, bytes] | None]:
-    """The PDF of an upload, converting office files; (pdf, original source or None)."""
+    """The PDF of an upload, converting office files; (pdf, original source or None).
+
+    Checked before anything is stored (``congdoan.common.uploads``): the size limit, a Word or
+    OpenDocument file's expansion before LibreOffice opens it, and the PDF itself (by content,
+    readable, a page tree without loops: signing walks it)."""
     if upload is None:
         raise ValidationError({field: _("Choose the document file (PDF).")})
-    name, data = read_upload(upload)
-    if len(data) > MAX_PDF_BYTES:
-        raise ValidationError({field: _("The file is larger than 20 MB.")})
-    suffix = Path(name).suffix.lower()
-    source = None
-    if suffix in CONVERTIBLE:
-        source = (name, data)
-        data = convert_to_pdf(name, data)
-        name = Path(name).with_suffix(".pdf").name
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise ValidationError({field: _("The file is not a PDF.")})
-    try:
-        signing.page_count(data)
-    except Exception as exc:  # noqa: BLE001 - unreadable PDF
-        raise ValidationError({field: _("The PDF file could not be read.")}) from exc
+    with uploads.refused_as(field):
+        uploads.check_size(upload[1] if isinstance(upload, tuple) else upload)
+        name, data = read_upload(upload)
+        suffix = Path(name).suffix.lower()
+        source = None
+        if suffix in CONVERTIBLE:
+            if suffix in ZIP_OFFICE:
+                uploads.check_kind(data, name, uploads.ZIP)
+                uploads.check_archive(data)
+            source = (name, data)
+            data = convert_to_pdf(name, data)
+            name = Path(name).with_suffix(".pdf").name
+        uploads.check_pdf(data)
     return data, source
 
 
@@ -282,6 +285,9 @@ def create_document(actor, data: DraftData) -> Document:
     if errors:
         raise ValidationError(errors)
     pdf, source = pdf_content(data.file)
+    with uploads.refused_as("attachments"):  # every file is checked before one is stored
+        for upload in data.attachments:
+            uploads.check_size(upload[1] if isinstance(upload, tuple) else upload)
     document = Document(
         unit=data.unit,
         doc_type=data.doc_type,
@@ -296,21 +302,25 @@ def create_document(actor, data: DraftData) -> Document:
         recipients_text=data.recipients_text,
         created_by=actor,
     )
-    document.content.save("document.pdf", ContentFile(pdf), save=False)
-    if source is not None:
-        document.source.save(Path(source[0]).name, ContentFile(source[1]), save=False)
-    _history(document, actor, "created")
-    document.save()
-    for unit in {u.pk: u for u in data.recipient_units}.values():
-        Recipient.objects.create(document=document, unit=unit)
-    for user in {u.pk: u for u in data.recipient_users}.values():
-        Recipient.objects.create(document=document, user=user)
-    for upload in data.attachments:
-        name, content = read_upload(upload)
-        attachment = Attachment(document=document, name=Path(name).name[:200])
-        attachment.file.save(Path(name).name, ContentFile(content), save=False)
-        attachment.save()
-    _event(actor, EventAction.CREATED, document=document)
+    with uploads.removed_on_failure() as stored:  # a rolled-back draft leaves no file behind
+        document.content.save("document.pdf", ContentFile(pdf), save=False)
+        stored(document.content)
+        if source is not None:
+            document.source.save(Path(source[0]).name, ContentFile(source[1]), save=False)
+            stored(document.source)
+        _history(document, actor, "created")
+        document.save()
+        for unit in {u.pk: u for u in data.recipient_units}.values():
+            Recipient.objects.create(document=document, unit=unit)
+        for user in {u.pk: u for u in data.recipient_users}.values():
+            Recipient.objects.create(document=document, user=user)
+        for upload in data.attachments:
+            name, content = read_upload(upload)
+            attachment = Attachment(document=document, name=Path(name).name[:200])
+            attachment.file.save(Path(name).name, ContentFile(content), save=False)
+            stored(attachment.file)
+            attachment.save()
+        _event(actor, EventAction.CREATED, document=document)
     return document
 
 

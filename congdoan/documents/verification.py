@@ -18,6 +18,8 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import ModificationLevel
 from pyhanko_certvalidator import ValidationContext
 
+from congdoan.common import uploads
+
 ACCEPTED_LEVELS = {
     ModificationLevel.NONE,
     ModificationLevel.LTA_UPDATES,
@@ -116,6 +118,10 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         return PdfReport([], error=_("This is not a PDF file."))
+    try:  # anyone may upload here: a page tree that loops is reported before a reader walks it
+        uploads.check_pdf(data)
+    except uploads.UploadRefused as exc:
+        return PdfReport([], error=exc.message)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)

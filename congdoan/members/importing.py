@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
@@ -29,12 +30,14 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from congdoan.common import cccd as cccd_rules
+from congdoan.common import uploads
 from congdoan.common.phone import normalize_phone
 from congdoan.common.spreadsheets import (
     Sheet,
     UnreadableFile,
     cell_date,
     cell_text,
+    check_file,
     read_rows,
 )
 from congdoan.common.text import fold
@@ -1265,9 +1268,15 @@ def start_job(
     header_row: int | None = None,
     background: bool | None = None,
 ) -> ImportJob:
-    """Store the file, create the job and run it (in the background for large files)."""
+    """Check the file against the upload limits, store it, create the job and run it (in the
+    background for large files). A refused file is a ``ValidationError`` on ``file``, and
+    nothing is stored."""
     require_role(actor, unit, MEMBER_MANAGERS)
     services.check_unit(services.resolve_unit(unit)[0])
+    try:
+        check_file(upload, upload.name)
+    except (uploads.UploadRefused, UnreadableFile) as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     job = ImportJob(
         unit=unit,
         created_by=actor,
@@ -1276,8 +1285,10 @@ def start_job(
         mapping=mapping or {},
         header_row=header_row,
     )
-    job.file.save(upload.name, upload, save=False)
-    job.save()
+    with uploads.removed_on_failure() as stored:
+        job.file.save(upload.name, upload, save=False)
+        stored(job.file)
+        job.save()
     size = getattr(upload, "size", 0) or 0
     run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
     job.refresh_from_db()
@@ -1365,6 +1376,12 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 progress=progress,
             )
             summary = importer.run_rows(rows)
+        except uploads.UploadRefused as exc:  # past a limit seen only once the file is opened
+            job.file.delete(save=False)  # a refused file is not kept
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message=exc.message, file="", finished_at=timezone.now()
+            )
+            return
         except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()

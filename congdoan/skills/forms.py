@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.common import cccd as cccd_rules
+from congdoan.common.uploads import validate_upload_size
 
 from .choices import STEP_CHOICES, QuestionKind
 from .models import (
@@ -150,7 +151,7 @@ class CourseForm(BootstrapMixin, forms.ModelForm):
 
 class MaterialForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
-    file = forms.FileField(label=_("File"), required=False)
+    file = forms.FileField(label=_("File"), required=False, validators=[validate_upload_size])
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from congdoan.common import cccd as cccd_rules
-from congdoan.common.spreadsheets import cell_date, cell_text, read_rows
+from congdoan.common.spreadsheets import Sheet, cell_date, cell_text
 from congdoan.common.text import fold
+from congdoan.common.uploads import UploadRefused
 from congdoan.members.models import Member
 
 from . import services
@@ -77,7 +78,11 @@ def import_skill_records(
     actor, source, filename: str, *, session_code: str | None = None, dry_run: bool = False
 ) -> ImportResult:
     result = ImportResult()
-    rows = iter(read_rows(source, filename))
+    try:  # past the upload limits: refused before a row is read, like a wrong row
+        rows = Sheet(source, filename).rows()
+    except UploadRefused as exc:
+        result.errors.append((0, exc.message))
+        return result
     columns: dict[str, int] = {}
     for _number, cells in rows:
         columns = _header_map(cells)

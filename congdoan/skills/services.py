@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.common import cccd as cccd_rules
+from congdoan.common import uploads
 from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.members.choices import MemberStatus
 from congdoan.members.models import Member
@@ -212,6 +213,8 @@ def add_material(actor, course: Course, *, title: str, file=None, url: str = "")
         course=course, title=title, url=url, order=course.materials.count() + 1
     )
     if file:
+        with uploads.refused_as("file"):
+            uploads.check_size(file)
         material.file = file
     _full_clean(material)
     material.save()

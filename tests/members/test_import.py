@@ -281,10 +281,16 @@ def test_missing_name_column_fails_clearly(tree, officer_a):
 
 
 def test_unreadable_file(tree, officer_a):
-    job = run(officer_a, tree.gr_a1, b"not a spreadsheet", name="x.xlsx")
-    assert job.status == ImportStatus.FAILED
-    job = run(officer_a, tree.gr_a1, b"x", name="x.pdf")
-    assert job.status == ImportStatus.FAILED and ".pdf" in job.message
+    """Refused at upload, before a job or a stored file exists (see test_import_limits)."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="does not match its extension"):
+        run(officer_a, tree.gr_a1, b"not a spreadsheet", name="x.xlsx")
+    with pytest.raises(ValidationError, match=r"\.pdf"):
+        run(officer_a, tree.gr_a1, b"x", name="x.pdf")
+    damaged = b"PK\x03\x04" + b"not a zip"  # a ZIP's signature, then nothing a reader can use
+    with pytest.raises(ValidationError, match="damaged"):
+        run(officer_a, tree.gr_a1, damaged, name="x.xlsx")
 
 
 @pytest.mark.parametrize(

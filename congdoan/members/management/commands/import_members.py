@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from congdoan.common.spreadsheets import UnreadableFile
+from congdoan.common.uploads import UploadRefused
 from congdoan.members import importing
 from congdoan.org.models import Unit
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                 actor, unit, dry_run=options["dry_run"], progress=progress
             )
             summary = importer.run(str(path), path.name)
-        except (UnreadableFile, PermissionDenied, Http404) as exc:
+        except (UnreadableFile, UploadRefused, PermissionDenied, Http404) as exc:
             raise CommandError(str(exc) or "Not allowed") from exc
         if self.stdout.isatty():
             self.stdout.write("")
