@@ -16,7 +16,7 @@ from congdoan.common.api_schemas import Page, responses
 from congdoan.org import queries as org_queries
 from congdoan.org.models import Unit
 
-from . import importing, services
+from . import importing, jobs, services
 from .filters import apply_filters
 from .models import ImportJob, Member, TransferRequest
 
@@ -269,6 +269,7 @@ def start_import(request, unit: Form[str], file: File[UploadedFile], dry_run: Fo
 
 @router.get("/imports/{job_id}", response=responses({200: ImportOut}, 401, 403, 404, 422))
 def get_import(request, job_id: int):
+    jobs.recover_stale_jobs()  # a job whose worker died answers "interrupted", not "running"
     job = ImportJob.objects.filter(pk=job_id).select_related("unit").first()
     if job is None or not Unit.objects.visible_to(request.user).filter(pk=job.unit_id).exists():
         raise Http404

@@ -46,7 +46,7 @@ from congdoan.org.choices import MEMBER_MANAGERS, UnitKind
 from congdoan.org.models import Unit
 from congdoan.org.services import require_role
 
-from . import services
+from . import jobs, services
 from .bulk import PreparedInsert, prepare_insert, write_insert
 from .choices import (
     OPEN_STATUSES,
@@ -792,6 +792,7 @@ class Importer:
         mapping: dict[str, int] | None = None,
         header_row: int | None = None,
         progress: Callable[[int], None] | None = None,
+        on_batch: Callable[[list[RowResult]], None] | None = None,
     ):
         require_role(actor, unit, MEMBER_MANAGERS)
         unit, default_group = services.resolve_unit(unit)
@@ -802,6 +803,8 @@ class Importer:
         self.mapping = mapping
         self.header_row = header_row
         self.progress = progress or (lambda n: None)
+        # Called inside each batch's transaction (a job records its counts there: jobs.py).
+        self.on_batch = on_batch or (lambda rows: None)
         self.cache: dict = {"groups": self._groups()}
         self.issued: set[str] = set()  # card numbers this run has issued
         self.today = timezone.localdate()
@@ -902,6 +905,7 @@ class Importer:
             self._match_and_validate(rows)
             if not self.dry_run:
                 self._write(rows)
+            self.on_batch(rows)
         self._finish_batch(rows)
         return None
 
@@ -1247,6 +1251,7 @@ class BatchWriter:
                     try:
                         with transaction.atomic():
                             self.importer._apply(prepared, rows)
+                            self.importer.on_batch(rows)  # on this thread's connection
                         self.importer._finish_batch(rows)
                     except BaseException as exc:  # handed to the importing thread
                         self.failure = exc
@@ -1284,6 +1289,7 @@ def start_job(
         dry_run=dry_run,
         mapping=mapping or {},
         header_row=header_row,
+        heartbeat_at=timezone.now(),
     )
     with uploads.removed_on_failure() as stored:
         job.file.save(upload.name, upload, save=False)
@@ -1303,7 +1309,8 @@ def rerun_job(
     header_row: int | None = None,
     background: bool | None = None,
 ) -> ImportJob:
-    """Run a checked job again: with a corrected mapping, or for real (``dry_run=False``)."""
+    """Run a checked job again: with a corrected mapping, or for real (``dry_run=False``); or an
+    interrupted one, which completes it (``interrupted_at`` is kept, for the job page)."""
     job.dry_run = dry_run
     if mapping is not None:
         job.mapping = mapping
@@ -1313,6 +1320,7 @@ def rerun_job(
     job.progress = job.created = job.updated = job.unchanged = job.rejected = job.total = 0
     job.errors = []
     job.message = ""
+    job.heartbeat_at, job.finished_at = timezone.now(), None
     job.save()
     size = job.file.size if job.file else 0
     run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
@@ -1345,15 +1353,13 @@ def run_job(job: ImportJob, *, background: bool) -> None:
 
 def execute_job(job_id: int, language: str | None = None) -> None:
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, progress=0)
-
-    def progress(n):
-        ImportJob.objects.filter(pk=job.pk).update(progress=n, total=max(n, job.total))
+    jobs.start(job.pk)
 
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         try:
             with job.file.open("rb") as handle:
                 sheet = Sheet(handle, job.original_name)  # read once, for all that follows
+            jobs.touch(job.pk)  # loading a large workbook takes seconds
             rows = sheet.rows()
             if not job.header_row:
                 head: list = []
@@ -1364,7 +1370,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                     header_row=detected.header_row, mapping=detected.mapping
                 )
             total = max(0, sheet.row_count - job.header_row)
-            ImportJob.objects.filter(pk=job.pk).update(total=total)
+            jobs.touch(job.pk, total=total)
             job.total = total
             mapping = {k: int(v) for k, v in job.mapping.items()} if job.mapping else None
             importer = Importer(
@@ -1373,7 +1379,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 dry_run=job.dry_run,
                 mapping=mapping,
                 header_row=job.header_row,
-                progress=progress,
+                on_batch=jobs.batch_recorder(job.pk),
             )
             summary = importer.run_rows(rows)
         except uploads.UploadRefused as exc:  # past a limit seen only once the file is opened

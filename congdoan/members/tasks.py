@@ -8,3 +8,11 @@ def import_members_task(job_id: int) -> None:
     from .importing import execute_job
 
     execute_job(job_id)
+
+
+@shared_task(name="members.recover_imports")
+def recover_interrupted_imports() -> int:
+    """Run every minute by Celery beat (``CELERY_BEAT_SCHEDULE``): jobs whose worker died."""
+    from .jobs import recover_stale_jobs
+
+    return recover_stale_jobs()

@@ -19,8 +19,8 @@ from congdoan.org.choices import MEMBER_MANAGERS
 from congdoan.org.models import Unit
 from congdoan.org.scoping import has_role_on
 
-from . import access_log, exports, importing, services
-from .choices import OPEN_STATUSES, MemberStatus, TransferStatus
+from . import access_log, exports, importing, jobs, services
+from .choices import OPEN_STATUSES, ImportStatus, MemberStatus, TransferStatus
 from .filters import MemberFilter
 from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, TransferForm
 from .models import ImportJob, Member
@@ -408,6 +408,7 @@ def _job_or_404(user, pk: int) -> ImportJob:
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports(request):
+    jobs.recover_stale_jobs()  # a job whose worker died is listed as interrupted, not running
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
@@ -430,10 +431,10 @@ def imports(request):
             else:
                 return redirect("members:import_detail", pk=job.pk)
     visible_units = Unit.objects.visible_to(request.user).values("pk")
-    jobs = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[
+    recent = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[
         :30
     ]
-    return render(request, "members/imports.html", {"form": form, "jobs": jobs})
+    return render(request, "members/imports.html", {"form": form, "jobs": recent})
 
 
 def _headers_of(job: ImportJob) -> list[str]:
@@ -454,6 +455,7 @@ def _headers_of(job: ImportJob) -> list[str]:
 @login_required
 @require_GET
 def import_detail(request, pk: int):
+    jobs.recover_stale_jobs()
     job = _job_or_404(request.user, pk)
     if request.htmx and not job.finished:
         return render(request, "members/_import_progress.html", {"job": job})
@@ -478,10 +480,13 @@ def import_detail(request, pk: int):
 @login_required
 @require_POST
 def import_rerun(request, pk: int):
-    """Check again with a corrected mapping, or commit (``commit=1``)."""
+    """Check again with a corrected mapping, commit (``commit=1``), or run an interrupted job
+    again as it was (``resume=1``), which completes it."""
     job = _job_or_404(request.user, pk)
     services.require_role(request.user, job.unit, MEMBER_MANAGERS)
-    if request.POST.get("commit") == "1":
+    if request.POST.get("resume") == "1" and job.status == ImportStatus.INTERRUPTED:
+        importing.rerun_job(job, dry_run=job.dry_run)
+    elif request.POST.get("commit") == "1":
         importing.rerun_job(job, dry_run=False)
     else:
         form = MappingForm(request.POST, headers=_headers_of(job), mapping=job.mapping or {})
