@@ -138,3 +138,32 @@ def test_the_command_refuses_a_file_over_the_limits(tree, admin_user, tmp_path):
     with pytest.raises(CommandError, match="more than 100 rows"):
         call_command("import_members", str(path), unit="GR-A1", user=admin_user.username)
     assert not Member.objects.exists()
+
+
+def test_a_large_upload_is_refused_with_its_real_size_though_not_stored_whole(
+    tree, officer_a, client_for, media, settings, monkeypatch
+):
+    """Through Django's upload handlers (the temporary-file one: the file is over the in-memory
+    size): SizeLimitedUploadHandler stops writing past the limit but keeps the real size."""
+    import os
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    on_disk = []
+    complete = uploads.SizeLimitedUploadHandler.file_complete
+
+    def recording(self, file_size):
+        stored = complete(self, file_size)
+        on_disk.append((stored.size, os.path.getsize(stored.temporary_file_path())))
+        return stored
+
+    monkeypatch.setattr(uploads.SizeLimitedUploadHandler, "file_complete", recording)
+    data = csv_rows(1) + b"x" * (2 * MB)
+    response = client_for(officer_a).post(
+        reverse("members:imports"),
+        {"unit_code": "GR-A1", "file": SimpleUploadedFile("ds.csv", data)},
+    )
+    assert on_disk == [(len(data), MB + 1)]
+    with translation.override("vi"):
+        expected = f"Tệp quá lớn: {uploads.size_text(len(data))} (giới hạn là 1,0\xa0MB)"
+    assert expected in response.content.decode()
+    assert not ImportJob.objects.exists() and stored_files(media) == []
