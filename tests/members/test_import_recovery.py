@@ -4,6 +4,7 @@ again completes it without duplicates."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import select
@@ -266,62 +267,65 @@ def test_the_pipelined_writer_commits_the_counters_with_its_batches(
 
 
 # --- a real worker, killed -----------------------------------------------------------------------
+# The worker patches ``_apply`` (the database side of a batch, called in its transaction by both
+# the plain path and the PostgreSQL BatchWriter thread) to stop in the third batch's transaction.
 WORKER = """
-import sys, time
+import sys, threading, time
 import django
 
 django.setup()
 from congdoan.members import importing
 
 importing.BATCH_SIZE = 5
-original = importing.Importer._write
+original = importing.Importer._apply
 calls = {"n": 0}
 
 
-def write(self, rows):
+def apply(self, prepared, rows):
     calls["n"] += 1
-    original(self, rows)
+    original(self, prepared, rows)
     if calls["n"] == 3:  # the third batch is written inside its transaction, not committed
-        print("third batch written", flush=True)
+        print("third batch written by", threading.current_thread().name, flush=True)
         time.sleep(600)
 
 
-importing.Importer._write = write
+importing.Importer._apply = apply
 importing.execute_job(int(sys.argv[1]))
 """
 
 
-def _copy_database(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
-    source.backup(target)
-
-
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_with_sigkill_leaves_an_interrupted_job_that_completes(
-    tree, officer_a, media, tmp_path
-):
-    """``execute_job`` in a process of its own on a SQLite file, killed (SIGKILL) while its third
-    batch is open: two batches stay, with their counts; the recovery check marks the job
-    interrupted; running it again completes it without duplicates."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the worker process shares the database through a SQLite file")
-    job = ImportJob(unit=tree.gr_a1, created_by=officer_a, original_name="ds.xlsx", dry_run=False)
-    job.file.save("ds.xlsx", ContentFile(xlsx_bytes(_people(23))), save=False)
-    job.save()
+@contextlib.contextmanager
+def database_for_a_worker(tmp_path: Path):
+    """A ``DATABASE_URL`` another process can use holding what the test wrote, and on leaving, what
+    that process left visible to the test: the test database itself on PostgreSQL (the test
+    commits its rows), a copy in a SQLite file on SQLite (the test database is in memory)."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        yield f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        return
     database = tmp_path / "worker.sqlite3"
     connection.ensure_connection()
-    with sqlite3.connect(database) as target:
-        _copy_database(connection.connection, target)
+    with sqlite3.connect(database) as copy:
+        connection.connection.backup(copy)
+    yield f"sqlite:///{database}"
+    with sqlite3.connect(database) as copy:
+        copy.backup(connection.connection)
+
+
+def run_and_kill(database_url: str, job_id: int, media: Path, tmp_path: Path) -> str:
+    """Runs the job in a worker process and kills it in its third batch; the name of the thread
+    that was writing that batch."""
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="congdoan.settings",
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database_url,
         MEDIA_ROOT=str(media),
         CONGDOAN_VAR_DIR=str(tmp_path / "var"),
         REDIS_URL="",
     )
     worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(job.pk)],
+        [sys.executable, "-c", WORKER, str(job_id)],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
         stdout=subprocess.PIPE,
@@ -330,7 +334,8 @@ def test_a_worker_killed_with_sigkill_leaves_an_interrupted_job_that_completes(
     )
     try:
         ready, _w, _x = select.select([worker.stdout], [], [], 120)
-        assert ready and worker.stdout.readline().strip() == "third batch written", (
+        line = worker.stdout.readline().strip() if ready else ""
+        assert line.startswith("third batch written by "), (
             worker.stderr.read() if worker.poll() is not None else "no answer"
         )
         os.kill(worker.pid, signal.SIGKILL)
@@ -340,8 +345,24 @@ def test_a_worker_killed_with_sigkill_leaves_an_interrupted_job_that_completes(
             worker.kill()
         worker.stdout.close()
         worker.stderr.close()
-    with sqlite3.connect(database) as source:  # what the killed worker left, back into the test
-        _copy_database(source, connection.connection)
+    return line.rsplit(" ", 1)[-1]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_with_sigkill_leaves_an_interrupted_job_that_completes(
+    tree, officer_a, media, tmp_path
+):
+    """``execute_job`` in a process of its own (on PostgreSQL with its BatchWriter thread), killed
+    with SIGKILL while its third batch is open: two batches stay, with their counts; the recovery
+    check marks the job interrupted; running it again completes it without duplicates."""
+    job = ImportJob(unit=tree.gr_a1, created_by=officer_a, original_name="ds.xlsx", dry_run=False)
+    job.file.save("ds.xlsx", ContentFile(xlsx_bytes(_people(23))), save=False)
+    job.save()
+    with database_for_a_worker(tmp_path) as database_url:
+        writer = run_and_kill(database_url, job.pk, media, tmp_path)
+    # On PostgreSQL the batch was open on the BatchWriter's own connection, in its own thread.
+    assert writer == ("import-writer" if connection.vendor == "postgresql" else "MainThread")
     job.refresh_from_db()
     assert job.status == ImportStatus.RUNNING
     assert (job.progress, job.created, Member.objects.count()) == (10, 10, 10)
