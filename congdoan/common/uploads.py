@@ -283,8 +283,8 @@ def _page_tree_leaves(data: bytes) -> int:
             if key in seen:
                 raise cyclic
             seen.add(key)
-            if len(seen) > PDF_MAX_PAGE_NODES:
-                raise cyclic
+            if len(seen) > PDF_MAX_PAGE_NODES:  # bounds the walk of a crafted tree
+                raise UploadRefused(_("The PDF file could not be read."))
             item = item.get_object()
         if not isinstance(item, generic.DictionaryObject):
             raise UploadRefused(_("The PDF file could not be read."))
