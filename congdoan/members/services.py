@@ -280,20 +280,29 @@ def cccd_owner(tree: str, number: str, exclude_pk: int | None = None) -> Member 
     return qs.first()
 
 
-def _check_unique_cccd(member: Member, errors: dict) -> None:
+def _check_unique_cccd(member: Member, errors: dict, actor) -> None:
     if member.cccd and "cccd" not in errors:
         other = cccd_owner(member.tree, member.cccd, member.pk)
-        if other is not None:
+        if other is None:
+            return
+        # Only an officer who manages the other record learns its card: anyone else could
+        # type numbers as probes and map them to cards across the province.
+        if can_manage(actor, other):
             errors["cccd"] = _(
                 "This citizen identity number is already recorded for another member (card %(card)s): "
                 "one person has one record."
             ) % {"card": other.card_number}
+        else:
+            errors["cccd"] = _(
+                "This citizen identity number is already recorded for a member of another unit: "
+                "one person has one record; ask for a transfer."
+            )
 
 
-def validate(member: Member) -> None:
+def validate(member: Member, actor) -> None:
     errors = clean_fields(member)
     member.tree = member.unit.path[:TREE_KEY_LENGTH]
-    _check_unique_cccd(member, errors)
+    _check_unique_cccd(member, errors, actor)
     if errors:
         raise ValidationError(errors)
 
@@ -323,7 +332,7 @@ def admit_member(actor, unit: Unit, *, card_number: str = "", **fields) -> Membe
     member = Member(
         unit=unit, status=MemberStatus.ACTIVE, status_since=fields["joined_on"], **fields
     )
-    validate(member)
+    validate(member, actor)
     card_number = (card_number or "").strip().upper()
     if card_number:
         if Member.objects.filter(card_number=card_number).exists():
@@ -429,7 +438,7 @@ def update_member(
         return current
     for field, value in changed.items():
         setattr(current, field, value)
-    validate(current)
+    validate(current, actor)
     # Compare-and-swap on the version: also safe where SELECT … FOR UPDATE is a no-op (SQLite).
     bumped = Member.objects.filter(pk=current.pk, version=current.version).update(
         version=F("version") + 1
@@ -485,7 +494,7 @@ def _move(actor, member: Member, to_unit: Unit, group: Unit | None, reason: str)
     member.unit, member.group = to_unit, group
     member.tree = to_unit.path[:TREE_KEY_LENGTH]
     errors: dict = {}
-    _check_unique_cccd(member, errors)
+    _check_unique_cccd(member, errors, actor)
     if errors:
         raise ValidationError(errors)
     member.version += 1

@@ -80,6 +80,19 @@ def test_vietnamese_messages(tree, officer_a):
     assert "mã tỉnh" in err.value.message_dict["cccd"][0]
 
 
+def test_duplicate_number_names_no_card_outside_the_officers_scope(tree, officer_a, officer_b):
+    first = services.admit_member(officer_a, tree.gr_a1, **member_fields(1))
+    # officer_b (WARD) must not learn whose card holds a number typed as a probe.
+    with pytest.raises(ValidationError) as err:
+        services.admit_member(officer_b, tree.gr_b1, **member_fields(1))
+    message = err.value.message_dict["cccd"][0]
+    assert "another unit" in message and first.card_number not in message
+    # An officer who manages the existing record is told which card it is.
+    with pytest.raises(ValidationError) as err:
+        services.admit_member(officer_a, tree.gr_a2, **member_fields(1))
+    assert first.card_number in err.value.message_dict["cccd"][0]
+
+
 def test_one_person_one_record_per_tree(tree, officer_a, officer_b):
     services.admit_member(officer_a, tree.gr_a1, **member_fields(1))
     with pytest.raises(ValidationError) as err:
