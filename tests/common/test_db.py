@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
@@ -37,3 +38,20 @@ def test_demo_analyses_what_it_loaded():
     # earlier steps filled had no statistics yet, and the planner chose nested loops.
     call_command("demo", units=12, members=0, stdout=io.StringIO())
     assert "org_unit" in tables_with_statistics()
+
+
+@pytest.mark.django_db
+def test_a_large_import_analyses_the_member_tables(tree, admin_user, monkeypatch):
+    from congdoan.members import importing
+
+    from ..members.conftest import member_fields
+
+    monkeypatch.setattr(importing, "ANALYZE_AFTER_CREATED", 2)
+    rows = [["Họ và tên", "Giới tính", "Ngày sinh"]] + [
+        [member_fields(n)["full_name"], "Nam", "17/05/1990"] for n in range(2, 6)
+    ]
+    content = "\n".join(",".join(row) for row in rows).encode()
+    upload = SimpleUploadedFile("ds.csv", content, content_type="text/csv")
+    job = importing.start_job(admin_user, tree.gr_a1, upload, dry_run=False, background=False)
+    assert job.created == 4, job.message
+    assert "members_member" in tables_with_statistics()
