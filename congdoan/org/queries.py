@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.common.errors import visible_or_404
 
 from . import hooks
 from .choices import UnitStatus
@@ -25,9 +29,10 @@ def top_units(user):
     return qs.filter(path__in=paths)
 
 
-def visible_unit(user, code: str) -> Unit:
-    """The unit with ``code`` if the user can see it; raises ``Unit.DoesNotExist`` otherwise."""
-    return Unit.objects.visible_to(user).get(code=code.upper())
+def visible_unit(user, code: str, roles: Iterable[str] | None = None) -> Unit:
+    """The unit with ``code`` if the user can see it (with one of ``roles``); the common 404
+    (``OutOfScope``) otherwise."""
+    return visible_or_404(Unit.objects.visible_to(user, roles), code=(code or "").strip().upper())
 
 
 def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Unit]:
