@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+
+# Whom a read is for: ``request.user``, a signed-in ``User`` or, on public pages and before
+# login, Django's ``AnonymousUser``. Services that write take a ``User`` (the actor).
+AnyUser = User | AnonymousUser
 
 
 def hash_token(raw: str) -> str:

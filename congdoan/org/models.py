@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from congdoan.accounts.models import AnyUser
 from congdoan.common.text import fold, normalize_text
 
 from . import divisions
@@ -32,28 +34,28 @@ def validate_unit_code(value: str) -> None:
 
 
 class UnitQuerySet(MP_NodeQuerySet):
-    def visible_to(self, user, roles=None):
+    def visible_to(self, user: AnyUser | None, roles: Iterable[str] | None = None) -> UnitQuerySet:
+        """Units in ``user``'s scope (optionally only where they hold one of ``roles``)."""
         return self.filter(scope_q(user, "path", roles))
 
-    def active(self):
+    def active(self) -> UnitQuerySet:
         return self.filter(status=UnitStatus.ACTIVE)
 
-    def search(self, text: str):
+    def search(self, text: str) -> UnitQuerySet:
+        """Units whose name contains ``text``, accents and case ignored."""
         key = fold(text)
         if not key:
             return self
         return self.filter(name_folded__contains=key)
 
-    def subtree_of(self, unit):
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        """``unit`` and every unit below it."""
         return self.filter(prefix_q(unit.path))
 
 
-class UnitManager(MP_NodeManager):
-    def get_queryset(self):
+class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
+    def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model, using=self._db).order_by("path")
-
-    def visible_to(self, user, roles=None):
-        return self.get_queryset().visible_to(user, roles)
 
 
 class Unit(MP_Node):
@@ -153,8 +155,9 @@ class Unit(MP_Node):
     def commune_name(self) -> str:
         return divisions.commune_name(self.commune_code) if self.commune_code else ""
 
-    def subtree(self):
-        return Unit.objects.filter(prefix_q(self.path))
+    def subtree(self) -> UnitQuerySet:
+        """This unit and every unit below it."""
+        return Unit.objects.subtree_of(self)
 
 
 class RoleAssignment(models.Model):

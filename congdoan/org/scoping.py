@@ -3,25 +3,38 @@
 A role assignment (user, unit, role) grants the role on the unit and its whole subtree, so
 a user's scope is a set of materialised-path prefixes. Every queryset that reaches a user is
 filtered through :func:`scope_q`; out-of-scope objects are answered 404 by the callers.
+
+This module sits below ``models`` (``Unit.objects.visible_to`` is built on :func:`scope_q`),
+so it never imports them: a user's assignments are read through the reverse accessor
+``user.role_assignments`` that ``RoleAssignment.user`` declares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
+
+from congdoan.accounts.models import AnyUser
+
+from .choices import ROLE_RANK, Role, UnitStatus
+from .paths import is_within, prefix_q
+
+if TYPE_CHECKING:  # models import this module: the name is for annotations only
+    from .models import Unit
 
 _CACHE_ATTR = "_congdoan_scope_cache"
 
 
-def _assignments(user) -> list[tuple[str, str]]:
-    """(unit path, role) of the user's active assignments, cached on the user object."""
+def _assignments(user: AnyUser) -> list[tuple[str, str]]:
+    """(unit path, role) of the user's assignments on active units, cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from .models import RoleAssignment
-
         cached = list(
-            RoleAssignment.objects.filter(user=user, unit__status="active").values_list(
+            user.role_assignments.filter(unit__status=UnitStatus.ACTIVE).values_list(
                 "unit__path", "role"
             )
         )
@@ -29,13 +42,13 @@ def _assignments(user) -> list[tuple[str, str]]:
     return cached
 
 
-def forget_scope(user) -> None:
+def forget_scope(user: AnyUser) -> None:
     """Drop the cached scope after the user's roles changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def scope_paths(user, roles: Iterable[str] | None = None) -> list[str] | None:
+def scope_paths(user: AnyUser | None, roles: Iterable[str] | None = None) -> list[str] | None:
     """Minimal list of path prefixes the user reaches with any of ``roles``.
 
     ``None`` means everything (superuser); an empty list means nothing.
@@ -48,47 +61,44 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str] | None:
     paths = sorted({p for p, r in _assignments(user) if wanted is None or r in wanted})
     minimal: list[str] = []
     for path in paths:  # sorted, so an ancestor always comes before its descendants
-        if not minimal or not path.startswith(minimal[-1]):
+        if not minimal or not is_within(path, minimal[-1]):
             minimal.append(path)
     return minimal
 
 
-def scope_q(user, path_field: str = "path", roles: Iterable[str] | None = None) -> Q:
+def scope_q(
+    user: AnyUser | None, path_field: str = "path", roles: Iterable[str] | None = None
+) -> Q:
     """A ``Q`` selecting rows whose ``path_field`` lies in the user's scope."""
     paths = scope_paths(user, roles)
     if paths is None:
         return Q()
     if not paths:
         return Q(pk__in=[])
-    from .paths import prefix_q
-
     q = Q()
     for path in paths:
         q |= prefix_q(path, path_field)
     return q
 
 
-def has_role_on(user, unit, roles: Iterable[str] | None = None) -> bool:
+def has_role_on(user: AnyUser, unit: Unit, roles: Iterable[str] | None = None) -> bool:
     """True when the user holds one of ``roles`` on ``unit`` or one of its ancestors."""
     paths = scope_paths(user, roles)
     if paths is None:
         return True
-    return any(unit.path.startswith(p) for p in paths)
+    return any(is_within(unit.path, p) for p in paths)
 
 
-def best_rank_on(user, unit) -> int:
+def best_rank_on(user: AnyUser, unit: Unit) -> int:
     """The highest role rank the user holds over ``unit`` (0 for none)."""
-    from .choices import ROLE_RANK
-
     if user.is_superuser:
         return max(ROLE_RANK.values()) + 1
-    ranks = [ROLE_RANK[r] for p, r in _assignments(user) if unit.path.startswith(p)]
+    ranks = [ROLE_RANK[r] for p, r in _assignments(user) if is_within(unit.path, p)]
     return max(ranks, default=0)
 
 
-def roles_held(user) -> set[str]:
+def roles_held(user: AnyUser) -> set[str]:
+    """Every role the user holds on some active unit (all roles for a superuser)."""
     if user.is_superuser:
-        from .choices import Role
-
         return set(Role.values)
     return {r for _, r in _assignments(user)}
