@@ -181,7 +181,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Công Đoàn Số"
 # Who must use two-factor login follows from roles (org); accounts asks through this name so
 # that it does not import org. See accounts.services.mfa_required.
-MFA_REQUIRED_CHECK = "congdoan.org.middleware.mfa_required"
+MFA_REQUIRED_CHECK = "congdoan.org.queries.mfa_required"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from django.http import Http404
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PydanticField
 
 from congdoan.common.api_schemas import Page, omittable, responses
 
-from . import queries, services
+from . import services
 from .choices import UnitKind
-from .models import Unit
-from .paths import prefix_q
+from .models import Unit, UnitQuerySet
+from .paths import parent_path
+from .queries import visible_unit
 
 router = Router(tags=["units"])
 
@@ -40,14 +41,15 @@ class UnitOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_parent(obj) -> str | None:
+    def resolve_parent(obj: Unit) -> str | None:
         if obj.depth <= 1:
             return None
-        parent_path = obj.path[: -Unit.steplen]
-        return Unit.objects.filter(path=parent_path).values_list("code", flat=True).first()
+        return (
+            Unit.objects.filter(path=parent_path(obj.path)).values_list("code", flat=True).first()
+        )
 
     @staticmethod
-    def resolve_merged_into(obj) -> str | None:
+    def resolve_merged_into(obj: Unit) -> str | None:
         return obj.merged_into.code if obj.merged_into_id else None
 
 
@@ -93,27 +95,20 @@ class ReasonIn(Schema):
     reason: str
 
 
-def _unit(request, code: str) -> Unit:
-    try:
-        return queries.visible_unit(request.user, code)
-    except Unit.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 @router.get("", response=responses({200: list[UnitOut]}, 400, 401, 403, 404, 422))
 @paginate(Page)
 def list_units(
-    request,
+    request: HttpRequest,
     parent: str | None = None,
     q: str | None = None,
     kind: str | None = None,
     status: str | None = None,
-):
+) -> UnitQuerySet:
     """Units in the caller's scope: children of ``parent``, or a search by name (accents optional)."""
     qs = Unit.objects.visible_to(request.user).select_related("merged_into")
     if parent:
-        p = _unit(request, parent)
-        qs = qs.filter(prefix_q(p.path), depth=p.depth + 1)
+        p = visible_unit(request.user, parent)
+        qs = qs.subtree_of(p).filter(depth=p.depth + 1)
     if q:
         qs = qs.search(q)
     if kind:
@@ -124,14 +119,14 @@ def list_units(
 
 
 @router.get("/{code}", response=responses({200: UnitOut}, 401, 403, 404, 422))
-def get_unit(request, code: str):
-    return _unit(request, code)
+def get_unit(request: HttpRequest, code: str) -> Unit:
+    return visible_unit(request.user, code)
 
 
 @router.post("", response=responses({201: UnitOut}, 400, 401, 403, 404, 413, 422))
-def create_unit(request, payload: UnitCreateIn):
+def create_unit(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]:
     data = payload.dict()
-    parent = _unit(request, data.pop("parent"))
+    parent = visible_unit(request.user, data.pop("parent"))
     unit = services.create_unit(
         request.user, parent=parent, code=data.pop("code"), kind=data.pop("kind"), **data
     )
@@ -139,26 +134,26 @@ def create_unit(request, payload: UnitCreateIn):
 
 
 @router.patch("/{code}", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
-def update_unit(request, code: str, payload: UnitUpdateIn):
-    unit = _unit(request, code)
+def update_unit(request: HttpRequest, code: str, payload: UnitUpdateIn) -> tuple[int, Unit]:
+    unit = visible_unit(request.user, code)
     changes = payload.dict(exclude_unset=True)
     return 200, services.update_unit(request.user, unit, **changes)
 
 
 @router.post("/{code}/move", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
-def move_unit(request, code: str, payload: TargetIn):
-    unit, target = _unit(request, code), _unit(request, payload.target)
+def move_unit(request: HttpRequest, code: str, payload: TargetIn) -> tuple[int, Unit]:
+    unit, target = visible_unit(request.user, code), visible_unit(request.user, payload.target)
     return 200, services.move_unit(request.user, unit, target)
 
 
 @router.post("/{code}/merge", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
-def merge_unit(request, code: str, payload: TargetIn):
+def merge_unit(request: HttpRequest, code: str, payload: TargetIn) -> tuple[int, Unit]:
     """Merge the unit into ``target``; answers the target."""
-    unit, target = _unit(request, code), _unit(request, payload.target)
+    unit, target = visible_unit(request.user, code), visible_unit(request.user, payload.target)
     return 200, services.merge_units(request.user, unit, target, reason=payload.reason)
 
 
 @router.post("/{code}/dissolve", response=responses({200: UnitOut}, 400, 401, 403, 404, 413, 422))
-def dissolve_unit(request, code: str, payload: ReasonIn):
-    unit = _unit(request, code)
+def dissolve_unit(request: HttpRequest, code: str, payload: ReasonIn) -> tuple[int, Unit]:
+    unit = visible_unit(request.user, code)
     return 200, services.dissolve_unit(request.user, unit, payload.reason)

@@ -1,11 +1,17 @@
 """Template context: the menu the user's roles allow."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
 from congdoan.common.navigation import items_for
 
 from .scoping import roles_held
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.accounts.models import AnyUser, User
 
 from . import divisions
 from .choices import Role, UnitKind
@@ -45,7 +48,7 @@ class UnitForm(forms.ModelForm):
             "worker_count",
         ]
 
-    def __init__(self, *args, allowed_kinds=None, **kwargs):
+    def __init__(self, *args, allowed_kinds: Iterable[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if allowed_kinds is not None:
             self.fields["kind"].choices = [(k, UnitKind(k).label) for k in allowed_kinds]
@@ -64,10 +67,11 @@ class UnitForm(forms.ModelForm):
             {"hx-get": "/units/communes/", "hx-target": "#id_commune_code", "hx-trigger": "change"}
         )
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         return (self.cleaned_data.get("code") or "").strip().upper()
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned fields the services take as ``**fields`` (code and kind are arguments)."""
         data = dict(self.cleaned_data)
         data.pop("code", None)
         data.pop("kind", None)
@@ -78,11 +82,11 @@ class TargetUnitForm(forms.Form):
     target = forms.CharField(label=_("Code of the target unit"), max_length=32)
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user: AnyUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_target(self):
+    def clean_target(self) -> Unit:
         code = self.cleaned_data["target"].strip().upper()
         unit = Unit.objects.visible_to(self.user).filter(code=code).first()
         if unit is None:
@@ -100,9 +104,8 @@ class GrantRoleForm(forms.Form):
     username = forms.CharField(label=_("Username or e-mail"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
-    def clean_username(self):
+    def clean_username(self) -> User:
         value = self.cleaned_data["username"].strip()
-        User = get_user_model()
         user = (
             User.objects.filter(username__iexact=value).first()
             or User.objects.filter(email__iexact=value).first()
@@ -113,7 +116,7 @@ class GrantRoleForm(forms.Form):
 
 
 class RolePolicyForm(forms.Form):
-    def __init__(self, *args, current: set[str] = frozenset(), **kwargs):
+    def __init__(self, *args, current: set[str] = frozenset(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for value, label in Role.choices:
             self.fields[value] = forms.BooleanField(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from congdoan.accounts.services import mfa_setup_required_message, needs_mfa_setup
-
-from .scoping import roles_held
 
 ALLOWED_PREFIXES = (
     "/accounts/",
@@ -24,10 +24,10 @@ API_PREFIX = "/api/"
 
 
 class RequireMfaMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -41,14 +41,3 @@ class RequireMfaMiddleware:
                 return JsonResponse({"detail": mfa_setup_required_message()}, status=403)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-
-def mfa_required(user) -> bool:
-    """Whether ``user`` holds a role whose policy requires two-factor login.
-
-    Named by ``settings.MFA_REQUIRED_CHECK``: accounts asks this for the API and its tokens.
-    """
-    from .services import roles_requiring_mfa
-
-    required = roles_requiring_mfa()
-    return bool(required and roles_held(user) & required)

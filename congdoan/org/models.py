@@ -117,7 +117,7 @@ class Unit(MP_Node):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.name = normalize_text(self.name)
         self.name_folded = fold(self.name)
         self.code = (self.code or "").strip().upper()

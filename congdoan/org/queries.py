@@ -5,22 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
+from congdoan.accounts.models import AnyUser
 from congdoan.common.errors import visible_or_404
 
 from . import hooks
-from .choices import UnitStatus
-from .models import Unit
-from .paths import prefix_q
-from .scoping import scope_paths
+from .choices import Role, UnitStatus
+from .models import RoleAssignment, RolePolicy, Unit, UnitQuerySet
+from .paths import STEPLEN, ancestor_paths, prefix_q
+from .scoping import roles_held, scope_paths
 
 TREE_VERSION_KEY = "org:tree-version"
+MFA_POLICY_CACHE_KEY = "org:roles-requiring-mfa"
 
 
-def top_units(user):
+def top_units(user: AnyUser) -> UnitQuerySet:
     """The highest units the user can see: the roots of their scope."""
     paths = scope_paths(user)
     qs = Unit.objects.all()
@@ -29,10 +31,47 @@ def top_units(user):
     return qs.filter(path__in=paths)
 
 
-def visible_unit(user, code: str, roles: Iterable[str] | None = None) -> Unit:
+def visible_unit(user: AnyUser, code: str, roles: Iterable[str] | None = None) -> Unit:
     """The unit with ``code`` if the user can see it (with one of ``roles``); the common 404
     (``OutOfScope``) otherwise."""
     return visible_or_404(Unit.objects.visible_to(user, roles), code=(code or "").strip().upper())
+
+
+def own_assignments(user: AnyUser) -> QuerySet[RoleAssignment]:
+    """The user's own role assignments on active units, by place in the tree."""
+    return (
+        RoleAssignment.objects.filter(user=user, unit__status=UnitStatus.ACTIVE)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+
+
+def assignments_in_subtree(unit: Unit, limit: int = 500) -> QuerySet[RoleAssignment]:
+    """Role assignments on ``unit`` and the units below it (the first ``limit``)."""
+    return (
+        RoleAssignment.objects.filter(prefix_q(unit.path, "unit__path"))
+        .select_related("user", "unit")
+        .order_by("unit__path", "role")[:limit]
+    )
+
+
+def assignment_in_subtree_or_404(unit: Unit, assignment_id: int) -> RoleAssignment:
+    """An assignment on ``unit`` or below it (the caller has checked ``unit``'s scope)."""
+    return visible_or_404(
+        RoleAssignment.objects.select_related("unit", "user").filter(
+            prefix_q(unit.path, "unit__path")
+        ),
+        pk=assignment_id,
+    )
+
+
+def role_history(unit: Unit, limit: int = 30) -> QuerySet:
+    """Roles granted and revoked on ``unit``, newest first."""
+    return (
+        RoleAssignment.history.filter(unit_id=unit.pk)
+        .select_related("history_user", "user")
+        .order_by("-history_date")[:limit]
+    )
 
 
 def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Unit]:
@@ -47,7 +86,7 @@ def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Uni
     )
     if not children:
         return children
-    prefix_len = len(unit.path) + Unit.steplen
+    prefix_len = len(unit.path) + STEPLEN
     counts = dict(
         Unit.objects.filter(prefix_q(unit.path), depth__gt=unit.depth + 1, status=UnitStatus.ACTIVE)
         .order_by()  # the default path ordering would split every group
@@ -71,6 +110,7 @@ def tree_version() -> int:
 
 
 def bump_tree_version() -> None:
+    """Called by the tree services once their transaction commits."""
     try:
         cache.incr(TREE_VERSION_KEY)
     except ValueError:
@@ -95,6 +135,7 @@ def subtree_count(unit: Unit, active_only: bool = True) -> int:
 
 
 def kind_breakdown(unit: Unit) -> list[tuple[str, int]]:
+    """(kind label, count) of the active units below ``unit``."""
     rows = (
         Unit.objects.filter(prefix_q(unit.path), status=UnitStatus.ACTIVE)
         .exclude(pk=unit.pk)
@@ -107,13 +148,13 @@ def kind_breakdown(unit: Unit) -> list[tuple[str, int]]:
     return [(labels.get(r["kind"], r["kind"]), r["n"]) for r in rows]
 
 
-def breadcrumbs(user, unit: Unit) -> list[Unit]:
+def breadcrumbs(user: AnyUser, unit: Unit) -> list[Unit]:
     """Ancestors of ``unit`` that the user can see, from the top down."""
-    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
-    return list(Unit.objects.visible_to(user).filter(path__in=ancestor_paths).order_by("depth"))
+    above = ancestor_paths(unit.path)
+    return list(Unit.objects.visible_to(user).filter(path__in=above).order_by("depth"))
 
 
-def search_units(user, text: str, limit: int = 50):
+def search_units(user: AnyUser, text: str, limit: int = 50) -> UnitQuerySet:
     return Unit.objects.visible_to(user).search(text).order_by("depth", "name")[:limit]
 
 
@@ -157,7 +198,38 @@ def unit_history(unit: Unit, limit: int = 20) -> list[dict]:
 
 
 def extra_counts(unit: Unit) -> dict[str, int]:
+    """What the apps registered in ``hooks.unit_counters`` count on ``unit``."""
     counts: dict[str, int] = {}
     for counter in hooks.unit_counters:
         counts.update(counter(unit))
     return counts
+
+
+def can_set_policies(user: AnyUser) -> bool:
+    """Whether ``user`` may change the province-wide security policies: a superuser or an
+    administrator of a top-level unit."""
+    return (
+        user.is_superuser
+        or RoleAssignment.objects.filter(
+            user=user, role=Role.ADMINISTRATOR, unit__depth=1, unit__status=UnitStatus.ACTIVE
+        ).exists()
+    )
+
+
+def roles_requiring_mfa() -> set[str]:
+    """Roles whose holders must use two-factor login (cached; asked on every request)."""
+    roles = cache.get(MFA_POLICY_CACHE_KEY)
+    if roles is None:
+        roles = set(RolePolicy.objects.filter(require_mfa=True).values_list("role", flat=True))
+        cache.set(MFA_POLICY_CACHE_KEY, roles, 60)
+    return roles
+
+
+def mfa_required(user: AnyUser) -> bool:
+    """Whether ``user`` holds a role whose policy requires two-factor login.
+
+    Named by ``settings.MFA_REQUIRED_CHECK``: accounts asks this for the pages, the API and
+    its tokens without importing org.
+    """
+    required = roles_requiring_mfa()
+    return bool(required and roles_held(user) & required)

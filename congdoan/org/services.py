@@ -7,12 +7,15 @@ the unit gets ``OutOfScope`` (404); one who sees it without the needed role gets
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.accounts.models import User
 from congdoan.common.errors import NotAllowed, OutOfScope
 
 from . import hooks
@@ -23,11 +26,13 @@ from .choices import (
     ROLE_RANK,
     TREE_MANAGERS,
     UNIT_EDITORS,
+    UnitKind,
     UnitStatus,
     can_contain,
 )
 from .models import RoleAssignment, RolePolicy, Unit
-from .paths import prefix_q
+from .paths import is_within
+from .queries import MFA_POLICY_CACHE_KEY, bump_tree_version, can_set_policies
 from .scoping import best_rank_on, forget_scope, has_role_on
 
 EDITABLE_FIELDS = {
@@ -44,7 +49,7 @@ EDITABLE_FIELDS = {
 STRUCTURAL_FIELDS = {"name", "abbreviation"}
 
 
-def require_role(actor, unit: Unit, roles) -> None:
+def require_role(actor: User, unit: Unit, roles: Iterable[str]) -> None:
     """Raise unless ``actor`` holds one of ``roles`` on ``unit`` (404 when it is out of sight)."""
     if not has_role_on(actor, unit, ALL_ROLES):
         raise OutOfScope()
@@ -67,19 +72,19 @@ def _require_active(unit: Unit) -> None:
 
 def _tree_changed() -> None:
     """Invalidate cached subtree counts once the current transaction commits."""
-    from .queries import bump_tree_version
-
     transaction.on_commit(bump_tree_version)
 
 
-def _history_note(unit: Unit, actor, reason: str) -> None:
+def _history_note(unit: Unit, actor: User, reason: str) -> None:
     """Attach the actor and a machine-readable reason ("moved:CODE") to the next history row."""
     unit._change_reason = reason or None
     unit._history_user = actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
-def create_unit(actor, *, parent: Unit | None, code: str, name: str, kind: str, **fields) -> Unit:
+def create_unit(
+    actor: User, *, parent: Unit | None, code: str, name: str, kind: str, **fields
+) -> Unit:
     """Create a unit under ``parent`` (a new root when ``parent`` is None: superusers only)."""
     _tree_changed()
     unknown = set(fields) - EDITABLE_FIELDS
@@ -111,13 +116,11 @@ def create_unit(actor, *, parent: Unit | None, code: str, name: str, kind: str, 
 
 
 def _kind_label(kind: str) -> str:
-    from .choices import UnitKind
-
     return str(UnitKind(kind).label)
 
 
 @transaction.atomic
-def update_unit(actor, unit: Unit, **changes) -> Unit:
+def update_unit(actor: User, unit: Unit, **changes) -> Unit:
     """Change a unit's details. Renaming needs an administrator; other details an officer."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -134,12 +137,13 @@ def update_unit(actor, unit: Unit, **changes) -> Unit:
     return unit
 
 
-def rename_unit(actor, unit: Unit, name: str) -> Unit:
+def rename_unit(actor: User, unit: Unit, name: str) -> Unit:
+    """Give ``unit`` a new name (an administrator's change)."""
     return update_unit(actor, unit, name=name)
 
 
 @transaction.atomic
-def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
+def move_unit(actor: User, unit: Unit, new_parent: Unit) -> Unit:
     """Move ``unit`` with its whole subtree under ``new_parent``."""
     _tree_changed()
     require_role(actor, unit, TREE_MANAGERS)
@@ -147,7 +151,7 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     unit, new_parent = _locked(unit), _locked(new_parent)
     _require_active(unit)
     _require_active(new_parent)
-    if new_parent.path.startswith(unit.path):
+    if is_within(new_parent.path, unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own sub-units."))
     if unit.depth == 1:
         raise ValidationError(_("A top-level unit cannot be moved."))
@@ -167,7 +171,7 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
 
 
 @transaction.atomic
-def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
+def merge_units(actor: User, source: Unit, target: Unit, reason: str = "") -> Unit:
     """Merge ``source`` into ``target``: its sub-units and records go to ``target``.
 
     ``source`` stays in the tree, marked merged and pointing to ``target``, so old records
@@ -181,7 +185,7 @@ def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
         raise ValidationError(_("A unit cannot be merged into itself."))
     _require_active(source)
     _require_active(target)
-    if target.path.startswith(source.path):
+    if is_within(target.path, source.path):
         raise ValidationError(_("A unit cannot be merged into one of its own sub-units."))
     if KIND_RULES[source.kind][0] != KIND_RULES[target.kind][0]:
         raise ValidationError(_("Units of different organisations cannot be merged."))
@@ -208,7 +212,7 @@ def merge_units(actor, source: Unit, target: Unit, reason: str = "") -> Unit:
 
 
 @transaction.atomic
-def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
+def dissolve_unit(actor: User, unit: Unit, reason: str) -> Unit:
     """Mark an empty unit dissolved. Units with active sub-units or records are refused."""
     _tree_changed()
     require_role(actor, unit, TREE_MANAGERS)
@@ -218,11 +222,7 @@ def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
         raise ValidationError({"reason": _("Give the reason for dissolving the unit.")})
     if unit.depth == 1:
         raise ValidationError(_("A top-level unit cannot be dissolved."))
-    if (
-        Unit.objects.filter(prefix_q(unit.path), status=UnitStatus.ACTIVE)
-        .exclude(pk=unit.pk)
-        .exists()
-    ):
+    if Unit.objects.subtree_of(unit).active().exclude(pk=unit.pk).exists():
         raise ValidationError(_("The unit still has active sub-units; move or merge them first."))
     for check in hooks.emptiness_checks:
         problem = check(unit)
@@ -238,7 +238,7 @@ def dissolve_unit(actor, unit: Unit, reason: str) -> Unit:
 
 
 @transaction.atomic
-def grant_role(actor, user, unit: Unit, role: str) -> RoleAssignment:
+def grant_role(actor: User, user: User, unit: Unit, role: str) -> RoleAssignment:
     """Give ``user`` ``role`` on ``unit``; only inside the actor's subtree, never above their rank."""
     require_role(actor, unit, ROLE_MANAGERS)
     _require_active(unit)
@@ -252,7 +252,8 @@ def grant_role(actor, user, unit: Unit, role: str) -> RoleAssignment:
 
 
 @transaction.atomic
-def revoke_role(actor, assignment: RoleAssignment) -> None:
+def revoke_role(actor: User, assignment: RoleAssignment) -> None:
+    """Take a role away; never one above the actor's rank, nor the actor's own administrator role."""
     require_role(actor, assignment.unit, ROLE_MANAGERS)
     if ROLE_RANK[assignment.role] > best_rank_on(actor, assignment.unit):
         raise NotAllowed(_("You cannot revoke a role above your own."))
@@ -264,7 +265,7 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
 
 
 @transaction.atomic
-def set_role_policy(actor, role: str, *, require_mfa: bool) -> RolePolicy:
+def set_role_policy(actor: User, role: str, *, require_mfa: bool) -> RolePolicy:
     """Require (or stop requiring) two-factor login for every holder of ``role``.
 
     The policy is province-wide, so only a superuser or an administrator of a top-level
@@ -277,26 +278,5 @@ def set_role_policy(actor, role: str, *, require_mfa: bool) -> RolePolicy:
     policy, _created = RolePolicy.objects.update_or_create(
         role=role, defaults={"require_mfa": require_mfa, "updated_by": actor}
     )
-    transaction.on_commit(lambda: cache.delete(_MFA_CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete(MFA_POLICY_CACHE_KEY))
     return policy
-
-
-def can_set_policies(actor) -> bool:
-    return (
-        actor.is_superuser
-        or RoleAssignment.objects.filter(
-            user=actor, role="administrator", unit__depth=1, unit__status=UnitStatus.ACTIVE
-        ).exists()
-    )
-
-
-_MFA_CACHE_KEY = "org:roles-requiring-mfa"
-
-
-def roles_requiring_mfa() -> set[str]:
-    """Roles whose holders must use two-factor login (cached; asked on every request)."""
-    roles = cache.get(_MFA_CACHE_KEY)
-    if roles is None:
-        roles = set(RolePolicy.objects.filter(require_mfa=True).values_list("role", flat=True))
-        cache.set(_MFA_CACHE_KEY, roles, 60)
-    return roles

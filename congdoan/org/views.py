@@ -5,51 +5,37 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from congdoan.common.errors import NotAllowed, not_found
+from congdoan.common.forms import add_service_errors
 
 from . import divisions, queries, services
 from .choices import KIND_RULES, ROLE_MANAGERS, TREE_MANAGERS, UNIT_EDITORS, can_contain
 from .forms import DissolveForm, GrantRoleForm, RolePolicyForm, TargetUnitForm, UnitForm
-from .models import RoleAssignment, Unit
-from .paths import prefix_q
+from .models import Unit
+from .queries import visible_unit
 from .scoping import has_role_on
 
 
-def unit_or_404(user, code: str) -> Unit:
-    try:
-        return queries.visible_unit(user, code)
-    except Unit.DoesNotExist as exc:
-        raise Http404(_("No such unit in your scope.")) from exc
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
-def home(request):
-    assignments = (
-        RoleAssignment.objects.filter(user=request.user, unit__status="active")
-        .select_related("unit")
-        .order_by("unit__path")
-    )
+def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "org/home.html",
-        {"assignments": assignments, "tops": queries.top_units(request.user)},
+        {
+            "assignments": queries.own_assignments(request.user),
+            "tops": queries.top_units(request.user),
+        },
     )
 
 
 @login_required
 @require_GET
-def tree(request):
+def tree(request: HttpRequest) -> HttpResponse:
     tops = list(queries.top_units(request.user))
     for unit in tops:
         unit.descendant_count = queries.subtree_count(unit)
@@ -58,15 +44,15 @@ def tree(request):
 
 @login_required
 @require_GET
-def children(request, code):
-    unit = unit_or_404(request.user, code)
+def children(request: HttpRequest, code: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
     kids = queries.children_with_counts(unit, include_inactive=request.GET.get("all") == "1")
     return render(request, "org/_children.html", {"unit": unit, "children": kids})
 
 
 @login_required
 @require_GET
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     results = list(queries.search_units(request.user, q)) if q else []
     template = "org/_search_results.html" if request.htmx else "org/search.html"
@@ -75,7 +61,7 @@ def search(request):
 
 @login_required
 @require_GET
-def communes(request):
+def communes(request: HttpRequest) -> HttpResponse:
     try:
         province = int(request.GET.get("province_code") or 0)
     except ValueError:
@@ -89,8 +75,8 @@ def communes(request):
 
 @login_required
 @require_GET
-def detail(request, code):
-    unit = unit_or_404(request.user, code)
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
     user = request.user
     context = {
         "unit": unit,
@@ -111,8 +97,8 @@ def detail(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request, code):
-    parent = unit_or_404(request.user, code)
+def create(request: HttpRequest, code: str) -> HttpResponse:
+    parent = visible_unit(request.user, code)
     allowed = [k for k in KIND_RULES if can_contain(parent.kind, k)]
     form = UnitForm(
         request.POST or None, allowed_kinds=allowed, initial={"province_code": parent.province_code}
@@ -127,7 +113,7 @@ def create(request, code):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Unit %(name)s created.") % {"name": unit.name})
             return redirect("org:detail", code=unit.code)
@@ -144,8 +130,8 @@ def create(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request, code):
-    unit = unit_or_404(request.user, code)
+def edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
     form = UnitForm(
         request.POST or None, instance=Unit.objects.get(pk=unit.pk), allowed_kinds=[unit.kind]
     )
@@ -155,7 +141,7 @@ def edit(request, code):
             if changes:
                 services.update_unit(request.user, unit, **changes)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("org:detail", code=unit.code)
@@ -166,10 +152,10 @@ def edit(request, code):
     )
 
 
-def _target_action(request, code, action: str):
-    unit = unit_or_404(request.user, code)
+def _target_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
     if not has_role_on(request.user, unit, TREE_MANAGERS):
-        raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+        raise NotAllowed(_("Your role does not allow this action on this unit."))
     form = TargetUnitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
@@ -189,34 +175,34 @@ def _target_action(request, code, action: str):
             )
             return redirect("org:detail", code=target.code)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
     return render(request, f"org/{action}.html", {"unit": unit, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def move(request, code):
+def move(request: HttpRequest, code: str) -> HttpResponse:
     return _target_action(request, code, "move")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def merge(request, code):
+def merge(request: HttpRequest, code: str) -> HttpResponse:
     return _target_action(request, code, "merge")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dissolve(request, code):
-    unit = unit_or_404(request.user, code)
+def dissolve(request: HttpRequest, code: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
     if not has_role_on(request.user, unit, TREE_MANAGERS):
-        raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+        raise NotAllowed(_("Your role does not allow this action on this unit."))
     form = DissolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dissolve_unit(request.user, unit, form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(unit)s dissolved.") % {"unit": unit.name})
             return redirect("org:detail", code=unit.code)
@@ -225,35 +211,27 @@ def dissolve(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roles(request, code):
-    unit = unit_or_404(request.user, code)
+def roles(request: HttpRequest, code: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
     can_manage = has_role_on(request.user, unit, ROLE_MANAGERS)
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
-            raise services.NotAllowed(_("Your role does not allow this action on this unit."))
+            raise NotAllowed(_("Your role does not allow this action on this unit."))
         if form.is_valid():
             try:
                 services.grant_role(
                     request.user, form.cleaned_data["username"], unit, form.cleaned_data["role"]
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
-            except services.NotAllowed as exc:
+                add_service_errors(form, exc)
+            except NotAllowed as exc:
                 form.add_error("role", str(exc))
             else:
                 messages.success(request, _("Role granted."))
                 return redirect("org:roles", code=unit.code)
-    assignments = (
-        RoleAssignment.objects.filter(prefix_q(unit.path, "unit__path"))
-        .select_related("user", "unit")
-        .order_by("unit__path", "role")[:500]
-    )
-    history = (
-        RoleAssignment.history.filter(unit_id=unit.pk)
-        .select_related("history_user", "user")
-        .order_by("-history_date")[:30]
-    )
+    assignments = queries.assignments_in_subtree(unit)
+    history = queries.role_history(unit)
     return render(
         request,
         "org/roles.html",
@@ -269,13 +247,9 @@ def roles(request, code):
 
 @login_required
 @require_POST
-def revoke_role(request, code, assignment_id):
-    unit = unit_or_404(request.user, code)
-    assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("unit", "user"),
-        prefix_q(unit.path, "unit__path"),
-        pk=assignment_id,
-    )
+def revoke_role(request: HttpRequest, code: str, assignment_id: int) -> HttpResponse:
+    unit = visible_unit(request.user, code)
+    assignment = queries.assignment_in_subtree_or_404(unit, assignment_id)
     try:
         services.revoke_role(request.user, assignment)
     except ValidationError as exc:
@@ -287,10 +261,10 @@ def revoke_role(request, code, assignment_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policies(request):
-    if not services.can_set_policies(request.user):
-        raise Http404()
-    current = services.roles_requiring_mfa()
+def policies(request: HttpRequest) -> HttpResponse:
+    if not queries.can_set_policies(request.user):
+        raise not_found()
+    current = queries.roles_requiring_mfa()
     form = RolePolicyForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         for role, required in form.cleaned_data.items():
