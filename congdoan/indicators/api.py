@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from congdoan.common.api_schemas import responses
-from congdoan.org import queries as org_queries
 from congdoan.org.models import Unit
+from congdoan.org.queries import visible_unit
 
-from . import queries, registry, services
+from . import queries, services
 from .forms import MAX_DAYS
+from .queries import indicator_or_404
 
 PREFIX = "indicators"
 router = Router(tags=["indicators"])
@@ -64,20 +64,6 @@ class ChildOut(Schema):
     denominator: int
 
 
-def _unit(request, code: str) -> Unit:
-    try:
-        return org_queries.visible_unit(request.user, code)
-    except Unit.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _indicator(code: str):
-    try:
-        return registry.get(code)
-    except KeyError as exc:
-        raise Http404 from exc
-
-
 def _day(value: date | None) -> date:
     today = timezone.localdate()
     if value is not None and value > today:
@@ -101,7 +87,7 @@ def _targets(card, unit: Unit) -> list[dict]:
 @router.get("", response=responses({200: list[IndicatorOut]}, 400, 401, 403, 404, 422))
 def list_indicators(request, unit: str, date: date | None = None):
     """Every indicator for ``unit``'s subtree on ``date`` (today by default), with its targets."""
-    u = _unit(request, unit)
+    u = visible_unit(request.user, unit)
     day = _day(date)
     services.ensure_fresh()
     cards = queries.unit_cards(u, day, day)
@@ -129,8 +115,8 @@ class SeriesIn(Schema):
 @router.get("/{code}/series", response=responses({200: SeriesOut}, 400, 401, 403, 404, 422))
 def indicator_series(request, code: str, params: Query[SeriesIn]):
     """Daily figures of ``code`` for ``unit`` from ``from`` to ``to`` (the last 180 days by default)."""
-    u = _unit(request, params.unit)
-    indicator = _indicator(code)
+    u = visible_unit(request.user, params.unit)
+    indicator = indicator_or_404(code)
     end = _day(params.end)
     start = params.start or end - timedelta(days=180)
     if start > end:
@@ -159,8 +145,8 @@ def indicator_series(request, code: str, params: Query[SeriesIn]):
 @router.get("/{code}/children", response=responses({200: list[ChildOut]}, 400, 401, 403, 404, 422))
 def indicator_children(request, code: str, unit: str, date: date | None = None):
     """``unit``'s sub-units ranked by ``code`` on ``date``."""
-    u = _unit(request, unit)
-    indicator = _indicator(code)
+    u = visible_unit(request.user, unit)
+    indicator = indicator_or_404(code)
     rows = queries.children_ranked(u, indicator, _day(date))
     return 200, [
         {

@@ -2,6 +2,8 @@
 
 from django.apps import AppConfig
 
+from .registry import discover
+
 
 class IndicatorsConfig(AppConfig):
     name = "congdoan.indicators"
@@ -9,6 +11,4 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         # The admin pattern: every app's indicators.py registers its definitions.
-        from .registry import discover
-
         discover()

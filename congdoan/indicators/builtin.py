@@ -8,8 +8,10 @@ table) so that past dates can be backfilled.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,20 +19,29 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.org.choices import UnitKind, UnitStatus
 from congdoan.org.models import Unit
 
-from .registry import Column, Indicator, Kind, Period, register
+from .registry import Column, Indicator, Kind, Period, register, subtree_records
+
+UNIT_COLUMNS = (
+    Column(_("Code"), "code"),
+    Column(_("Name"), "name"),
+    Column(_("Employer"), "employer_name"),
+    Column(_("Workers"), "worker_count"),
+)
 
 
-def _end_of_day(day) -> datetime:
+def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def no_change_without_tree_change(since):
+def no_change_without_tree_change(since: datetime) -> Iterable[int]:
     # Any change to a unit (status, kind, place) writes a unit history row, and the engine
     # recomputes everything after one: between tree changes this figure cannot move.
     return ()
 
 
-def active_grassroots_unions(period: Period, units=None):
+def active_grassroots_unions(
+    period: Period, units: Iterable[int] | None = None
+) -> Iterator[tuple[int, int, int]]:
     """One row per active grassroots union, attached to itself, as at ``period.end``."""
     if period.end >= timezone.localdate():
         qs = Unit.objects.filter(kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
@@ -44,12 +55,10 @@ def active_grassroots_unions(period: Period, units=None):
     return ((unit_id, 1, 0) for unit_id in ids)
 
 
-def grassroots_records(user, unit, period: Period, part: str):
+def grassroots_records(user, unit: Unit, period: Period, part: str) -> QuerySet[Unit]:
     return (
-        Unit.objects.visible_to(user)
-        .filter(
-            path__startswith=unit.path, kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE
-        )
+        subtree_records(Unit.objects.visible_to(user), unit, "path")
+        .filter(kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
         .order_by("name")
     )
 
@@ -66,12 +75,7 @@ ACTIVE_GRASSROOTS_UNIONS = register(
         changed_units=no_change_without_tree_change,
         history=True,
         records=grassroots_records,
-        columns=(
-            Column(_("Code"), "code"),
-            Column(_("Name"), "name"),
-            Column(_("Employer"), "employer_name"),
-            Column(_("Workers"), "worker_count"),
-        ),
+        columns=UNIT_COLUMNS,
         record_url=lambda u: reverse("org:detail", args=[u.code]),
         order=900,
     )

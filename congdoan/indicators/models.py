@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congdoan.accounts.models import AnyUser
 from congdoan.org.models import Unit
+from congdoan.org.scoping import scope_q
 
 
 class FigureQuerySet(models.QuerySet):
@@ -78,6 +80,12 @@ class RefreshState(models.Model):
         return f"{self.indicator} @ {self.refreshed_at}"
 
 
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> TargetQuerySet:
+        """Targets set on units in ``user``'s scope."""
+        return self.filter(scope_q(user, "unit__path"))
+
+
 class Target(models.Model):
     """A target value to reach by a deadline, set on a unit; inherited by its subtree."""
 
@@ -98,6 +106,7 @@ class Target(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")

@@ -2,18 +2,25 @@
 
 Everything here reads the stored :class:`~.models.Figure` intervals, never the domain data,
 so a dashboard costs a handful of indexed queries whatever the size of the subtree. Callers
-pass units they have already checked with ``Unit.objects.visible_to(user)``.
+pass units they have already checked with ``org.queries.visible_unit``; the indicator and
+target of a URL are looked up with :func:`indicator_or_404` and :func:`visible_target`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from congdoan.accounts.models import AnyUser
+from congdoan.common.errors import visible_or_404
 from congdoan.org.choices import UnitStatus
 from congdoan.org.models import Unit
+from congdoan.org.paths import ancestor_paths
 
 from . import registry
 from .models import Figure, RefreshState, Target
@@ -119,9 +126,25 @@ def expand(
     return points
 
 
-def ancestor_paths(unit: Unit) -> list[str]:
-    """The unit's own path and its ancestors', top first."""
-    return [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+def indicator_or_404(code: str) -> Indicator:
+    """The registered indicator ``code``; a 404 for a code no app registers."""
+    try:
+        return registry.get(code)
+    except KeyError as exc:
+        raise Http404(_("No such indicator.")) from exc
+
+
+def visible_target(user: AnyUser, unit: Unit, pk: int) -> Target:
+    """Target ``pk`` set on ``unit`` (a unit the caller already found visible to ``user``),
+    or the common 404: a target of another unit is not reachable through this one."""
+    return visible_or_404(
+        Target.objects.visible_to(user).filter(unit=unit).select_related("unit"), pk=pk
+    )
+
+
+def targets_set_on(unit: Unit, indicator: Indicator) -> list[Target]:
+    """The targets of ``indicator`` set on ``unit`` itself (not inherited), soonest first."""
+    return list(Target.objects.filter(indicator=indicator.code, unit=unit).order_by("deadline"))
 
 
 def effective_targets(unit: Unit, codes: list[str]) -> dict[str, tuple[list[Target], Unit | None]]:
@@ -131,7 +154,9 @@ def effective_targets(unit: Unit, codes: list[str]) -> dict[str, tuple[list[Targ
     belongs to the unit it was set on). One query.
     """
     rows = list(
-        Target.objects.filter(indicator__in=codes, unit__path__in=ancestor_paths(unit))
+        Target.objects.filter(
+            indicator__in=codes, unit__path__in=ancestor_paths(unit.path, include_self=True)
+        )
         .select_related("unit")
         .order_by("indicator", "-unit__depth", "deadline")
     )
@@ -226,10 +251,7 @@ def children_ranked(
     unit: Unit, indicator: Indicator, day: date, include_inactive: bool = False
 ) -> list[ChildRow]:
     """The unit's children with their figure on ``day``, best first (no figure last). Two queries."""
-    children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
-    if not include_inactive:
-        children = children.filter(status=UnitStatus.ACTIVE)
-    children = list(children)
+    children = list(_children(unit, include_inactive))
     figures = {
         unit_id: (num, den)
         for unit_id, num, den in Figure.objects.filter(
@@ -244,6 +266,42 @@ def children_ranked(
         rows.append(ChildRow(child, num, den, indicator.value(num, den)))
     rows.sort(key=lambda r: (r.value is None, -(r.value or 0), -r.denominator, r.unit.name))
     return rows
+
+
+def _children(unit: Unit, include_inactive: bool = False):
+    children = Unit.objects.subtree_of(unit).filter(depth=unit.depth + 1)
+    return children if include_inactive else children.filter(status=UnitStatus.ACTIVE)
+
+
+@dataclass
+class ExportTable:
+    """The .xlsx export: every indicator, for the unit itself and then each active child."""
+
+    indicators: list[Indicator]
+    # (unit, [(value, numerator, denominator) per indicator])
+    rows: list[tuple[Unit, list[tuple[float | None, int, int]]]]
+
+
+def export_table(unit: Unit, day: date) -> ExportTable:
+    """Figures of every indicator on ``day`` for ``unit`` and its active children. Two queries."""
+    indicators = registry.all_indicators()
+    children = list(_children(unit).order_by("name"))
+    figures = {
+        (code, unit_id): (n, d)
+        for code, unit_id, n, d in Figure.objects.filter(
+            unit__in=[unit.pk] + [c.pk for c in children]
+        )
+        .on(day)
+        .values_list("indicator", "unit_id", "numerator", "denominator")
+    }
+    rows = []
+    for row_unit in [unit, *children]:
+        cells = []
+        for indicator in indicators:
+            n, d = figures.get((indicator.code, row_unit.pk), (0, 0))
+            cells.append((indicator.value(n, d), n, d))
+        rows.append((row_unit, cells))
+    return ExportTable(indicators, rows)
 
 
 def subtree_figure(unit: Unit, indicator: Indicator, day: date) -> tuple[int, int]:
@@ -265,7 +323,7 @@ def series(unit: Unit, indicator: Indicator, start: date, end: date) -> list[Poi
     return expand(rows, start, end, indicator)
 
 
-def refreshed_at():
+def refreshed_at() -> datetime | None:
     """When the figures were last computed (the oldest indicator's last refresh)."""
     codes = [i.code for i in registry.all_indicators()]
     times = [

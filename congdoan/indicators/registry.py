@@ -15,7 +15,9 @@ Example (``congdoan/members/indicators.py``)::
     from django.db.models import Count, Q
     from django.utils.translation import gettext_lazy as _
 
-    from congdoan.indicators.registry import Column, Indicator, Kind, Period, register
+    from congdoan.indicators.registry import (
+        Column, Indicator, Kind, Period, part_records, register, subtree_records,
+    )
 
     from .models import Member
 
@@ -31,12 +33,9 @@ Example (``congdoan/members/indicators.py``)::
 
 
     def _records(user, unit, period, part):
-        qs = Member.objects.visible_to(user).filter(unit__path__startswith=unit.path, status="active")
-        if part == "numerator":
-            return qs.filter(is_complete=True)
-        if part == "complement":  # in the denominator, not (yet) in the numerator
-            return qs.filter(is_complete=False)
-        return qs
+        active = subtree_records(Member.objects.visible_to(user), unit).filter(status="active")
+        # numerator: complete; complement: in the denominator, not (yet) in the numerator
+        return part_records(active, part, Q(is_complete=True))
 
 
     register(Indicator(
@@ -75,6 +74,7 @@ change to the tree.
 subtree, already scoped with the app's own ``visible_to(user)``; ``part`` is
 ``"numerator"``, ``"denominator"`` or ``"complement"`` (in the denominator but not the
 numerator: the members *not yet* meeting the definition). ``columns`` say what the list shows.
+:func:`subtree_records` and :func:`part_records` are the two steps most ``records`` share.
 """
 
 from __future__ import annotations
@@ -83,9 +83,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from congdoan.org.paths import prefix_q
 
 # (unit_id, numerator, denominator)
 Row = tuple[int, int, int]
@@ -225,12 +230,24 @@ def all_indicators() -> list[Indicator]:
     return sorted(_registry.values(), key=lambda i: (i.order, i.code))
 
 
+def subtree_records(queryset: QuerySet, unit: Any, field: str = "unit__path") -> QuerySet:
+    """``queryset`` (already scoped with its model's ``visible_to(user)``) narrowed to the
+    records of ``unit``'s subtree, by the path at ``field``: where a ``records`` starts."""
+    return queryset.filter(prefix_q(unit.path, field))
+
+
+def part_records(queryset: QuerySet, part: str, counted: Q) -> QuerySet:
+    """The records of one ``part`` of a ratio whose numerator is the records matching
+    ``counted``: those (numerator), the others (complement), or all (denominator)."""
+    if part == Part.NUMERATOR:
+        return queryset.filter(counted)
+    if part == Part.COMPLEMENT:
+        return queryset.exclude(counted)
+    return queryset
+
+
 def discover() -> None:
     """Import ``<app>.indicators`` for every project app (called once from ``ready()``)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         if not config.name.startswith("congdoan."):
             continue

@@ -1,4 +1,7 @@
-"""Changes to indicators data: targets (by officers, scope-checked) and keeping figures fresh."""
+"""Changes to indicators data: targets (by officers, scope-checked) and keeping figures fresh.
+
+Figures themselves are written only by ``snapshots.refresh`` (run by the task in ``tasks``).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdoan.accounts.models import User
 from congdoan.org.choices import UNIT_EDITORS
 from congdoan.org.models import Unit
 from congdoan.org.services import require_role
 
 from . import registry
 from .models import RefreshState, Target
-from .registry import Kind
+from .registry import Indicator, Kind
+from .tasks import refresh_indicators
 
 # Figures older than this are recomputed (the "within a minute" promise).
 REFRESH_SECONDS = 60
@@ -28,14 +33,16 @@ REFRESH_SECONDS = 60
 INLINE_REFRESH_MAX_MS = 2000
 
 
-def _indicator(code: str):
+def _indicator(code: str) -> Indicator:
     try:
         return registry.get(code)
     except KeyError as exc:
         raise ValidationError({"indicator": _("Unknown indicator.")}) from exc
 
 
-def set_target(actor, unit: Unit, code: str, value, deadline: date, note: str = "") -> Target:
+def set_target(
+    actor: User, unit: Unit, code: str, value: Decimal | float | str, deadline: date, note: str = ""
+) -> Target:
     """Set (or change) the target of ``code`` on ``unit`` for ``deadline``."""
     require_role(actor, unit, UNIT_EDITORS)
     indicator = _indicator(code)
@@ -67,7 +74,7 @@ def set_target(actor, unit: Unit, code: str, value, deadline: date, note: str = 
     return target
 
 
-def delete_target(actor, target: Target) -> None:
+def delete_target(actor: User, target: Target) -> None:
     require_role(actor, target.unit, UNIT_EDITORS)
     with transaction.atomic():
         target.delete()
@@ -106,8 +113,6 @@ def ensure_fresh() -> None:
         return
     if not cache.add("indicators:refresh-requested", 1, REFRESH_SECONDS):
         return
-    from .tasks import refresh_indicators
-
     if eager:
         refresh_indicators()
     else:

@@ -18,16 +18,17 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from congdoan.org.models import Unit
+from congdoan.org.paths import ancestor_paths
 
 from . import registry
 from .models import Figure, RefreshState
 from .registry import Indicator, Period
 
 Values = tuple[int, int, int, int]  # numerator, denominator, own numerator, own denominator
-STEP = Unit.steplen
 BATCH = 2000
 
 
@@ -49,9 +50,8 @@ def roll_up(rows: Iterable[tuple[int, int, int]], paths: dict[int, str]) -> dict
             acc[1] += int(den or 0)
     by_path: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for unit_id, (num, den) in own.items():
-        path = paths[unit_id]
-        for end in range(STEP, len(path) + 1, STEP):
-            acc = by_path[path[:end]]
+        for path in ancestor_paths(paths[unit_id], include_self=True):
+            acc = by_path[path]
             acc[0] += num
             acc[1] += den
     id_of = {path: unit_id for unit_id, path in paths.items()}
@@ -100,8 +100,6 @@ def apply(
     current = _current(code, day, only)
     next_start: dict[int, date] = {}
     if Figure.objects.filter(indicator=code, valid_from__gt=day).exists():
-        from django.db.models import Min
-
         next_start = dict(
             Figure.objects.filter(indicator=code, valid_from__gt=day)
             .values("unit_id")
@@ -300,8 +298,8 @@ def _refresh_changed(indicator: Indicator, state: RefreshState, day: date, begun
         o = old.get(unit_id, (None, None, None, (0, 0, 0, 0)))[3]
         dn, dd = new_own[unit_id][0] - o[2], new_own[unit_id][1] - o[3]
         if dn or dd:
-            for end in range(STEP, len(path) + 1, STEP):
-                acc = delta_by_path[path[:end]]
+            for ancestor in ancestor_paths(path, include_self=True):
+                acc = delta_by_path[ancestor]
                 acc[0] += dn
                 acc[1] += dd
     if not delta_by_path:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 
 from congdoan.celery import app
 
+from .snapshots import refresh
+
 
 @shared_task(name="indicators.refresh")
 def refresh_indicators(day: str | None = None) -> dict[str, int]:
-    from datetime import date
-
-    from .snapshots import refresh
-
     return refresh(date.fromisoformat(day) if day else None, incremental=day is None)
 
 

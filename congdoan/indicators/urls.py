@@ -1,3 +1,5 @@
+"""Dashboard URLs: a unit's page, its exports, drill-down lists and targets."""
+
 from django.urls import path
 
 from . import views

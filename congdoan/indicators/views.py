@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,31 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congdoan.common.errors import NotAllowed
 from congdoan.common.exports import XLSX_CONTENT_TYPE, write_xlsx
+from congdoan.common.forms import add_service_errors
+from congdoan.common.pdf import render_pdf
 from congdoan.org import queries as org_queries
 from congdoan.org.choices import UNIT_EDITORS
-from congdoan.org.models import Unit
+from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
 
-from . import queries, registry, services
+from . import queries, services
 from .forms import PeriodForm, TargetForm
-from .models import Target
+from .queries import indicator_or_404
 from .registry import Part, Period
 
 RECORDS_PER_PAGE = 50
-
-
-def _unit(user, code: str) -> Unit:
-    try:
-        return org_queries.visible_unit(user, code)
-    except Unit.DoesNotExist as exc:
-        raise Http404(_("No such unit in your scope.")) from exc
-
-
-def _indicator(code: str):
-    try:
-        return registry.get(code)
-    except KeyError as exc:
-        raise Http404(_("No such indicator.")) from exc
 
 
 def _chart_data(card, children) -> dict:
@@ -74,7 +62,7 @@ def home(request):
 @login_required
 @require_GET
 def dashboard(request, code):
-    unit = _unit(request.user, code)
+    unit = visible_unit(request.user, code)
     period_form = PeriodForm(request.GET or None)
     start, day = period_form.period()
     services.ensure_fresh()
@@ -105,8 +93,8 @@ def dashboard(request, code):
 @login_required
 @require_GET
 def records(request, code, indicator):
-    unit = _unit(request.user, code)
-    ind = _indicator(indicator)
+    unit = visible_unit(request.user, code)
+    ind = indicator_or_404(indicator)
     if ind.records is None:
         raise Http404(_("This indicator has no list of records."))
     part = request.GET.get("part") or Part.NUMERATOR
@@ -144,8 +132,8 @@ def records(request, code, indicator):
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request, code, indicator):
-    unit = _unit(request.user, code)
-    ind = _indicator(indicator)
+    unit = visible_unit(request.user, code)
+    ind = indicator_or_404(indicator)
     can_edit = has_role_on(request.user, unit, UNIT_EDITORS)
     form = TargetForm(request.POST or None)
     if request.method == "POST":
@@ -162,14 +150,13 @@ def targets(request, code, indicator):
                     form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Target saved."))
                 return redirect("indicators:targets", code=unit.code, indicator=ind.code)
     today = timezone.localdate()
     card = queries.card(unit, ind, today, today)
-    own = Target.objects.filter(indicator=ind.code, unit=unit).order_by("deadline")
+    own = queries.targets_set_on(unit, ind)
     return render(
         request,
         "indicators/targets.html",
@@ -188,45 +175,20 @@ def targets(request, code, indicator):
 @login_required
 @require_POST
 def delete_target(request, code, target_id):
-    unit = _unit(request.user, code)
-    target = get_object_or_404(Target.objects.select_related("unit"), pk=target_id, unit=unit)
+    unit = visible_unit(request.user, code)
+    target = queries.visible_target(request.user, unit, target_id)
     services.delete_target(request.user, target)
     messages.success(request, _("Target deleted."))
     return redirect("indicators:targets", code=unit.code, indicator=target.indicator)
 
 
-def _table(unit, day):
-    """Rows of the export: the unit itself, then each child, with every indicator."""
-    indicators = registry.all_indicators()
-    children = list(
-        Unit.objects.filter(
-            path__startswith=unit.path, depth=unit.depth + 1, status="active"
-        ).order_by("name")
-    )
-    from .models import Figure
-
-    figures = {
-        (code, uid): (n, d)
-        for code, uid, n, d in Figure.objects.filter(unit__in=[unit.pk] + [c.pk for c in children])
-        .on(day)
-        .values_list("indicator", "unit_id", "numerator", "denominator")
-    }
-    rows = []
-    for u in [unit, *children]:
-        cells = []
-        for ind in indicators:
-            n, d = figures.get((ind.code, u.pk), (0, 0))
-            cells.append((ind.value(n, d), n, d))
-        rows.append((u, cells))
-    return indicators, rows
-
-
 @login_required
 @require_GET
 def export_xlsx(request, code):
-    unit = _unit(request.user, code)
+    unit = visible_unit(request.user, code)
     _start, day = PeriodForm(request.GET or None).period()
-    indicators, rows = _table(unit, day)
+    table = queries.export_table(unit, day)
+    indicators = table.indicators
     header = [_("Code"), _("Unit")]
     percent_columns = []
     for ind in indicators:
@@ -238,7 +200,7 @@ def export_xlsx(request, code):
         else:
             header.append(name)
     lines = []
-    for u, cells in rows:
+    for u, cells in table.rows:
         line = [u.code, u.name]
         for ind, (value, n, d) in zip(indicators, cells, strict=True):
             line += [value, n, d] if ind.is_ratio else [n]  # a ratio of nothing stays blank
@@ -267,9 +229,7 @@ def export_xlsx(request, code):
 @login_required
 @require_GET
 def report_pdf(request, code):
-    from congdoan.common.pdf import render_pdf
-
-    unit = _unit(request.user, code)
+    unit = visible_unit(request.user, code)
     start, day = PeriodForm(request.GET or None).period()
     cards = queries.unit_cards(unit, day, start)
     children = {

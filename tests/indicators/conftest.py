@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from congdoan.indicators import registry
 from congdoan.indicators.registry import Column, Indicator, Kind, Period
@@ -21,14 +21,10 @@ def _foreign_workers(period: Period):
 
 
 def _foreign_records(user, unit, period, part):
-    qs = Unit.objects.visible_to(user).filter(
-        path__startswith=unit.path, worker_count__isnull=False
+    qs = registry.subtree_records(Unit.objects.visible_to(user), unit, "path")
+    return registry.part_records(
+        qs.filter(worker_count__isnull=False), part, Q(ownership="foreign_invested")
     )
-    if part == "numerator":
-        return qs.filter(ownership="foreign_invested")
-    if part == "complement":
-        return qs.exclude(ownership="foreign_invested")
-    return qs
 
 
 FOREIGN = Indicator(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.db.models import Q
 
 from congdoan.indicators import registry
 from congdoan.indicators.registry import Column, Indicator, Kind, Part
+from congdoan.org.models import Unit
 
 
 def test_apps_indicators_are_discovered():
@@ -54,3 +56,16 @@ def test_column_accessors():
     assert Column("n", "none.name").value(obj) == ""
     assert Column("n", "shout").value(obj) == "HI"
     assert Column("n", lambda o: o.name.upper()).value(obj) == "AN"
+
+
+def test_records_helpers_narrow_to_the_subtree_and_split_the_parts(tree, admin_user, officer_b):
+    zone = registry.subtree_records(Unit.objects.visible_to(admin_user), tree.zone, "path")
+    assert sorted(zone.values_list("code", flat=True)) == ["GR-A1", "GR-A2", "ZONE"]
+    counted = Q(code="GR-A1")
+    assert [u.code for u in registry.part_records(zone, Part.NUMERATOR, counted)] == ["GR-A1"]
+    complement = registry.part_records(zone, Part.COMPLEMENT, counted)
+    assert sorted(complement.values_list("code", flat=True)) == ["GR-A2", "ZONE"]
+    assert registry.part_records(zone, Part.DENOMINATOR, counted).count() == 3
+    # The scope of the queryset passed in is kept: the sibling subtree's officer sees none.
+    hidden = registry.subtree_records(Unit.objects.visible_to(officer_b), tree.zone, "path")
+    assert not hidden.exists()
