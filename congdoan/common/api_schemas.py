@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Schema
 from ninja.pagination import PaginationBase
 from pydantic import Field
@@ -23,7 +24,9 @@ class Page(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):
+    def paginate_queryset(
+        self, queryset: QuerySet, pagination: Input, **params: Any
+    ) -> dict[str, Any]:
         limit = max(1, min(pagination.limit, 500))
         offset = max(0, pagination.offset)
         return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}

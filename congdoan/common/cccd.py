@@ -96,7 +96,7 @@ class CccdProblem:
     message: str
 
 
-def restore(value) -> str:
+def restore(value: object) -> str:
     """The 12-digit text of ``value`` as typed or as a spreadsheet stored it.
 
     Spreadsheets keep identity numbers as numbers and drop the leading zeros (every province

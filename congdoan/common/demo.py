@@ -7,6 +7,7 @@ them in app order (org first), each idempotent: running the command twice change
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
@@ -35,7 +36,8 @@ class DemoContext:
         self.stdout.write(message)
 
 
-def builders():
+def builders() -> Iterator[tuple[str, Callable[[DemoContext], None]]]:
+    """(app label, ``build``) of every app that has a demo, in app order."""
     for config in apps.get_app_configs():
         if not config.name.startswith("congdoan."):
             continue

@@ -1,6 +1,13 @@
 """Project-wide middleware: the interface language and the Content-Security-Policy."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
 
 
 class VietnameseFirstMiddleware:
@@ -13,10 +20,10 @@ class VietnameseFirstMiddleware:
     cookie).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
@@ -29,10 +36,10 @@ class ContentSecurityPolicyMiddleware:
     per response so that ``override_settings`` works in tests.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" in response or not self._applies(response):
             return response
@@ -43,7 +50,7 @@ class ContentSecurityPolicyMiddleware:
         return response
 
     @staticmethod
-    def _applies(response) -> bool:
+    def _applies(response: HttpResponse) -> bool:
         content_type = response.get("Content-Type", "")
         # Browsers' PDF viewers run in their own origin, so a policy on a PDF guards
         # nothing, and object-src 'none' has been known to stop the built-in viewer.

@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import import_module
 
 from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import NoReverseMatch, reverse
 
 
@@ -48,7 +49,8 @@ def all_items() -> tuple[NavItem, ...]:
     return tuple(sorted(items, key=lambda item: item.order))
 
 
-def items_for(user, roles_held: set[str]) -> list[NavItem]:
+def items_for(user: AbstractBaseUser | AnonymousUser, roles_held: set[str]) -> list[NavItem]:
+    """The menu items ``user`` may open, given the roles they hold."""
     if not user.is_authenticated:
         return []
     return [

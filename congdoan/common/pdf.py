@@ -14,8 +14,10 @@ DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @lru_cache(maxsize=1)
-def _be_vietnam_pro_dir() -> Path | None:
+def be_vietnam_pro_dir() -> Path | None:
+    """The folder of the Be Vietnam Pro font files, or None without the package."""
     try:
+        # Imported here: the font package is optional (DejaVu Sans stands in without it).
         import fontpkg_be_vietnam_pro
     except ImportError:
         return None
@@ -27,7 +29,7 @@ def _be_vietnam_pro_dir() -> Path | None:
 def font_css() -> str:
     """@font-face rules for the body font ``"CD Sans"`` (Be Vietnam Pro, else DejaVu Sans)."""
     rules = []
-    bvp = _be_vietnam_pro_dir()
+    bvp = be_vietnam_pro_dir()
     faces = []
     if bvp is not None:
         faces = [
@@ -57,6 +59,8 @@ def render_pdf(
     html: str, *, base_url: str | None = None, stylesheets: list[str] | None = None
 ) -> bytes:
     """Render ``html`` to PDF bytes with the Vietnamese-complete fonts embedded."""
+    # Imported here: WeasyPrint (with its Pango/HarfBuzz bindings) takes ~0.4 s to
+    # load, and most processes never render a PDF.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -64,3 +68,7 @@ def render_pdf(
     config = FontConfiguration()
     sheets = [CSS(string=css, font_config=config) for css in [font_css(), *(stylesheets or [])]]
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets, font_config=config)
+
+
+# The name documents.pdftext imported before it was public; remove once nothing uses it.
+_be_vietnam_pro_dir = be_vietnam_pro_dir

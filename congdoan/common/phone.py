@@ -13,7 +13,7 @@ _JUNK = re.compile(r"[\s.\-()/]+")
 _E164 = re.compile(r"\+84(?:[35789]\d{8}|2\d{9})")
 
 
-def normalize_phone(value) -> str | None:
+def normalize_phone(value: object) -> str | None:
     """The E.164 form of ``value``, ``""`` when blank, ``None`` when it is not a Vietnamese number."""
     if value is None:
         return ""

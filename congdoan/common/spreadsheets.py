@@ -20,8 +20,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
 
 from congdoan.common import uploads
 
@@ -31,6 +33,8 @@ SUPPORTED_SUFFIXES = CALAMINE_SUFFIXES | CSV_SUFFIXES
 # What each extension's content must be (a renamed file is refused before any reader opens it).
 CONTENT_KINDS = {".xls": uploads.OLE} | dict.fromkeys(CSV_SUFFIXES, uploads.TEXT)
 CONTENT_KINDS |= dict.fromkeys(CALAMINE_SUFFIXES - {".xls"}, uploads.ZIP)
+# What the readers take: a path, or an open binary file (an upload).
+Source = str | Path | IO[bytes]
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's 1900 date system (with its 1900 leap-year bug)
 
 
@@ -38,17 +42,17 @@ class UnreadableFile(ValueError):
     """The file is not a spreadsheet this module can read; the message says why."""
 
 
-def read_rows(source, filename: str) -> Iterator[tuple[int, list]]:
+def read_rows(source: Source, filename: str) -> Iterator[tuple[int, list]]:
     """``(row number, cells)`` of the first sheet of ``source`` (a path or a binary file)."""
     yield from Sheet(source, filename).rows()
 
 
-def row_count(source, filename: str) -> int:
+def row_count(source: Source, filename: str) -> int:
     """Rows of the first sheet (for progress bars), blank ones included."""
     return Sheet(source, filename).row_count
 
 
-def check_file(source, filename: str) -> None:
+def check_file(source: Source, filename: str) -> None:
     """Refuse an uploaded spreadsheet past the limits before it is stored or parsed (raises
     ``uploads.UploadRefused``): too large, content not of its extension's type, a ZIP that
     expands too far, a CSV of too many rows (counted as it is read, stopping at the limit).
@@ -108,7 +112,7 @@ class Sheet:
     upload limits is refused here too (``uploads.UploadRefused``), before a row is given.
     """
 
-    def __init__(self, source, filename: str):
+    def __init__(self, source: Source, filename: str) -> None:
         suffix = _suffix(filename)
         _check_container(source, filename, suffix)
         size = uploads.size_of(source)
@@ -140,9 +144,7 @@ class Sheet:
         return _csv_rows(self._text)
 
 
-def _calamine_sheet(source):
-    from python_calamine import CalamineError, CalamineWorkbook
-
+def _calamine_sheet(source: Source):
     try:
         if isinstance(source, str | Path):
             workbook = CalamineWorkbook.from_path(str(source))
@@ -203,7 +205,7 @@ def _delimiter(sample: str) -> str:
 
 
 # --- cell values ---------------------------------------------------------------------------------
-def cell_text(value) -> str:
+def cell_text(value: Any) -> str:
     """A cell as NFC text, trimmed; whole numbers lose their ``.0``."""
     if value is None or value == "":
         return ""
@@ -230,7 +232,7 @@ _DATE_PATTERNS = (
 )
 
 
-def cell_date(value) -> datetime.date | None:
+def cell_date(value: Any) -> datetime.date | None:
     """A date from a date cell, an Excel serial number, ``dd/mm/yyyy``, ``dd-mm-yyyy`` or ISO.
 
     Raises ``ValueError`` for text that is not a date; ``None`` for an empty cell.

@@ -1,19 +1,26 @@
-"""``congdoan demo``: build (or complete) the demo province. Idempotent."""
+"""``congdoan demo``: build (or complete) the demo province. Idempotent.
+
+It lives in ``org`` because it must first ask the tree whether the database holds data the
+demo did not make; the builders themselves are each app's ``demo.build`` (``common.demo``).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from congdoan.common.db import analyze
 from congdoan.common.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoContext, builders
+from congdoan.org.demo import database_is_empty, non_demo_data_present
 
 
 class Command(BaseCommand):
     help = "Build the demo Quảng Ninh federation (units, users, and what later apps add)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--units", type=int, default=150, help="number of grassroots unions (default 150)"
         )
@@ -28,12 +35,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["logins"]:
             self.print_logins()
             return
-        from congdoan.org.demo import database_is_empty, non_demo_data_present
-
         if options["if_empty"] and not database_is_empty():
             self.stdout.write("Database already holds data: demo not loaded.")
             return
@@ -51,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {label} ready")
         self.stdout.write(self.style.SUCCESS("Demo province ready."))
 
-    def print_logins(self):
+    def print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}) at http://127.0.0.1:8000/")
         for username, what in DEMO_LOGINS:
