@@ -8,8 +8,10 @@ under the app's prefix, so adding an app's API touches no shared file.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import wraps
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -20,7 +22,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
     ValidationError,
 )
-from django.http import Http404, UnreadablePostError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -30,10 +32,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
+from congdoan.accounts.models import ApiToken, User
+from congdoan.accounts.services import token_refusal
+
 NUL_MESSAGE = "Null characters are not allowed."
 
 
-def _find_nul(value, path=()):
+def _find_nul(value: Any, path: tuple = ()) -> tuple | None:
     """The location of the first string holding U+0000 in a parsed body, or None."""
     if isinstance(value, str):
         return path if "\x00" in value else None
@@ -59,7 +64,7 @@ class StrictParser(Parser):
     bytes and are not touched.
     """
 
-    def parse_body(self, request):
+    def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
         where = _find_nul(data)
         if where is not None:
@@ -68,7 +73,9 @@ class StrictParser(Parser):
             )
         return data
 
-    def parse_querydict(self, data, list_fields, request):
+    def parse_querydict(
+        self, data: QueryDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
         result = super().parse_querydict(data, list_fields, request)
         where = _find_nul(result)
         if where is not None:
@@ -79,12 +86,7 @@ class StrictParser(Parser):
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
-        from ninja.errors import HttpError
-
-        from congdoan.accounts.models import ApiToken
-        from congdoan.accounts.services import token_refusal
-
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = ApiToken.find_active(token)
         if found is None:
             return None
@@ -97,7 +99,7 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-def docs_access(view):
+def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Guards the Swagger page and the OpenAPI schema unless ``settings.API_DOCS_PUBLIC``.
 
     A signed-in session or an API token (whatever the API itself accepts) opens them; the
@@ -106,7 +108,7 @@ def docs_access(view):
     """
 
     @wraps(view)
-    def guarded(request, *args, **kwargs):
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if settings.API_DOCS_PUBLIC or _authenticated(request):
             return view(request, *args, **kwargs)
         if request.resolver_match.url_name == "openapi-json":
@@ -116,7 +118,7 @@ def docs_access(view):
     return guarded
 
 
-def _authenticated(request) -> bool:
+def _authenticated(request: HttpRequest) -> bool:
     for auth in api.auth:
         try:
             if auth(request):
@@ -142,7 +144,7 @@ api = NinjaAPI(
 
 
 @api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": field, "message": message}
@@ -155,12 +157,12 @@ def validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
 
 
 @api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found"}, status=404)
 
 
@@ -168,7 +170,7 @@ def not_found(request, exc):
 # (a 500 with a traceback under DEBUG, as ninja answers unhandled errors then); API clients
 # get JSON, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE the status that names the cause.
 @api.exception_handler(RequestDataTooBig)
-def request_too_big(request, exc: RequestDataTooBig):
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     _log_refused(request, exc, 413)
     size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     message = _("The request is too large: its data may be at most %(size)s.") % {"size": size}
@@ -178,13 +180,13 @@ def request_too_big(request, exc: RequestDataTooBig):
 @api.exception_handler(SuspiciousOperation)
 @api.exception_handler(MultiPartParserError)
 @api.exception_handler(UnreadablePostError)
-def unreadable_request(request, exc: Exception):
+def unreadable_request(request: HttpRequest, exc: Exception) -> HttpResponse:
     _log_refused(request, exc, 400)
     message = _("The request cannot be read: its body is malformed or incomplete.")
     return api.create_response(request, {"detail": message}, status=400)
 
 
-def _log_refused(request, exc: Exception, status: int) -> None:
+def _log_refused(request: HttpRequest, exc: Exception, status: int) -> None:
     """Log as Django does for the refusals it answers itself, so security logs still see them."""
     if isinstance(exc, SuspiciousOperation):
         logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")

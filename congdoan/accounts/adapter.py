@@ -8,6 +8,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import HttpRequest
 
 
 def login_attempts_key(login: str) -> str:
@@ -35,7 +36,7 @@ def login_attempts_key(login: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request) -> bool:
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
     def _get_login_attempts_cache_key(self, request, **credentials: Any) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from congdoan.common.api_schemas import responses
+from congdoan.common.errors import visible_or_404
 
 from .adapter import login_attempts_key
 from .models import ApiToken
@@ -44,12 +47,12 @@ class TokenInfo(Schema):
     active: bool
 
     @staticmethod
-    def resolve_active(obj) -> bool:
+    def resolve_active(obj: ApiToken) -> bool:
         return obj.is_active
 
 
 @router.post("/token", auth=None, response=responses({200: TokenOut}, 400, 401, 403, 413, 422, 429))
-def issue_token(request, payload: TokenIn):
+def issue_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
     """Exchange username (or e-mail) and password, plus ``otp`` when two-factor is on, for a token.
 
     Failures count against the same limits as the login page (per account and per client
@@ -86,13 +89,13 @@ def issue_token(request, payload: TokenIn):
 
 
 @router.get("/tokens", response=responses({200: list[TokenInfo]}, 401, 403))
-def list_tokens(request):
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
     """The caller's own tokens (their secret is never shown again)."""
     return ApiToken.objects.filter(user=request.user)
 
 
 @router.delete("/tokens/{token_id}", response=responses({204: None}, 401, 403, 404, 422))
-def revoke_token(request, token_id: int):
-    get_object_or_404(ApiToken, pk=token_id, user=request.user)
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    visible_or_404(request.user.api_tokens.all(), pk=token_id)
     revoke_token_for(request.user, token_id)
     return 204, None

@@ -51,7 +51,7 @@ def hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
     def revoke(self) -> int:
@@ -92,7 +92,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(
         cls,
-        user,
+        user: User,
         name: str = "",
         lifetime_days: int | None = None,
         *,

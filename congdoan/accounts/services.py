@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import ApiToken
+from .models import AnyUser, ApiToken, User
 
 
-def user_has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
+def user_has_totp(user: User) -> bool:
+    """Whether ``user`` has set up an authenticator app."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def verify_totp(user, code: str) -> bool:
+def verify_totp(user: User, code: str) -> bool:
     """Check a TOTP code of ``user`` (each code is accepted once)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         return False
     return TOTP(authenticator).validate_code(code.strip().replace(" ", ""))
 
 
-def mfa_required(user) -> bool:
+def mfa_required(user: AnyUser) -> bool:
     """Whether a policy obliges ``user`` to log in with a second factor.
 
     Who is obliged follows from roles, which ``org`` owns; accounts sits below org, so it
@@ -35,12 +33,13 @@ def mfa_required(user) -> bool:
     return bool(import_string(settings.MFA_REQUIRED_CHECK)(user))
 
 
-def needs_mfa_setup(user) -> bool:
+def needs_mfa_setup(user: AnyUser) -> bool:
     """A user whom a policy obliges to use two-factor login and who has not set it up yet."""
     return mfa_required(user) and not user_has_totp(user)
 
 
 def mfa_setup_required_message() -> str:
+    """What a user who must set up two-factor login first is told (pages and API)."""
     return _(
         "Your role requires two-factor authentication. Set up an authenticator app in the web "
         "interface first, then send its code as otp when you request an API token."
@@ -66,7 +65,7 @@ def token_refusal(token: ApiToken) -> str | None:
     return None
 
 
-def issue_token(user, name: str = "") -> tuple[ApiToken, str]:
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     """A token made on the token page, by a logged-in user.
 
     A user who has TOTP proved a code in this session: allauth asks for it at login, and a
@@ -76,5 +75,6 @@ def issue_token(user, name: str = "") -> tuple[ApiToken, str]:
     return ApiToken.issue(user, name=name, with_second_factor=user_has_totp(user))
 
 
-def revoke_token(user, token_id: int) -> bool:
+def revoke_token(user: User, token_id: int) -> bool:
+    """Revoke one of ``user``'s own tokens; False when they have no such active token."""
     return bool(ApiToken.objects.filter(pk=token_id, user=user).revoke())

@@ -1,12 +1,17 @@
 """The user's own API tokens: create (shown once), list, revoke."""
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+
+from congdoan.common.errors import visible_or_404
 
 from . import services
 from .models import ApiToken
@@ -18,7 +23,7 @@ class TokenForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request):
+def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -37,8 +42,8 @@ def tokens(request):
 
 @login_required
 @require_POST
-def revoke(request, token_id: int):
-    get_object_or_404(ApiToken, pk=token_id, user=request.user)
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    visible_or_404(request.user.api_tokens.all(), pk=token_id)
     if services.revoke_token(request.user, token_id):
         messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
