@@ -5,6 +5,11 @@ that shows or changes one object, a function building ``(url, method)`` from the
 ``tree`` fixture (and whatever objects it needs inside ZONE). The generic test then checks
 that ``officer_b`` (an officer of the sibling subtree WARD) gets 404 on every one, and
 ``tests/test_route_coverage.py`` fails when a route with URL arguments has no entry.
+
+The same module's ``API_ROUTES`` does it for the JSON API: each entry is ``(method, build,
+payload)`` (``payload`` a dict, None, or a function of the tree), or a bare ``build`` for a
+GET; ``build(tree)`` gives the URL. The coverage test fails when an API operation with a path
+parameter has no entry reaching it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,16 @@ class ScopedRoute:
     build: Callable  # build(tree, users) -> url
     method: str = "get"
     data: dict | None = None
+
+
+def api_case(entry: tuple | Callable | ScopedRoute) -> tuple[str, Callable]:
+    """``(method, build)`` of an ``API_ROUTES`` entry, whichever of the accepted forms it has."""
+    if isinstance(entry, ScopedRoute):
+        return entry.method, entry.build
+    if callable(entry):
+        return "get", entry
+    method, build, *_payload = entry
+    return method, build
 
 
 def assert_hidden(client, url: str, method: str = "get", data: dict | None = None) -> None:
