@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import tests
@@ -181,7 +183,14 @@ def member_numbers() -> dict[str, set[int]]:
 
 def response_text(response) -> str:
     data = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    # close() releases a FileResponse's file but also sends request_finished, whose
+    # close_old_connections would drop the test's PostgreSQL connection mid-transaction (the
+    # test client disconnects it around its own requests; do the same here).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     if data.startswith(b"PK"):  # .xlsx: a zip of XML parts
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             data = b"\n".join(archive.read(name) for name in archive.namelist())
