@@ -186,14 +186,10 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .scoping import units_above_or_at
-
         unit = unit or self.instance.unit
-        self.fields["course"].queryset = Course.objects.filter(
-            active=True, unit__path__in=units_above_or_at(unit)
-        ) | Course.objects.filter(active=True, unit__path__startswith=unit.path)
+        self.fields["course"].queryset = Course.objects.concerning(unit).filter(active=True)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
-        self.fields["plan"].queryset = TrainingPlan.objects.filter(unit__path__startswith=unit.path)
+        self.fields["plan"].queryset = TrainingPlan.objects.in_subtree(unit)
         self._style()
 
 
@@ -336,13 +332,10 @@ class CampaignForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from congdoan.org.models import Unit
-
         unit = unit or self.instance.unit
         self.fields["definition"].queryset = DigitalSkillsDefinition.objects.visible_to(user)
-        self.fields["units"].queryset = Unit.objects.filter(
-            path__startswith=unit.path, depth__lte=unit.depth + 1, status="active"
-        )
+        # The organiser and the units directly below it.
+        self.fields["units"].queryset = unit.subtree().active().filter(depth__lte=unit.depth + 1)
         self._style()
 
 

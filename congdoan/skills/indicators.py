@@ -17,11 +17,19 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from congdoan.indicators.registry import Column, Indicator, Kind, Part, Period, register
-from congdoan.members.choices import MemberStatus
+from congdoan.indicators.registry import (
+    Column,
+    Indicator,
+    Kind,
+    Part,
+    Period,
+    part_records,
+    register,
+)
 from congdoan.members.indicators import changed_units as member_changed_units
 from congdoan.members.models import Member
 from congdoan.org.models import RoleAssignment
+from congdoan.org.paths import is_within, prefix_q
 
 from .choices import DefinitionPurpose, EnrolmentStatus, SessionStatus
 from .models import DigitalSkillsDefinition, Enrolment, SkillRecord, TrainingSession
@@ -84,13 +92,13 @@ def _meeting_q(as_of, units=None) -> Q | None:
     paths = list(chosen)
     q = Q(pk__in=[])
     for path, definition in chosen.items():
-        deeper = [p for p in paths if p != path and p.startswith(path)]
+        deeper = [p for p in paths if p != path and is_within(p, path)]
         qualifying = qualifying_member_ids(definition, as_of)
         if units is not None:  # incremental refresh: only the skill records of those units' members
             qualifying = qualifying.filter(member__unit_id__in=units)
-        part = Q(unit__path__startswith=path, pk__in=qualifying)
+        part = prefix_q(path, "unit__path") & Q(pk__in=qualifying)
         for p in deeper:
-            part &= ~Q(unit__path__startswith=p)
+            part &= ~prefix_q(p, "unit__path")
         q |= part
     return q
 
@@ -107,7 +115,7 @@ def meeting_changed_units(since) -> set[int] | None:
 
 
 def meeting_definition(period: Period, units=None):
-    active = Member.objects.filter(status=MemberStatus.ACTIVE).order_by()
+    active = Member.objects.active().order_by()
     if units is not None:
         active = active.filter(unit_id__in=list(units))
     totals = dict(active.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
@@ -123,16 +131,15 @@ def meeting_definition(period: Period, units=None):
 def meeting_records(user, unit, period: Period, part: str):
     qs = (
         Member.objects.visible_to(user)
-        .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        .active()
+        .in_subtree(unit)
         .select_related("unit")
         .order_by("name_folded", "id")
     )
     if part == Part.DENOMINATOR:
-        return qs
+        return qs  # no need to work out who meets a definition
     q = _meeting_q(period.end)
-    if part == Part.NUMERATOR:
-        return qs.filter(q) if q is not None else qs.none()
-    return qs.exclude(q) if q is not None else qs
+    return part_records(qs, part, Q(pk__in=[]) if q is None else q)
 
 
 # --- Trained in the period --------------------------------------------------------------------
@@ -179,7 +186,8 @@ def officers_trained(period: Period):
 def _trained_records(user, unit, period: Period, officers_only: bool):
     qs = (
         Member.objects.visible_to(user)
-        .filter(unit__path__startswith=unit.path, pk__in=_completed(period).values("member_id"))
+        .in_subtree(unit)
+        .filter(pk__in=_completed(period).values("member_id"))
         .select_related("unit")
         .order_by("name_folded", "id")
     )
@@ -219,7 +227,7 @@ def session_records(user, unit, period: Period, part: str):
     return (
         _held(period)
         .visible_to(user)
-        .filter(unit__path__startswith=unit.path)
+        .in_subtree(unit)
         .select_related("course", "unit")
         .order_by("-starts_on", "pk")
     )

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congdoan.org.models import Unit
-from congdoan.org.scoping import scope_q
 
 from .choices import (
     STEP_CHOICES,
@@ -36,25 +35,21 @@ from .choices import (
     SessionStatus,
     level_of_step,
 )
-from .scoping import catalogue_q
+from .scoping import (
+    CatalogueQuerySet,
+    CertificateQuerySet,
+    MemberScopedQuerySet,
+    ScopedQuerySet,
+    SessionScopedQuerySet,
+)
 
 step_validators = [MinValueValidator(1), MaxValueValidator(8)]
 
 
-class ScopedQuerySet(models.QuerySet):
-    """``visible_to(user)`` through the unit at ``scope_path`` (subtree rule)."""
-
-    scope_path = "unit__path"
-    catalogue = False
-
-    def visible_to(self, user, roles=None):
-        if self.catalogue:
-            return self.filter(catalogue_q(user, self.scope_path, roles))
-        return self.filter(scope_q(user, self.scope_path, roles))
-
-
-class CatalogueQuerySet(ScopedQuerySet):
-    catalogue = True
+def check_period(start: date | None, end: date | None, end_field: str = "ends_on") -> None:
+    """A period may not end before it starts (either date may be missing yet)."""
+    if start and end and end < start:
+        raise ValidationError({end_field: _("The end date is before the start date.")})
 
 
 def _localized(vi: str, en: str) -> str:
@@ -158,12 +153,6 @@ class DefinitionQuerySet(CatalogueQuerySet):
     def in_force(self, as_of: date):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=as_of), valid_from__lte=as_of)
 
-    def applying_to(self, unit: Unit):
-        """Definitions set by ``unit`` or one of its ancestors."""
-        from .scoping import units_above_or_at
-
-        return self.filter(unit__path__in=units_above_or_at(unit))
-
 
 class DigitalSkillsDefinition(models.Model):
     """What "has digital skills" means for one organisation, from a date: e.g. at least step 2
@@ -225,8 +214,7 @@ class DigitalSkillsDefinition(models.Model):
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
     def clean(self) -> None:
-        if self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+        check_period(self.valid_from, self.valid_to, "valid_to")
 
 
 # --- Question bank and assessments -------------------------------------------------------------
@@ -445,8 +433,7 @@ class Campaign(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        check_period(self.starts_on, self.ends_on)
 
 
 class TrainingPlan(models.Model):
@@ -479,8 +466,7 @@ class TrainingPlan(models.Model):
         return self.title
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        check_period(self.starts_on, self.ends_on)
 
 
 def new_checkin_token() -> str:
@@ -555,21 +541,12 @@ class TrainingSession(models.Model):
         return f"{self.course.title} · {self.starts_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        check_period(self.starts_on, self.ends_on)
         if self.venue == "" and self.online_url == "":
             raise ValidationError({"venue": _("Give a venue or an online link.")})
 
 
 # --- Member-linked records ----------------------------------------------------------------------
-
-
-class SessionScopedQuerySet(ScopedQuerySet):
-    scope_path = "session__unit__path"
-
-
-class MemberScopedQuerySet(ScopedQuerySet):
-    scope_path = "member__unit__path"
 
 
 class Enrolment(models.Model):
@@ -750,14 +727,6 @@ class SkillRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.competence.code} → {self.step}"
-
-
-class CertificateQuerySet(models.QuerySet):
-    def visible_to(self, user, roles=None):
-        """Seen by officers of the issuing unit's subtree and of the holder's unit's subtree."""
-        return self.filter(
-            scope_q(user, "unit__path", roles) | scope_q(user, "member__unit__path", roles)
-        )
 
 
 class Certificate(models.Model):

@@ -1,33 +1,119 @@
-"""Reading the skills movement: who meets a "has digital skills" definition, skill profiles,
+"""Reading the skills movement: the visible object or 404 for each model family, who meets a
+"has digital skills" definition, skill profiles and a member's own training, session progress,
 reports per unit and subtree, and the "leave no one behind" list.
 
 ``members_meeting`` is the set-based form the indicators use: one SQL statement whatever the
 number of members (a grouped sub-query over skill records), so it can be counted per unit.
+Members themselves are asked of the members app (``Member.objects.visible_to(…).active()
+.in_subtree(…)``); units and paths of org.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from congdoan.common.errors import visible_or_404
 from congdoan.members.choices import MemberStatus
 from congdoan.members.models import Member
-from congdoan.org.models import Unit
+from congdoan.org.choices import TRAINING_MANAGERS, UnitStatus
+from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.paths import prefix_q
 
-from .choices import EnrolmentStatus
+from .choices import EnrolmentStatus, SessionStatus
 from .models import (
+    Assessment,
+    Attempt,
     Attendance,
     Campaign,
+    Certificate,
     Competence,
+    Course,
     DigitalSkillsDefinition,
     Enrolment,
     FrameworkVersion,
     SkillRecord,
+    TrainingPlan,
+    TrainingSession,
 )
+
+# --- The visible object or 404 ---------------------------------------------------------------
+# One door per model family, for pages and API alike: missing and out of scope are one 404.
+# ``to_change``: only an object placed in the user's own subtree (a course published by the
+# federation is visible to a zone, not the zone's to change).
+
+
+def _scoped(queryset, user, to_change: bool):
+    return queryset.managed_by(user) if to_change else queryset.visible_to(user)
+
+
+def visible_definition(user, pk, *, to_change: bool = False) -> DigitalSkillsDefinition:
+    return visible_or_404(
+        _scoped(DigitalSkillsDefinition.objects, user, to_change).select_related("unit"), pk=pk
+    )
+
+
+def visible_course(user, pk, *, to_change: bool = False) -> Course:
+    return visible_or_404(
+        _scoped(Course.objects, user, to_change).select_related("unit", "assessment"), pk=pk
+    )
+
+
+def visible_session(user, pk) -> TrainingSession:
+    return visible_or_404(
+        TrainingSession.objects.visible_to(user).select_related("course", "unit", "trainer"),
+        pk=pk,
+    )
+
+
+def visible_assessment(user, pk, *, to_change: bool = False) -> Assessment:
+    return visible_or_404(
+        _scoped(Assessment.objects, user, to_change).select_related("unit"), pk=pk
+    )
+
+
+def visible_campaign(user, pk) -> Campaign:
+    return visible_or_404(
+        Campaign.objects.visible_to(user).select_related("unit", "definition"), pk=pk
+    )
+
+
+def visible_plan(user, pk) -> TrainingPlan:
+    return visible_or_404(TrainingPlan.objects.visible_to(user).select_related("unit"), pk=pk)
+
+
+def visible_record(user, pk) -> SkillRecord:
+    return visible_or_404(
+        SkillRecord.objects.visible_to(user).select_related("member__unit", "competence"), pk=pk
+    )
+
+
+def visible_certificate(user, number: str, *, to_change: bool = False) -> Certificate:
+    return visible_or_404(
+        _scoped(Certificate.objects, user, to_change).select_related("course", "unit", "member"),
+        number=(number or "").upper(),
+    )
+
+
+def visible_member(user, pk) -> Member:
+    """A member whose skills the user may see (the members app's scope)."""
+    return visible_or_404(Member.objects.visible_to(user).select_related("unit"), pk=pk)
+
+
+def training_units(user) -> QuerySet:
+    """Units where the user may create training items: those of their training roles."""
+    if user.is_superuser:
+        return Unit.objects.filter(depth=1)
+    ids = RoleAssignment.objects.filter(
+        user=user, role__in=TRAINING_MANAGERS, unit__status=UnitStatus.ACTIVE
+    ).values("unit_id")
+    return Unit.objects.filter(pk__in=ids).order_by("path")
+
+
+# --- Meeting a definition --------------------------------------------------------------------
 
 
 def _valid_records(as_of: datetime.date):
@@ -102,20 +188,13 @@ def member_for_user(user) -> Member | None:
     """
     if user is None or not user.is_authenticated:
         return None
+    active = Member.objects.active().select_related("unit")
     field_names = {f.name for f in Member._meta.get_fields()}
     if "user" in field_names:
-        return (
-            Member.objects.select_related("unit")
-            .filter(user=user, status=MemberStatus.ACTIVE)
-            .first()
-        )
+        return active.filter(user=user).first()
     if not user.email:
         return None
-    matches = list(
-        Member.objects.select_related("unit").filter(
-            email__iexact=user.email, status=MemberStatus.ACTIVE
-        )[:2]
-    )
+    matches = list(active.filter(email__iexact=user.email)[:2])
     return matches[0] if len(matches) == 1 else None
 
 
@@ -165,11 +244,83 @@ def profile(member: Member, as_of: datetime.date | None = None) -> dict:
     return {"areas": areas, "definitions": definitions, "records": records, "steps": steps}
 
 
+def member_training(member: Member, *, revoked_certificates: bool = True) -> dict:
+    """A member's last enrolments and their certificates, for the skill profile page."""
+    certificates = Certificate.objects.filter(member=member)
+    if not revoked_certificates:
+        certificates = certificates.filter(revoked_at__isnull=True)
+    return {
+        "enrolments": member.skill_enrolments.select_related("session__course").order_by(
+            "-session__starts_on"
+        )[:30],
+        "certificates": certificates,
+    }
+
+
+def sessions_open_to(member: Member, today: datetime.date) -> QuerySet:
+    """Sessions of the member's unit or the units above it that the member may still join."""
+    return (
+        TrainingSession.objects.applying_to(member.unit)
+        .filter(status__in=[SessionStatus.PLANNED, SessionStatus.OPEN], ends_on__gte=today)
+        .exclude(enrolments__member=member)
+        .select_related("course", "unit")
+    )
+
+
+def assessments_open_to(member: Member) -> QuerySet:
+    """Open assessments of the member's unit or the units above it."""
+    return (
+        Assessment.objects.applying_to(member.unit).filter(active=True).select_related("competence")
+    )
+
+
+def attempts_left(member: Member, assessment: Assessment) -> int:
+    return max(
+        0,
+        assessment.max_attempts
+        - Attempt.objects.filter(assessment=assessment, member=member).count(),
+    )
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+def completion_status(session: TrainingSession) -> dict[int, dict]:
+    """Per enrolled member: meetings attended, attendance share, assessment passed, complete?"""
+    course = session.course
+    attended = dict(
+        session.attendances.values("member_id")
+        .annotate(n=Count("day", distinct=True))
+        .values_list("member_id", "n")
+    )
+    passed: set[int] = set()
+    if course.assessment_id:
+        passed = set(
+            Attempt.objects.filter(
+                assessment_id=course.assessment_id,
+                passed=True,
+                member__skill_enrolments__session=session,
+            ).values_list("member_id", flat=True)
+        )
+    result = {}
+    for member_id, status in session.enrolments.exclude(
+        status=EnrolmentStatus.CANCELLED
+    ).values_list("member_id", "status"):
+        days = attended.get(member_id, 0)
+        share = min(100, days * 100 // session.meeting_count)
+        ok_attendance = share >= course.min_attendance_percent
+        ok_assessment = not course.assessment_id or member_id in passed
+        result[member_id] = {
+            "attended": days,
+            "share": share,
+            "assessment_passed": ok_assessment,
+            "complete": ok_attendance and ok_assessment,
+            "status": status,
+        }
+    return result
+
+
 # --- Reports ----------------------------------------------------------------------------------
-
-
-def _active_in(unit: Unit) -> QuerySet:
-    return Member.objects.filter(prefix_q(unit.path, "unit__path"), status=MemberStatus.ACTIVE)
 
 
 def trained_members(queryset: QuerySet) -> QuerySet:
@@ -181,7 +332,7 @@ def unit_report(
 ) -> dict:
     """Figures of ``unit``'s subtree and of each direct sub-unit; a handful of grouped queries."""
     as_of = as_of or timezone.localdate()
-    active = _active_in(unit)
+    active = Member.objects.active().in_subtree(unit)
     prefix_len = len(unit.path) + Unit.steplen
 
     def by_branch(qs):
@@ -195,7 +346,7 @@ def unit_report(
 
     trained_ids = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).values("member_id")
     meeting_qs = members_meeting(definition, as_of, active) if definition else active.none()
-    children = list(Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1).order_by("name"))
+    children = list(unit.subtree().filter(depth=unit.depth + 1).order_by("name"))
     counts_active = by_branch(active)
     counts_trained = by_branch(active.filter(pk__in=trained_ids))
     counts_meeting = by_branch(meeting_qs)
@@ -252,20 +403,22 @@ def unit_report(
     }
 
 
+def campaign_report_unit(user, campaign: Campaign) -> Unit | None:
+    """Where the user reads a campaign's figures: its organiser, or else the highest unit of
+    the organiser's subtree the user can see."""
+    return Unit.objects.visible_to(user).subtree_of(campaign.unit).order_by("depth", "path").first()
+
+
 def campaign_rows(unit: Unit, as_of: datetime.date) -> list[dict]:
     """Campaigns that concern ``unit`` (organised above or inside it): trained and share met."""
-    from .scoping import units_above_or_at
-
     rows = []
     campaigns = (
-        Campaign.objects.filter(
-            Q(unit__path__in=units_above_or_at(unit)) | Q(unit__path__startswith=unit.path)
-        )
+        Campaign.objects.concerning(unit)
         .select_related("definition")
         .prefetch_related("definition__competences")
         .order_by("-starts_on")
     )
-    active = _active_in(unit)
+    active = Member.objects.active().in_subtree(unit)
     total = active.count()
     for campaign in campaigns:
         completed = active.filter(
@@ -302,9 +455,7 @@ def leave_behind(
 ) -> QuerySet:
     """Active members of ``unit``'s subtree not meeting ``definition``, with their last training."""
     as_of = as_of or timezone.localdate()
-    members = (queryset if queryset is not None else Member.objects.all()).filter(
-        prefix_q(unit.path, "unit__path"), status=MemberStatus.ACTIVE
-    )
+    members = (queryset if queryset is not None else Member.objects.all()).active().in_subtree(unit)
     members = members.exclude(pk__in=qualifying_member_ids(definition, as_of, members))
     if q:
         members = members.search(q)

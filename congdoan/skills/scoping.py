@@ -1,26 +1,28 @@
-"""Who sees which skills records.
+"""Who sees which skills records: the querysets every skills model's manager is made of.
 
 Operational records (sessions, enrolments, skill records, certificates) follow the usual
 rule: the unit's subtree, through :func:`congdoan.org.scoping.scope_q`. Catalogue items
 (courses, question banks, assessments, skill definitions, campaigns) are also visible to the
 units *below* their owner: a course the federation publishes can be run by every grassroots
 union, while a course of one zone stays invisible to its sibling ward.
+
+Tree paths are asked of ``congdoan.org.paths`` (``prefix_q`` keeps the path index on SQLite,
+docs/decisions/0003); nothing here cuts paths itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db import models
 from django.db.models import Q
 
 from congdoan.org.models import Unit
-from congdoan.org.scoping import scope_paths
+from congdoan.org.paths import ancestor_paths, prefix_q
+from congdoan.org.scoping import scope_paths, scope_q
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """Paths of the strict ancestors of the unit at ``path``."""
-    return [path[:i] for i in range(Unit.steplen, len(path), Unit.steplen)]
-
-
-def catalogue_q(user, path_field: str = "unit__path", roles=None) -> Q:
+def catalogue_q(user, path_field: str = "unit__path", roles: Iterable[str] | None = None) -> Q:
     """Rows owned by a unit in the user's subtree or by one of its ancestors."""
     paths = scope_paths(user, roles)
     if paths is None:
@@ -30,13 +32,75 @@ def catalogue_q(user, path_field: str = "unit__path", roles=None) -> Q:
     q = Q()
     above: set[str] = set()
     for path in paths:
-        q |= Q(**{f"{path_field}__startswith": path})
+        q |= prefix_q(path, path_field)
         above.update(ancestor_paths(path))
     if above:
         q |= Q(**{f"{path_field}__in": sorted(above)})
     return q
 
 
-def units_above_or_at(unit: Unit) -> list[str]:
-    """Paths of ``unit`` and all its ancestors: whose definitions and catalogue apply to it."""
-    return [*ancestor_paths(unit.path), unit.path]
+class ScopedQuerySet(models.QuerySet):
+    """Rows placed in the tree by the unit at ``scope_path``; ``visible_to`` is the subtree rule."""
+
+    scope_path = "unit__path"
+
+    def visible_to(self, user, roles: Iterable[str] | None = None):
+        return self.filter(scope_q(user, self.scope_path, roles))
+
+    def managed_by(self, user, roles: Iterable[str] | None = None):
+        """Rows placed in the user's subtree: those they may change. Narrower than
+        ``visible_to`` for catalogue items seen from below and certificates seen through
+        their holder."""
+        return self.filter(scope_q(user, self.scope_path, roles))
+
+    def in_subtree(self, unit: Unit):
+        """Rows of ``unit`` and the units below it."""
+        return self.filter(prefix_q(unit.path, self.scope_path))
+
+    def applying_to(self, unit: Unit):
+        """Rows of ``unit`` or one of its ancestors: what reaches ``unit`` from above."""
+        return self.filter(
+            **{f"{self.scope_path}__in": ancestor_paths(unit.path, include_self=True)}
+        )
+
+    def concerning(self, unit: Unit):
+        """Rows of ``unit``, its ancestors or the units below it: those on ``unit``'s line."""
+        return self.filter(
+            Q(**{f"{self.scope_path}__in": ancestor_paths(unit.path)})
+            | prefix_q(unit.path, self.scope_path)
+        )
+
+
+class CatalogueQuerySet(ScopedQuerySet):
+    """Catalogue items: ``visible_to`` also shows those owned above the user's units."""
+
+    def visible_to(self, user, roles: Iterable[str] | None = None):
+        return self.filter(catalogue_q(user, self.scope_path, roles))
+
+
+class SessionScopedQuerySet(ScopedQuerySet):
+    """Rows of a session (enrolments, attendance): placed by the organising unit."""
+
+    scope_path = "session__unit__path"
+
+
+class MemberScopedQuerySet(ScopedQuerySet):
+    """Rows of a member (attempts, skill records): placed by the member's unit."""
+
+    scope_path = "member__unit__path"
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    """Certificates concern two units: the issuing one and the holder's."""
+
+    def visible_to(self, user, roles: Iterable[str] | None = None):
+        """Seen by officers of the issuing unit's subtree and of the holder's unit's subtree."""
+        return self.filter(
+            scope_q(user, "unit__path", roles) | scope_q(user, "member__unit__path", roles)
+        )
+
+    def in_subtree(self, unit: Unit):
+        """Certificates issued in ``unit``'s subtree or held by one of its members."""
+        return self.filter(
+            prefix_q(unit.path, "unit__path") | prefix_q(unit.path, "member__unit__path")
+        )
