@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
@@ -34,6 +32,7 @@ from ninja.security import HttpBearer, django_auth
 
 from congdoan.accounts.models import ApiToken, User
 from congdoan.accounts.services import token_refusal
+from congdoan.common.discovery import app_modules
 
 NUL_MESSAGE = "Null characters are not allowed."
 
@@ -198,15 +197,7 @@ ROUTER_PREFIXES = {"accounts": "auth", "org": "units"}
 
 
 def _mount_routers() -> None:
-    for config in apps.get_app_configs():
-        if not config.name.startswith("congdoan."):
-            continue
-        try:
-            module = import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.api":
-                raise
-            continue
+    for config, module in app_modules("api"):
         router = getattr(module, "router", None)
         if router is not None:
             prefix = getattr(module, "PREFIX", ROUTER_PREFIXES.get(config.label, config.label))

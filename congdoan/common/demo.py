@@ -9,10 +9,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
+from .discovery import app_modules
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -38,15 +37,7 @@ class DemoContext:
 
 def builders() -> Iterator[tuple[str, Callable[[DemoContext], None]]]:
     """(app label, ``build``) of every app that has a demo, in app order."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("congdoan."):
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
+    for config, module in app_modules("demo"):
         build = getattr(module, "build", None)
         if build is not None:
             yield config.label, build

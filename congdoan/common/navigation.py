@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import NoReverseMatch, reverse
+
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,7 @@ class NavItem:
 @lru_cache(maxsize=1)
 def all_items() -> tuple[NavItem, ...]:
     items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("congdoan."):
-            continue
-        try:
-            module = import_module(f"{config.name}.nav")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.nav":
-                raise
-            continue
+    for _config, module in app_modules("nav"):
         items.extend(getattr(module, "ITEMS", []))
     return tuple(sorted(items, key=lambda item: item.order))
 
