@@ -14,6 +14,7 @@ from congdoan.accounts.models import AnyUser, User
 from . import divisions
 from .choices import Role, UnitKind
 from .models import Unit
+from .services import EDITABLE_FIELDS
 
 
 def _province_choices():
@@ -34,19 +35,9 @@ class UnitForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = [
-            "code",
-            "name",
-            "abbreviation",
-            "kind",
-            "province_code",
-            "commune_code",
-            "address",
-            "employer_name",
-            "employer_tax_code",
-            "ownership",
-            "worker_count",
-        ]
+        fields = ["code", "kind", *EDITABLE_FIELDS]
+
+    field_order = ["code", "name", "abbreviation", "kind"]  # then the rest, as listed
 
     def __init__(self, *args, allowed_kinds: Iterable[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

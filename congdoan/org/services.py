@@ -35,7 +35,9 @@ from .paths import is_within
 from .queries import MFA_POLICY_CACHE_KEY, bump_tree_version, can_set_policies
 from .scoping import best_rank_on, forget_scope, has_role_on
 
-EDITABLE_FIELDS = {
+# The details a unit's officers may set (code and kind are fixed at creation), in the order
+# the form shows them.
+EDITABLE_FIELDS = (
     "name",
     "abbreviation",
     "province_code",
@@ -45,7 +47,7 @@ EDITABLE_FIELDS = {
     "employer_tax_code",
     "ownership",
     "worker_count",
-}
+)
 STRUCTURAL_FIELDS = {"name", "abbreviation"}
 
 
@@ -87,7 +89,7 @@ def create_unit(
 ) -> Unit:
     """Create a unit under ``parent`` (a new root when ``parent`` is None: superusers only)."""
     _tree_changed()
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields).difference(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     if parent is None:
@@ -122,7 +124,7 @@ def _kind_label(kind: str) -> str:
 @transaction.atomic
 def update_unit(actor: User, unit: Unit, **changes) -> Unit:
     """Change a unit's details. Renaming needs an administrator; other details an officer."""
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     needed = TREE_MANAGERS if STRUCTURAL_FIELDS & set(changes) else UNIT_EDITORS

@@ -176,7 +176,7 @@ def _target_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             return redirect("org:detail", code=target.code)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    return render(request, f"org/{action}.html", {"unit": unit, "form": form})
+    return render(request, "org/move_or_merge.html", {"unit": unit, "form": form, "action": action})
 
 
 @login_required
