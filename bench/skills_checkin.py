@@ -46,7 +46,7 @@ def main() -> None:
     from congdoan.members.models import Member
     from congdoan.org.choices import UnitKind
     from congdoan.org.models import Unit
-    from congdoan.skills import queries, services, views
+    from congdoan.skills import exports, queries, services
     from congdoan.skills.choices import CheckInMethod, RecordSource
     from congdoan.skills.models import (
         Attendance,
@@ -169,9 +169,11 @@ def main() -> None:
         (
             "leave-no-one-behind xlsx (zone)",
             lambda: len(
-                views._export(
-                    queries.leave_behind(zone, definition, today), "xlsx", zone, today
-                ).content
+                b"".join(
+                    exports.leave_behind_response(
+                        queries.leave_behind(zone, definition, today), "xlsx", zone, today
+                    ).streaming_content
+                )
             ),
         ),
     ]:

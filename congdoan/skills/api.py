@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from congdoan.common.api_schemas import PDF_FILE, Page, responses
+from congdoan.common.errors import NotAllowed
 from congdoan.members.models import Member
 from congdoan.org.models import Unit
+from congdoan.org.queries import visible_unit
 
 from . import certificates as certificate_files
 from . import queries, services
@@ -176,39 +178,11 @@ class CertificateOut(Schema):
     revoke_reason: str
 
 
-def _unit(request, code: str) -> Unit:
-    unit = Unit.objects.visible_to(request.user).filter(code=code.upper()).first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def _session(request, pk: int) -> TrainingSession:
-    session = (
-        TrainingSession.objects.visible_to(request.user)
-        .select_related("course", "unit")
-        .filter(pk=pk)
-        .first()
-    )
-    if session is None:
-        raise Http404
-    return session
-
-
-def _member(request, pk: int) -> Member:
-    member = Member.objects.visible_to(request.user).select_related("unit").filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    return member
-
-
 def _definition(request, pk: int | None, unit: Unit) -> DigitalSkillsDefinition | None:
+    """The definition asked for (404 when the user cannot see it), else the unit's default."""
     if pk is None:
         return queries.default_definition(unit)
-    definition = DigitalSkillsDefinition.objects.visible_to(request.user).filter(pk=pk).first()
-    if definition is None:
-        raise Http404
-    return definition
+    return queries.visible_definition(request.user, pk)
 
 
 @router.get("/competences", response=responses({200: list[CompetenceOut]}, 401, 403))
@@ -237,7 +211,7 @@ def list_courses(request, q: str | None = None):
 def list_sessions(request, unit: str | None = None, status: str | None = None):
     qs = TrainingSession.objects.visible_to(request.user).select_related("course", "unit")
     if unit:
-        qs = qs.filter(unit__path__startswith=_unit(request, unit).path)
+        qs = qs.in_subtree(visible_unit(request.user, unit))
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -245,7 +219,7 @@ def list_sessions(request, unit: str | None = None, status: str | None = None):
 
 @router.get("/sessions/{session_id}", response=responses({200: SessionOut}, 401, 403, 404, 422))
 def get_session(request, session_id: int):
-    return _session(request, session_id)
+    return queries.visible_session(request.user, session_id)
 
 
 @router.post(
@@ -255,9 +229,9 @@ def get_session(request, session_id: int):
 def enrol(request, session_id: int, payload: EnrolIn):
     """Enrol members by id, or every active member of ``unit``'s subtree (optionally only those
     not meeting the definition ``not_meeting_definition``)."""
-    session = _session(request, session_id)
+    session = queries.visible_session(request.user, session_id)
     if payload.unit:
-        unit = _unit(request, payload.unit)
+        unit = visible_unit(request.user, payload.unit)
         definition = (
             _definition(request, payload.not_meeting_definition, unit)
             if payload.not_meeting_definition
@@ -272,7 +246,7 @@ def enrol(request, session_id: int, payload: EnrolIn):
     response=responses({200: AttendanceOut}, 400, 401, 403, 404, 413, 422),
 )
 def attendance(request, session_id: int, payload: AttendanceIn):
-    session = _session(request, session_id)
+    session = queries.visible_session(request.user, session_id)
     return 200, services.mark_attendance(
         request.user, session, payload.present, payload.day, payload.absent
     )
@@ -284,10 +258,10 @@ def attendance(request, session_id: int, payload: AttendanceIn):
 )
 def check_in(request, session_id: int, payload: CheckInIn):
     """A trainer's device checks a member in (e.g. a scanner reading member cards)."""
-    session = _session(request, session_id)
+    session = queries.visible_session(request.user, session_id)
     if not services.can_mark_attendance(request.user, session):
-        raise services.NotAllowed("")
-    member = _member(request, payload.member_id)
+        raise NotAllowed("")
+    member = queries.visible_member(request.user, payload.member_id)
     attendance_row, created = services.check_in(
         session, member, method=CheckInMethod.TRAINER, recorded_by=request.user, day=payload.day
     )
@@ -298,14 +272,15 @@ def check_in(request, session_id: int, payload: CheckInIn):
     "/sessions/{session_id}/close", response=responses({200: CloseOut}, 401, 403, 404, 422)
 )
 def close(request, session_id: int):
-    return 200, services.close_session(request.user, _session(request, session_id))
+    session = queries.visible_session(request.user, session_id)
+    return 200, services.close_session(request.user, session)
 
 
 @router.get(
     "/members/{member_id}/profile", response=responses({200: ProfileOut}, 401, 403, 404, 422)
 )
 def member_profile(request, member_id: int):
-    member = _member(request, member_id)
+    member = queries.visible_member(request.user, member_id)
     data = queries.profile(member)
     return {
         "member_id": member.pk,
@@ -327,7 +302,7 @@ def member_profile(request, member_id: int):
     response=responses({200: list[RecordOut]}, 401, 403, 404, 422),
 )
 def member_records(request, member_id: int):
-    member = _member(request, member_id)
+    member = queries.visible_member(request.user, member_id)
     return member.skill_records.select_related("competence__version").filter(
         revoked_at__isnull=True
     )
@@ -338,13 +313,11 @@ def member_records(request, member_id: int):
     response=responses({201: RecordOut}, 400, 401, 403, 404, 413, 422),
 )
 def attest(request, member_id: int, payload: AttestIn):
-    member = _member(request, member_id)
+    member = queries.visible_member(request.user, member_id)
     competence = Competence.objects.filter(
         version=FrameworkVersion.current(), code=payload.competence
     ).first()
     if competence is None:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"competence": "Unknown competence code."})
     return 201, services.attest_skill(
         request.user, member, competence, payload.step, payload.reason, payload.achieved_on
@@ -353,7 +326,7 @@ def attest(request, member_id: int, payload: AttestIn):
 
 @router.get("/units/{code}/report", response=responses({200: ReportOut}, 400, 401, 403, 404, 422))
 def report(request, code: str, definition: int | None = None, as_of: datetime.date | None = None):
-    unit = _unit(request, code)
+    unit = visible_unit(request.user, code)
     d = _definition(request, definition, unit)
     data = queries.unit_report(unit, d, as_of or timezone.localdate())
     return {
@@ -380,7 +353,7 @@ def leave_behind(
     q: str | None = None,
     never_trained: bool = False,
 ):
-    unit = _unit(request, code)
+    unit = visible_unit(request.user, code)
     d = _definition(request, definition, unit)
     if d is None:
         return Member.objects.none()
@@ -398,17 +371,6 @@ def make_certificates_router(name: str) -> Router:
     mounted at two places (a ninja router attaches to one parent only)."""
     r = Router(tags=["certificates"])
 
-    def _certificate(request, number: str) -> Certificate:
-        c = (
-            Certificate.objects.visible_to(request.user)
-            .select_related("course", "unit")
-            .filter(number=number.upper())
-            .first()
-        )
-        if c is None:
-            raise Http404
-        return c
-
     @r.get(
         "",
         response=responses({200: list[CertificateOut]}, 400, 401, 403, 404, 422),
@@ -419,14 +381,9 @@ def make_certificates_router(name: str) -> Router:
         """Certificates in scope; ``unit`` selects by issuing unit or holder's unit (subtree)."""
         qs = Certificate.objects.visible_to(request.user).select_related("course", "unit")
         if unit:
-            u = _unit(request, unit)
-            from django.db.models import Q
-
-            qs = qs.filter(
-                Q(unit__path__startswith=u.path) | Q(member__unit__path__startswith=u.path)
-            )
+            qs = qs.in_subtree(visible_unit(request.user, unit))
         if member is not None:
-            qs = qs.filter(member_id=_member(request, member).pk)
+            qs = qs.filter(member_id=queries.visible_member(request.user, member).pk)
         return qs.order_by("-issued_on", "-pk")
 
     @r.get(
@@ -435,7 +392,7 @@ def make_certificates_router(name: str) -> Router:
         operation_id=f"{name}_get",
     )
     def get_certificate(request, number: str):
-        return _certificate(request, number)
+        return queries.visible_certificate(request.user, number)
 
     @r.get(
         "/{number}/pdf",
@@ -444,12 +401,8 @@ def make_certificates_router(name: str) -> Router:
         operation_id=f"{name}_pdf",
     )
     def certificate_pdf(request, number: str):
-        c = _certificate(request, number)
-        response = HttpResponse(
-            certificate_files.certificate_pdf(c, request), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'inline; filename="{c.number}.pdf"'
-        return response
+        certificate = queries.visible_certificate(request.user, number)
+        return certificate_files.pdf_response(certificate, request)
 
     return r
 

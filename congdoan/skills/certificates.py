@@ -7,8 +7,11 @@ verification page ``/verify/certificate/<number>``.
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -31,8 +34,6 @@ def qr_svg_data_uri(data: str, scale: int = 4) -> str:
 
 def qr_svg(data: str, scale: int = 6) -> str:
     """An inline ``<svg>`` for pages (no XML declaration)."""
-    import io
-
     buffer = io.BytesIO()
     segno.make(data, error="m").save(
         buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title="QR"
@@ -52,3 +53,10 @@ def certificate_pdf(certificate: Certificate, request=None) -> bytes:
         },
     )
     return render_pdf(html)
+
+
+def pdf_response(certificate: Certificate, request=None) -> HttpResponse:
+    """The certificate as an inline PDF download, for the page and the API alike."""
+    response = HttpResponse(certificate_pdf(certificate, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+    return response

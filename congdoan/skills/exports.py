@@ -7,11 +7,15 @@ A province's list can hold hundreds of thousands of members: the CSV is streamed
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import IO
 
-from congdoan.common.exports import csv_stream, xlsx_file
+from django.http import FileResponse, StreamingHttpResponse
+
+from congdoan.common.exports import CSV_CONTENT_TYPE, csv_stream, xlsx_file
 from congdoan.common.phone import display_phone
+from congdoan.org.models import Unit
 
 HEADERS = [
     "Họ và tên",
@@ -59,3 +63,15 @@ def leave_behind_xlsx(members) -> IO[bytes]:
         [(SHEET, HEADERS, rows(members, dates_as_text=False))],
         widths={SHEET: [28, 12, 16, 14, 40, 12, 14, 36]},
     )
+
+
+def leave_behind_response(
+    members, fmt: str, unit: Unit, as_of: datetime.date
+) -> StreamingHttpResponse:
+    """The list as a download: ``fmt`` is ``"csv"`` (streamed) or ``"xlsx"``."""
+    name = f"chua-dat-ky-nang-so-{unit.code}-{as_of:%Y%m%d}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(leave_behind_csv(members), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    return FileResponse(leave_behind_xlsx(members), as_attachment=True, filename=f"{name}.xlsx")

@@ -1,0 +1,64 @@
+"""Certificates: the list, the PDF, revocation, and the public verification page a
+certificate's QR code opens (it shows only the masked name)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import certificates, queries, services
+from ..forms import ReasonForm
+from ..models import Certificate
+from .pages import form_page
+
+
+@login_required
+@require_GET
+def certificate_list(request):
+    qs = Certificate.objects.visible_to(request.user).select_related("member", "unit")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(number__iexact=q) | Q(holder_name__icontains=q))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "skills/certificates.html", {"page": page, "q": q})
+
+
+@login_required
+@require_GET
+def certificate_pdf(request, number):
+    certificate = queries.visible_certificate(request.user, number)
+    return certificates.pdf_response(certificate, request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_revoke(request, number):
+    certificate = queries.visible_certificate(request.user, number, to_change=True)
+    form = ReasonForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        lambda: services.revoke_certificate(request.user, certificate, form.cleaned_data["reason"]),
+        title=_("Revoke certificate %(number)s") % {"number": certificate.number},
+        back=reverse("skills:certificates"),
+        success=_("Certificate revoked."),
+    )
+
+
+@require_GET
+def verify_certificate(request, number):
+    """Public: what a QR code on a certificate opens. Shows only the masked name."""
+    certificate = Certificate.objects.filter(number=number.upper()).first()
+    response = render(
+        request,
+        "skills/verify.html",
+        {"c": certificate, "number": number},
+        status=200 if certificate else 404,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
