@@ -1,3 +1,6 @@
+"""The skills models in Django's admin (for the federation's system administrators;
+officers work through the skills pages)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from congdoan.common.demo import DemoContext
+from congdoan.skills import queries
 from congdoan.skills.models import Certificate, Course, SkillRecord, TrainingSession
 
 
@@ -35,3 +37,23 @@ def test_demo_is_idempotent():
         SkillRecord.objects.count(),
         Certificate.objects.count(),
     )
+
+
+@pytest.mark.django_db
+def test_demo_links_the_member_login_through_the_members_service():
+    """The demo ``member`` login gets a member record by the members app's own service: the
+    change is in that member's history, made by the federation administrator."""
+    from congdoan.members import demo as members_demo
+    from congdoan.org import demo as org_demo
+    from congdoan.skills import demo as skills_demo
+
+    ctx = DemoContext(options={"units": 12, "members": 300}, stdout=io.StringIO())
+    org_demo.build(ctx)
+    members_demo.build(ctx)
+    skills_demo.build(ctx)
+    users = get_user_model().objects
+    member = queries.member_for_user(users.get(username="member"))
+    assert member is not None and member.unit.code == "QN-CDCS-0001"
+    change = member.history.first()
+    assert change.history_user == users.get(username="federation_admin")
+    assert "member" in change.history_change_reason
