@@ -284,5 +284,5 @@ def test_every_upload_field_is_limited():
         "members/views.py",  # ImportForm → importing.start_job
         "skills/forms.py",  # MaterialForm: validate_upload_size
         "skills/models.py",  # CourseMaterial.file, services.add_material: check_size
-        "skills/views.py",  # MaterialForm
+        "skills/views/courses.py",  # MaterialForm
     }
