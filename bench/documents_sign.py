@@ -94,7 +94,7 @@ def main() -> None:
     assert signing.page_count(pdf) >= 10, signing.page_count(pdf)
     last = signing.page_count(pdf) - 1
     doc_type = DocumentType.objects.get(code="quyet-dinh")
-    material = services._material(cert)
+    material = services.key_material(cert)
 
     # 1. pyHanko directly, invisible signature (the floor).
     def pyhanko_plain(_i):

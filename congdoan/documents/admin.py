@@ -1,3 +1,6 @@
+"""Admin of the paperless office: document types (editable data), read-mostly views of
+documents, registers, certificates and trust anchors."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

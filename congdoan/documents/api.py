@@ -13,10 +13,11 @@ from ninja.pagination import paginate
 from congdoan.common import uploads
 from congdoan.common.api_schemas import PDF_FILE, Page, responses
 from congdoan.org.models import Unit
+from congdoan.org.queries import visible_unit
 
 from . import queries, services
 from .models import Document, DocumentType
-from .verification import verify_pdf
+from .verification import verify_by_code, verify_pdf
 
 PREFIX = "documents"
 router = Router(tags=["documents"])
@@ -242,9 +243,7 @@ def create_document(
     attachments: File[list[UploadedFile]] = None,
 ):
     """Create a draft from a multipart form: ``file`` (PDF, or DOCX/ODT when LibreOffice is installed)."""
-    unit = Unit.objects.visible_to(request.user).filter(code=payload.unit).first()
-    if unit is None:
-        return 404, {"detail": "Not found"}
+    unit = visible_unit(request.user, payload.unit)
     doc_type = DocumentType.objects.filter(code=payload.doc_type, is_active=True).first()
     if doc_type is None:
         raise ValidationError({"doc_type": _("Unknown document type.")})
@@ -281,8 +280,6 @@ def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
             uploads.check_size(file)
         return verify_pdf(file.read()).as_dict()
     if code.strip():
-        from .views import verify_by_code
-
         document, report = verify_by_code(code)
         if document is None:
             return {
@@ -343,8 +340,9 @@ def get_document(request, pk: int):
 def get_file(request, pk: int):
     """The current PDF: signed and sealed once issued."""
     document = _document(request, pk)
-    name = (document.number_symbol or f"du-thao-{document.pk}").replace("/", "_") + ".pdf"
-    return FileResponse(document.content.open("rb"), content_type="application/pdf", filename=name)
+    return FileResponse(
+        document.content.open("rb"), content_type="application/pdf", filename=document.file_name
+    )
 
 
 @router.post("/{pk}/submit", response=responses({200: DocumentOut}, 400, 401, 403, 404, 413, 422))

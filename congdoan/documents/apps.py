@@ -1,3 +1,5 @@
+"""The paperless office app."""
+
 from django.apps import AppConfig
 
 

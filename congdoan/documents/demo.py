@@ -16,8 +16,9 @@ from django.utils import timezone
 from congdoan.common.demo import DemoContext
 from congdoan.common.pdf import render_pdf
 from congdoan.org.models import Unit
+from congdoan.org.paths import prefix_q
 
-from . import services
+from . import queries, services
 from .choices import CertificateKind, DocumentStatus, IncomingStatus
 from .models import Document, DocumentType, IncomingEntry, SigningCertificate
 
@@ -78,7 +79,7 @@ def _pdf(title: str, unit: Unit) -> bytes:
 
 
 def _ensure_pki(root: Unit, seal_units: list[Unit], people: list) -> None:
-    if services.internal_ca() is None:
+    if queries.internal_ca() is None:
         services.init_ca(root.name)
     system = _System()
     for unit in seal_units:
@@ -104,7 +105,8 @@ def build(ctx: DemoContext) -> None:
         Unit.objects.filter(code__startswith="QN-CDCS-", depth=root.depth + 2).order_by("code")[:40]
     )
     _ensure_pki(root, [root, officer_unit], [(admin, root), (officer, officer_unit)])
-    if Document.objects.filter(unit__path__startswith=root.path).exists():
+    in_root = prefix_q(root.path, "unit__path")
+    if Document.objects.filter(in_root).exists():
         ctx.log("demo documents: already there")
         return
     rng = ctx.rng
@@ -165,9 +167,7 @@ def build(ctx: DemoContext) -> None:
     # Incoming entries of the grassroots unions: spread over received / assigned / handled / overdue.
     today = timezone.localdate()
     handlers = {officer_unit.pk: officer}
-    for n, entry in enumerate(
-        IncomingEntry.objects.filter(unit__path__startswith=root.path).select_related("unit")
-    ):
+    for n, entry in enumerate(IncomingEntry.objects.filter(in_root).select_related("unit")):
         handler = handlers.get(entry.unit_id, admin)
         state = n % 4
         if state == 0:
@@ -233,14 +233,12 @@ def build(ctx: DemoContext) -> None:
         elif stage == 3:
             services.review_document(admin, doc, agree=True)
             services.approve_document(admin, doc)
-    total = Document.objects.filter(unit__path__startswith=root.path).count()
-    entries = IncomingEntry.objects.filter(unit__path__startswith=root.path).count()
+    total = Document.objects.filter(in_root).count()
+    entries = IncomingEntry.objects.filter(in_root).count()
     overdue = IncomingEntry.objects.filter(
         status=IncomingStatus.ASSIGNED, deadline__lt=today
     ).count()
-    signed = Document.objects.filter(
-        unit__path__startswith=root.path, status=DocumentStatus.SIGNED
-    ).count()
+    signed = Document.objects.filter(in_root, status=DocumentStatus.SIGNED).count()
     ctx.log(
         f"demo documents: {total} documents ({len(issued)} issued, {signed} signed awaiting issue), "
         f"{entries} incoming, {overdue} overdue"

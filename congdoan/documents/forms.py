@@ -10,8 +10,17 @@ from django.utils.translation import pgettext_lazy
 from congdoan.common.uploads import validate_upload_size
 from congdoan.org.models import Unit
 
-from . import services, signing
-from .choices import DRAFTERS, Channel, Confidentiality, IncomingStatus, SignerPrefix, Urgency
+from . import queries, services, signing
+from .choices import (
+    CERTIFICATE_MANAGERS,
+    CLERKS,
+    DRAFTERS,
+    Channel,
+    Confidentiality,
+    IncomingStatus,
+    SignerPrefix,
+    Urgency,
+)
 from .models import DocumentType
 
 
@@ -108,7 +117,7 @@ class DocumentForm(forms.Form):
         first = units.first()
         recipients = Unit.objects.visible_to(user).active()
         if first is not None:
-            recipients = services.allowed_recipient_units(user, first)
+            recipients = queries.allowed_recipient_units(user, first)
         self.fields["recipient_units"].queryset = recipients.order_by("path")
 
     def draft_data(self) -> services.DraftData:
@@ -145,7 +154,7 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args, document, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewers"].queryset = services.users_on(document.unit).order_by("username")
+        self.fields["reviewers"].queryset = queries.users_on(document.unit).order_by("username")
 
 
 class ReviewForm(forms.Form):
@@ -207,7 +216,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, entry, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = services.users_on(entry.unit).order_by("username")
+        self.fields["handler"].queryset = queries.users_on(entry.unit).order_by("username")
 
 
 class HandleForm(forms.Form):
@@ -243,8 +252,6 @@ class PaperForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .choices import CLERKS
-
         self.fields["unit"].queryset = Unit.objects.visible_to(user, CLERKS).active()
 
 
@@ -302,8 +309,6 @@ class CertificateIssueForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .choices import CERTIFICATE_MANAGERS
-
         units = Unit.objects.visible_to(user, CERTIFICATE_MANAGERS).active()
         self.fields["unit"].queryset = units
         self.fields["user"].queryset = (

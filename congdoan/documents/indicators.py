@@ -11,12 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congdoan.indicators.registry import Column, Indicator, Kind, Part, Period, register
+from congdoan.accounts.models import AnyUser
+from congdoan.indicators.registry import (
+    Column,
+    Indicator,
+    Kind,
+    Period,
+    part_records,
+    register,
+    subtree_records,
+)
+from congdoan.org.models import Unit
+from congdoan.org.paths import prefix_q
 
 from .choices import Channel, DocumentStatus
 from .models import Document, IncomingEntry
@@ -30,20 +41,23 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def _outgoing(start: date, end: date):
+ONLINE = Q(channel=Channel.ELECTRONIC)
+
+
+def _outgoing(start: date, end: date) -> QuerySet[Document]:
     return Document.objects.filter(
         status=DocumentStatus.ISSUED, issue_date__gte=start, issue_date__lte=end
     )
 
 
-def _incoming(start: date, end: date):
+def _incoming(start: date, end: date) -> QuerySet[IncomingEntry]:
     low, high = _day_bounds(start, end)
     return IncomingEntry.objects.filter(received_at__gte=low, received_at__lte=high)
 
 
-def _compute(period: Period):
+def _compute(period: Period) -> list[tuple[int, int, int]]:
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    online = Count("pk", filter=Q(channel=Channel.ELECTRONIC))
+    online = Count("pk", filter=ONLINE)
     for qs in (_outgoing(period.start, period.end), _incoming(period.start, period.end)):
         for unit_id, n, d in (
             qs.order_by()
@@ -62,42 +76,25 @@ def documents_online_share(
     """(handled online, all work papers) for the subtree at ``unit_path_prefix``."""
     numerator = denominator = 0
     for qs in (_outgoing(date_from, date_to), _incoming(date_from, date_to)):
-        qs = qs.filter(unit__path__startswith=unit_path_prefix)
+        qs = qs.filter(prefix_q(unit_path_prefix, "unit__path"))
         denominator += qs.count()
-        numerator += qs.filter(channel=Channel.ELECTRONIC).count()
+        numerator += qs.filter(ONLINE).count()
     return numerator, denominator
 
 
-def _records(user, unit, period: Period, part: str):
-    outgoing = (
-        Document.objects.visible_to(user)
-        .filter(
-            pk__in=_outgoing(period.start, period.end)
-            .filter(unit__path__startswith=unit.path)
-            .values("pk")
-        )
-        .select_related("unit", "doc_type")
-    )
-    incoming = (
-        IncomingEntry.objects.visible_to(user)
-        .filter(
-            pk__in=_incoming(period.start, period.end)
-            .filter(unit__path__startswith=unit.path)
-            .values("pk")
-        )
-        .select_related("unit", "doc_type")
-    )
-    if part == Part.NUMERATOR:
-        outgoing, incoming = (
-            outgoing.filter(channel=Channel.ELECTRONIC),
-            incoming.filter(channel=Channel.ELECTRONIC),
-        )
-    elif part == Part.COMPLEMENT:
-        outgoing, incoming = (
-            outgoing.exclude(channel=Channel.ELECTRONIC),
-            incoming.exclude(channel=Channel.ELECTRONIC),
-        )
-    rows = list(outgoing[:2000]) + list(incoming[:2000])
+def _records(
+    user: AnyUser, unit: Unit, period: Period, part: str
+) -> list[Document | IncomingEntry]:
+    """Documents issued and entries received in ``unit``'s subtree in the period, newest first:
+    the online ones (numerator), those on paper (complement) or all (denominator)."""
+    rows: list[Document | IncomingEntry] = []
+    for model, in_period in (
+        (Document, _outgoing(period.start, period.end)),
+        (IncomingEntry, _incoming(period.start, period.end)),
+    ):
+        visible = model.objects.visible_to(user).filter(pk__in=in_period.values("pk"))
+        records = part_records(subtree_records(visible, unit), part, ONLINE)
+        rows += list(records.select_related("unit", "doc_type")[:2000])
     return sorted(rows, key=_record_date, reverse=True)
 
 

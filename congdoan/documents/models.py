@@ -10,6 +10,7 @@ Paper documents received are registered with a scan, so the online share stays h
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -20,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from congdoan.accounts.models import AnyUser
 from congdoan.common.text import fold, normalize_text
 from congdoan.org.models import Unit
 from congdoan.org.scoping import scope_q
 
+from . import pki
 from .choices import (
     CertificateKind,
     CertificateSource,
@@ -75,6 +78,12 @@ class DocumentType(models.Model):
         return self.name
 
 
+class RegisterQuerySet(models.QuerySet):
+    def visible_to(self, user: AnyUser) -> RegisterQuerySet:
+        """Registers of units in ``user``'s scope."""
+        return self.filter(scope_q(user, "unit__path"))
+
+
 class Register(models.Model):
     """A register (sổ) of one unit and year: the counter row that numbers its entries.
 
@@ -96,6 +105,8 @@ class Register(models.Model):
     )
     confidential = models.BooleanField(_("confidential register"), default=False)
     next_number = models.PositiveIntegerField(_("next number"), default=1)
+
+    objects = RegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("register")
@@ -126,22 +137,41 @@ class Register(models.Model):
         return self.next_number - 1
 
 
-class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Documents of units in scope, and documents delivered to units in scope."""
-        delivered = IncomingEntry.objects.filter(document=OuterRef("pk")).filter(
-            scope_q(user, "unit__path")
-        )
-        return self.filter(scope_q(user, "unit__path") | Q(Exists(delivered)))
+class HeadingQuerySet(models.QuerySet):
+    """Search over the heading that documents and incoming entries share."""
 
-    def search(self, text: str):
+    def search(self, text: str) -> HeadingQuerySet:
+        """Rows whose summary or number and symbol contain ``text``, accents and case ignored."""
         key = fold(text)
         if not key:
             return self
         return self.filter(Q(summary_folded__contains=key) | Q(number_symbol_folded__contains=key))
 
 
-class Document(models.Model):
+class FoldedHeading(models.Model):
+    """A model with ``summary`` and ``number_symbol``, kept folded in ``*_folded`` for
+    searching (each model declares the four fields itself)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.summary = normalize_text(self.summary)
+        self.summary_folded = fold(self.summary)
+        self.number_symbol_folded = fold(self.number_symbol)
+        super().save(*args, **kwargs)
+
+
+class DocumentQuerySet(HeadingQuerySet):
+    def visible_to(self, user: AnyUser) -> DocumentQuerySet:
+        """Documents of units in scope, and documents delivered to units in scope."""
+        delivered = IncomingEntry.objects.filter(document=OuterRef("pk")).filter(
+            scope_q(user, "unit__path")
+        )
+        return self.filter(scope_q(user, "unit__path") | Q(Exists(delivered)))
+
+
+class Document(FoldedHeading):
     """An official document issued by a unit, with the fields of Decree 30/2020/NĐ-CP."""
 
     code = models.CharField(
@@ -250,15 +280,14 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.number_symbol or _('(no number)')} – {self.summary[:60]}"
 
-    def save(self, *args, **kwargs):
-        self.summary = normalize_text(self.summary)
-        self.summary_folded = fold(self.summary)
-        self.number_symbol_folded = fold(self.number_symbol)
-        super().save(*args, **kwargs)
-
     @property
     def is_confidential(self) -> bool:
         return self.confidentiality != Confidentiality.NORMAL
+
+    @property
+    def file_name(self) -> str:
+        """The name its PDF is downloaded under: the symbol, or ``du-thao-<id>`` for a draft."""
+        return (self.number_symbol or f"du-thao-{self.pk}").replace("/", "_") + ".pdf"
 
     @property
     def is_issued(self) -> bool:
@@ -338,22 +367,17 @@ class Review(models.Model):
         return f"{self.reviewer} · {self.get_decision_display()}"
 
 
-class IncomingEntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class IncomingEntryQuerySet(HeadingQuerySet):
+    def visible_to(self, user: AnyUser) -> IncomingEntryQuerySet:
+        """Entries of the incoming registers of units in ``user``'s scope."""
         return self.filter(scope_q(user, "unit__path"))
 
-    def overdue(self, today=None):
+    def overdue(self, today: date | None = None) -> IncomingEntryQuerySet:
         today = today or timezone.localdate()
         return self.filter(status=IncomingStatus.ASSIGNED, deadline__lt=today)
 
-    def search(self, text: str):
-        key = fold(text)
-        if not key:
-            return self
-        return self.filter(Q(summary_folded__contains=key) | Q(number_symbol_folded__contains=key))
 
-
-class IncomingEntry(models.Model):
+class IncomingEntry(FoldedHeading):
     """One entry of a unit's incoming register: a delivered document or a scanned paper one."""
 
     unit = models.ForeignKey(
@@ -437,12 +461,6 @@ class IncomingEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.number:02d} · {self.number_symbol or self.summary[:40]}"
 
-    def save(self, *args, **kwargs):
-        self.summary = normalize_text(self.summary)
-        self.summary_folded = fold(self.summary)
-        self.number_symbol_folded = fold(self.number_symbol)
-        super().save(*args, **kwargs)
-
     @property
     def is_overdue(self) -> bool:
         return (
@@ -517,7 +535,12 @@ class TrustAnchor(models.Model):
 
 
 class SigningCertificateQuerySet(models.QuerySet):
-    def usable(self, at=None):
+    def visible_to(self, user: AnyUser) -> SigningCertificateQuerySet:
+        """The user's own certificates and those of units in their scope."""
+        own = Q(user=user) if getattr(user, "pk", None) else Q(pk__in=[])
+        return self.filter(scope_q(user, "unit__path") | own)
+
+    def usable(self, at: datetime | None = None) -> SigningCertificateQuerySet:
         at = at or timezone.now()
         return self.filter(revoked_at__isnull=True, not_before__lte=at, not_after__gt=at)
 
@@ -572,8 +595,6 @@ class SigningCertificate(models.Model):
     @cached_property
     def common_name(self) -> str:
         """The holder's name as the certificate gives it (CN), for display."""
-        from . import pki
-
         try:
             return (
                 pki.common_name(pki.load_certificate(bytes(self.certificate_der))) or self.subject

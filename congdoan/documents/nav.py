@@ -1,3 +1,5 @@
+"""The paperless office entry of the main menu."""
+
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.common.navigation import NavItem

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from django.conf import settings
 
 KEY_FORMAT_VERSION = b"\x01"
 _AAD = b"congdoan.documents.signing-key"
@@ -30,8 +31,6 @@ INTERNAL_CA_LABEL = "Internal CA – not a public certification authority"
 
 
 def _master_key() -> bytes:
-    from django.conf import settings
-
     secret = (
         os.environ.get("CONGDOAN_SIGNING_KEY_SECRET")
         or getattr(settings, "SIGNING_KEY_SECRET", "")

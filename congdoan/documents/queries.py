@@ -1,71 +1,85 @@
-"""Reads of the paperless office, always through ``visible_to``: lists, filters, overdue items."""
+"""Reads of the paperless office, always through ``visible_to``: the object of a URL or the
+common 404, lists and filters, overdue items, who may review, sign or receive, certificates.
+
+Views and the API look objects up here (``visible_document``, ``visible_incoming``,
+``visible_register``, ``visible_certificate``, ``visible_attachment``), so a missing and an
+out-of-scope object get the same translated 404 (``common.errors.visible_or_404``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, Q
-from django.http import Http404
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from congdoan.accounts.models import AnyUser, User
+from congdoan.common.errors import visible_or_404
 from congdoan.org.models import Unit
-from congdoan.org.scoping import scope_q
+from congdoan.org.paths import ancestor_paths
+from congdoan.org.scoping import has_role_on
 
-from .choices import DocumentStatus, IncomingStatus
-from .models import Document, DocumentType, IncomingEntry, Register, SigningCertificate
+from .choices import HEADS, Direction, DocumentStatus, IncomingStatus, ReviewDecision
+from .models import (
+    Attachment,
+    CertificateAuthority,
+    Document,
+    DocumentType,
+    IncomingEntry,
+    Register,
+    Review,
+    SigningCertificate,
+)
+
+# --- the object of a URL, or 404 ------------------------------------------------------
 
 
-def visible_document(user, pk: int) -> Document:
-    document = (
-        Document.objects.visible_to(user)
-        .select_related("unit", "doc_type", "signer", "register")
-        .filter(pk=pk)
-        .first()
+def visible_document(user: AnyUser, pk: int) -> Document:
+    return visible_or_404(
+        Document.objects.visible_to(user).select_related("unit", "doc_type", "signer", "register"),
+        pk=pk,
     )
-    if document is None:
-        raise Http404("No such document in your scope.")
-    return document
 
 
-def visible_incoming(user, pk: int) -> IncomingEntry:
-    entry = (
-        IncomingEntry.objects.visible_to(user)
-        .select_related("unit", "doc_type", "handler", "document", "register")
-        .filter(pk=pk)
-        .first()
+def visible_attachment(document: Document, pk: int) -> Attachment:
+    """An attachment of ``document`` (a document already found visible)."""
+    return visible_or_404(document.attachments.all(), pk=pk)
+
+
+def visible_incoming(user: AnyUser, pk: int) -> IncomingEntry:
+    return visible_or_404(
+        IncomingEntry.objects.visible_to(user).select_related(
+            "unit", "doc_type", "handler", "document", "register"
+        ),
+        pk=pk,
     )
-    if entry is None:
-        raise Http404("No such incoming document in your scope.")
-    return entry
 
 
-def visible_register(user, pk: int) -> Register:
-    register = (
-        Register.objects.filter(scope_q(user, "unit__path"))
-        .select_related("unit", "doc_type")
-        .filter(pk=pk)
-        .first()
+def visible_register(user: AnyUser, pk: int) -> Register:
+    return visible_or_404(
+        Register.objects.visible_to(user).select_related("unit", "doc_type"), pk=pk
     )
-    if register is None:
-        raise Http404("No such register in your scope.")
-    return register
 
 
-def visible_certificate(user, pk: int) -> SigningCertificate:
-    cert = certificates_for(user).filter(pk=pk).first()
-    if cert is None:
-        raise Http404("No such certificate in your scope.")
-    return cert
+def visible_certificate(user: AnyUser, pk: int) -> SigningCertificate:
+    return visible_or_404(certificates_for(user), pk=pk)
 
 
-def certificates_for(user):
+def is_visible_document(user: AnyUser, pk: int | None) -> bool:
+    return bool(pk) and Document.objects.visible_to(user).filter(pk=pk).exists()
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+def certificates_for(user: AnyUser) -> QuerySet[SigningCertificate]:
     """The user's own certificates and those of units in their scope."""
-    return SigningCertificate.objects.filter(
-        scope_q(user, "unit__path") | Q(user=user)
-    ).select_related("unit", "user")
+    return SigningCertificate.objects.visible_to(user).select_related("unit", "user")
 
 
-def _parse_date(value) -> date | None:
+def _parse_date(value: date | str | None) -> date | None:
     if isinstance(value, date):
         return value
     try:
@@ -74,27 +88,33 @@ def _parse_date(value) -> date | None:
         return None
 
 
-def filter_documents(
-    user,
-    *,
-    q: str = "",
-    doc_type: str = "",
-    status: str = "",
-    date_from=None,
-    date_to=None,
-    unit: str = "",
-):
-    """Documents in scope matching the filters; ``q`` searches number/symbol and summary,
-    accents optional."""
-    qs = Document.objects.visible_to(user).select_related("unit", "doc_type", "signer")
+def _search(qs: QuerySet, *, q: str, status: str, unit: str) -> QuerySet:
+    """The filters documents and incoming entries share: text, status, unit code."""
     if q:
         qs = qs.search(q)
-    if doc_type:
-        qs = qs.filter(doc_type__code=doc_type)
     if status:
         qs = qs.filter(status=status)
     if unit:
         qs = qs.filter(unit__code=unit)
+    return qs
+
+
+def filter_documents(
+    user: AnyUser,
+    *,
+    q: str = "",
+    doc_type: str = "",
+    status: str = "",
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    unit: str = "",
+) -> QuerySet[Document]:
+    """Documents in scope matching the filters; ``q`` searches number/symbol and summary,
+    accents optional."""
+    qs = Document.objects.visible_to(user).select_related("unit", "doc_type", "signer")
+    qs = _search(qs, q=q, status=status, unit=unit)
+    if doc_type:
+        qs = qs.filter(doc_type__code=doc_type)
     start, end = _parse_date(date_from), _parse_date(date_to)
     if start:
         qs = qs.filter(
@@ -108,32 +128,27 @@ def filter_documents(
 
 
 def filter_incoming(
-    user,
+    user: AnyUser,
     *,
     q: str = "",
     status: str = "",
     channel: str = "",
     overdue: bool = False,
-    handler=None,
+    handler: User | None = None,
     unit: str = "",
-):
+) -> QuerySet[IncomingEntry]:
     qs = IncomingEntry.objects.visible_to(user).select_related("unit", "doc_type", "handler")
-    if q:
-        qs = qs.search(q)
-    if status:
-        qs = qs.filter(status=status)
+    qs = _search(qs, q=q, status=status, unit=unit)
     if channel:
         qs = qs.filter(channel=channel)
     if overdue:
         qs = qs.overdue()
     if handler is not None:
         qs = qs.filter(handler=handler)
-    if unit:
-        qs = qs.filter(unit__code=unit)
     return qs
 
 
-def overdue_for(user):
+def overdue_for(user: User) -> tuple[QuerySet[IncomingEntry], QuerySet[IncomingEntry]]:
     """(mine, of my units): overdue incoming documents assigned to the user, and those in
     their scope assigned to someone else."""
     today = timezone.localdate()
@@ -149,40 +164,92 @@ def overdue_for(user):
     return mine, units
 
 
-def registers_for(user, year: int | None = None):
-    qs = Register.objects.filter(scope_q(user, "unit__path")).select_related("unit", "doc_type")
+def registers_for(user: AnyUser, year: int | None = None) -> QuerySet[Register]:
+    qs = Register.objects.visible_to(user).select_related("unit", "doc_type")
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("unit__path", "-year", "direction", "confidential", "doc_type__order")
 
 
-def register_entries(register: Register):
-    if register.direction == "outgoing":
+def register_entries(register: Register) -> QuerySet:
+    if register.direction == Direction.OUTGOING:
         return register.documents.select_related("doc_type", "signer").order_by("number")
     return register.incoming_entries.select_related("doc_type", "handler").order_by("number")
 
 
-def workflow_counts(user) -> list[tuple[str, str, int]]:
+def _counts_by_status(qs: QuerySet, choices: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    rows = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, rows.get(value, 0)) for value, label in choices]
+
+
+def workflow_counts(user: AnyUser) -> list[tuple[str, str, int]]:
     """(status, label, count) of the documents in scope, in workflow order."""
-    rows = dict(
-        Document.objects.visible_to(user).order_by().values_list("status").annotate(n=Count("pk"))
-    )
-    return [(value, label, rows.get(value, 0)) for value, label in DocumentStatus.choices]
+    return _counts_by_status(Document.objects.visible_to(user), DocumentStatus.choices)
 
 
-def incoming_counts(user) -> list[tuple[str, str, int]]:
-    rows = dict(
-        IncomingEntry.objects.visible_to(user)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    return [(value, label, rows.get(value, 0)) for value, label in IncomingStatus.choices]
+def incoming_counts(user: AnyUser) -> list[tuple[str, str, int]]:
+    return _counts_by_status(IncomingEntry.objects.visible_to(user), IncomingStatus.choices)
 
 
-def document_types():
+def document_types() -> QuerySet[DocumentType]:
     return DocumentType.objects.filter(is_active=True)
 
 
-def drafting_units(user, roles):
+def drafting_units(user: AnyUser, roles: Iterable[str]) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user, roles).active()
+
+
+# --- the workflow's questions -----------------------------------------------------------
+
+
+def current_round(document: Document) -> int:
+    """The review round under way (0 before the first submission)."""
+    return document.reviews.order_by("-round").values_list("round", flat=True).first() or 0
+
+
+def pending_reviews(document: Document) -> QuerySet[Review]:
+    """Reviews of the current round not answered yet."""
+    return document.reviews.filter(round=current_round(document), decision=ReviewDecision.PENDING)
+
+
+def can_sign(user: User, document: Document) -> bool:
+    """The named signer, or a head of the issuing unit when no signer is named."""
+    if document.signer_id:
+        return document.signer_id == user.pk
+    return has_role_on(user, document.unit, HEADS)
+
+
+def users_on(unit: Unit) -> QuerySet[User]:
+    """Users holding a role on ``unit`` or above it (handlers, reviewers, signers)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__unit__path__in=ancestor_paths(unit.path, include_self=True),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def allowed_recipient_units(actor: User, unit: Unit) -> QuerySet[Unit]:
+    """Units a document of ``unit`` may be sent to: its ancestors, and units the actor sees."""
+    return Unit.objects.active().filter(
+        Q(path__in=ancestor_paths(unit.path))
+        | Q(pk__in=Unit.objects.visible_to(actor).values("pk"))
+    )
+
+
+# --- certificates -----------------------------------------------------------------------
+
+
+def internal_ca() -> CertificateAuthority | None:
+    return CertificateAuthority.objects.order_by("-created_at").first()
+
+
+def usable_certificate(
+    *, kind: str, user: User | None = None, unit: Unit | None = None
+) -> SigningCertificate | None:
+    """The longest-valid usable certificate of ``kind`` held by ``user`` (else ``unit``)."""
+    qs = SigningCertificate.objects.usable().filter(kind=kind)
+    qs = qs.filter(user=user) if user is not None else qs.filter(unit=unit)
+    return qs.order_by("-not_after").first()

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.utils.html import escape
 from pyhanko.pdf_utils import content
@@ -22,6 +23,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -33,6 +35,7 @@ from . import pdftext, pki
 SIGNER_BOX = (200, 78)
 SEAL_BOX = (120, 120)
 POSITIONS = ("bottom-right", "bottom-left", "bottom-center")
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -110,15 +113,14 @@ class KeyMaterial:
 
 def iso_vietnam(moment: datetime) -> str:
     """ISO 8601 in Vietnam time, e.g. 2026-11-22T10:15:00+07:00 (Decree 30, seal signature)."""
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0).isoformat()
+    return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
 
 
 def render_block(html: str) -> bytes:
     """WeasyPrint with a font configuration, so that the ``@font-face`` rules of
     ``common.pdf.font_css`` (Be Vietnam Pro) apply; the lines drawn by ``pdftext`` use the
     same font."""
+    # Imported here: WeasyPrint takes ~0.8 s to import, and most processes never render.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -241,6 +243,13 @@ def _box_on_page(
     return (int(left), int(bottom), int(left + width), int(bottom + height))
 
 
+@lru_cache(maxsize=8)
+def _timestamper(url: str, timeout: int) -> RequestsHTTPTimeStamper:
+    # One per server, kept: pyHanko asks a new timestamper for a dummy token first (to size
+    # the signature), which would double every wait for the server.
+    return RequestsHTTPTimeStamper(url, timeout=timeout)
+
+
 def sign_pdf(
     pdf: bytes | IncrementalPdfFileWriter,
     material: KeyMaterial,
@@ -253,15 +262,14 @@ def sign_pdf(
     location: str,
     signer_name: str,
     timestamp_url: str = "",
+    timestamp_timeout: int = 15,
 ) -> bytes:
     """Add one PAdES signature as an incremental update; earlier signatures stay valid.
 
-    ``pdf`` may be the writer from ``open_pdf`` (one use only) to avoid parsing it again."""
-    timestamper = None
-    if timestamp_url:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(timestamp_url, timeout=15)
+    ``pdf`` may be the writer from ``open_pdf`` (one use only) to avoid parsing it again.
+    With ``timestamp_url`` the signature is time-stamped (RFC 3161); ``timestamp_timeout``
+    bounds each wait for that server (connecting, and every read), in seconds."""
+    timestamper = _timestamper(timestamp_url, timestamp_timeout) if timestamp_url else None
     writer = pdf if isinstance(pdf, IncrementalPdfFileWriter) else open_pdf(pdf)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,

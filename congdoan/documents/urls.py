@@ -1,3 +1,6 @@
+"""URLs of the paperless office: documents, incoming register, registers, certificates,
+and the public verification page."""
+
 from django.urls import path
 
 from . import views

@@ -1,7 +1,8 @@
 """Verification of signed PDFs: every signature, its chain, time, integrity and trust.
 
 Used by the public page ``/verify/document``, ``POST /api/v1/documents/verify`` and
-``congdoan verify-pdf FILE``. Trust anchors are the rows of :class:`TrustAnchor` (the
+``congdoan verify-pdf FILE``; ``verify_by_code`` looks an issued document up by the code
+printed on it. Trust anchors are the rows of :class:`TrustAnchor` (the
 internal CA, and any imported root such as the national root CA).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -19,6 +21,9 @@ from pyhanko.sign.validation.status import ModificationLevel
 from pyhanko_certvalidator import ValidationContext
 
 from congdoan.common import uploads
+
+from .choices import DocumentStatus
+from .models import Document, SigningCertificate, TrustAnchor
 
 ACCEPTED_LEVELS = {
     ModificationLevel.NONE,
@@ -97,8 +102,6 @@ def _common_name(cert: asn1_x509.Certificate) -> str:
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:
-    from .models import TrustAnchor
-
     return [
         asn1_x509.Certificate.load(bytes(der))
         for der in TrustAnchor.objects.values_list("certificate_der", flat=True)
@@ -106,16 +109,12 @@ def trust_roots() -> list[asn1_x509.Certificate]:
 
 
 def _revocations(fingerprints: list[str]) -> dict[str, tuple[datetime, str]]:
-    from .models import SigningCertificate
-
     rows = SigningCertificate.objects.filter(fingerprint__in=fingerprints, revoked_at__isnull=False)
     return {r.fingerprint: (r.revoked_at, r.revocation_reason) for r in rows}
 
 
 def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) -> PdfReport:
     """Validate every signature of ``data``; never raises on a bad file (``error`` says why)."""
-    from django.utils.translation import gettext as _
-
     if not data.lstrip()[:5].startswith(b"%PDF"):
         return PdfReport([], error=_("This is not a PDF file."))
     try:  # anyone may upload here: a page tree that loops is reported before a reader walks it
@@ -229,3 +228,17 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
             and not report.revoked
         )
     return PdfReport(reports)
+
+
+def verify_by_code(code: str) -> tuple[Document | None, PdfReport | None]:
+    """(document, report) for the code printed on a document; only issued documents are
+    looked up, so a draft's code tells nothing. (None, None) when there is no such document."""
+    document = (
+        Document.objects.filter(code=code.strip().upper(), status=DocumentStatus.ISSUED)
+        .select_related("unit", "doc_type")
+        .first()
+    )
+    if document is None:
+        return None, None
+    with document.content.open("rb") as fh:
+        return document, verify_pdf(fh.read())

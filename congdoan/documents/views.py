@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congdoan.common.errors import NotAllowed
+from congdoan.common.forms import add_service_errors
 from congdoan.org.scoping import has_role_on
 
 from . import queries, services
@@ -36,15 +37,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Document
-from .verification import verify_pdf
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from .verification import verify_by_code, verify_pdf
 
 
 def _error_message(request, exc: ValidationError) -> None:
@@ -86,7 +79,7 @@ def document_create(request):
         try:
             document = services.create_document(request.user, form.draft_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("documents:detail", pk=document.pk)
@@ -95,7 +88,7 @@ def document_create(request):
 
 def _detail_context(request, document: Document) -> dict:
     user = request.user
-    pending = services.pending_reviews(document)
+    pending = queries.pending_reviews(document)
     return {
         "document": document,
         "reviews": document.reviews.select_related("reviewer"),
@@ -111,7 +104,7 @@ def _detail_context(request, document: Document) -> dict:
         and pending.filter(reviewer=user).exists(),
         "can_approve": has_role_on(user, document.unit, HEADS)
         and document.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW),
-        "can_sign": services.can_sign(user, document)
+        "can_sign": queries.can_sign(user, document)
         and document.status
         in (DocumentStatus.APPROVED, DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)
         and (document.status == DocumentStatus.APPROVED or has_role_on(user, document.unit, HEADS)),
@@ -137,31 +130,35 @@ def document_detail(request, pk):
 @require_GET
 def document_file(request, pk):
     document = queries.visible_document(request.user, pk)
-    name = (document.number_symbol or f"du-thao-{document.pk}").replace("/", "_") + ".pdf"
-    return FileResponse(document.content.open("rb"), content_type="application/pdf", filename=name)
+    return FileResponse(
+        document.content.open("rb"), content_type="application/pdf", filename=document.file_name
+    )
 
 
 @login_required
 @require_GET
 def attachment_file(request, pk, attachment_id):
     document = queries.visible_document(request.user, pk)
-    attachment = document.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    attachment = queries.visible_attachment(document, attachment_id)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
-def _action(request, pk, run, success: str):
-    document = queries.visible_document(request.user, pk)
+def _run(request, obj, run, success: str, url_name: str):
+    """Run a service on ``obj``; a refusal becomes an error message. Back to ``obj``'s page."""
     try:
-        run(document)
+        run(obj)
     except ValidationError as exc:
         _error_message(request, exc)
     except NotAllowed as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
-    return redirect("documents:detail", pk=document.pk)
+    return redirect(url_name, pk=obj.pk)
+
+
+def _action(request, pk, run, success: str):
+    document = queries.visible_document(request.user, pk)
+    return _run(request, document, run, success, "documents:detail")
 
 
 @login_required
@@ -301,7 +298,7 @@ def incoming_paper(request):
                 confidentiality=d["confidentiality"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -319,14 +316,10 @@ def incoming_paper(request):
 def incoming_detail(request, pk):
     entry = queries.visible_incoming(request.user, pk)
     user = request.user
-    document_visible = (
-        entry.document_id
-        and Document.objects.visible_to(user).filter(pk=entry.document_id).exists()
-    )
     context = {
         "entry": entry,
         "events": entry.events.select_related("actor"),
-        "document_visible": document_visible,
+        "document_visible": queries.is_visible_document(user, entry.document_id),
         "can_assign": has_role_on(user, entry.unit, CLERKS)
         and entry.status != IncomingStatus.HANDLED,
         "can_handle": entry.status != IncomingStatus.HANDLED
@@ -353,17 +346,9 @@ def incoming_scan(request, pk):
     )
 
 
-def _incoming_action(request, pk, run, success):
+def _incoming_action(request, pk, run, success: str):
     entry = queries.visible_incoming(request.user, pk)
-    try:
-        run(entry)
-    except ValidationError as exc:
-        _error_message(request, exc)
-    except NotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("documents:incoming_detail", pk=entry.pk)
+    return _run(request, entry, run, success, "documents:incoming_detail")
 
 
 @login_required
@@ -455,7 +440,7 @@ def certificate_list(request):
         "documents/certificates.html",
         {
             "certificates": queries.certificates_for(request.user).order_by("-created_at")[:300],
-            "ca": services.internal_ca(),
+            "ca": queries.internal_ca(),
             "can_manage": queries.drafting_units(request.user, CERTIFICATE_MANAGERS).exists(),
             "now": timezone.now(),
         },
@@ -473,7 +458,7 @@ def certificate_issue(request):
                 request.user, unit=d["unit"], kind=d["kind"], user=d["user"], days=d["days"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Certificate issued by the internal CA."))
             return redirect("documents:certificates")
@@ -500,7 +485,7 @@ def certificate_import(request):
                 password=d["password"] or "",
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Certificate imported."))
             return redirect("documents:certificates")
@@ -518,7 +503,7 @@ def certificate_revoke(request, pk):
         try:
             services.revoke_certificate(request.user, certificate, form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, pgettext("documents", "Certificate revoked."))
             return redirect("documents:certificates")
@@ -534,19 +519,6 @@ def certificate_revoke(request, pk):
 
 
 # --- public verification --------------------------------------------------------------
-
-
-def verify_by_code(code: str):
-    """(document, report) for a document code; only issued documents are looked up."""
-    document = (
-        Document.objects.filter(code=code.strip().upper(), status=DocumentStatus.ISSUED)
-        .select_related("unit", "doc_type")
-        .first()
-    )
-    if document is None:
-        return None, None
-    with document.content.open("rb") as fh:
-        return document, verify_pdf(fh.read())
 
 
 @require_http_methods(["GET", "POST"])

@@ -93,12 +93,12 @@ def test_an_office_file_that_expands_too_far_is_refused_before_conversion(
     tree, admin_user, doc_type, media_root, settings, monkeypatch
 ):
     settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
-    monkeypatch.setattr(services, "office_converter", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(services.files, "office_converter", lambda: "/usr/bin/soffice")
 
     def convert(name, data):
         raise AssertionError("the bomb reached LibreOffice")
 
-    monkeypatch.setattr(services, "convert_to_pdf", convert)
+    monkeypatch.setattr(services.files, "convert_to_pdf", convert)
     with pytest.raises(ValidationError, match="khi giải nén"):
         draft(admin_user, tree.prov, doc_type, file=("qd.docx", bomb_xlsx(4 * 1024 * 1024)))
     assert stored_files(media_root) == []
@@ -113,7 +113,7 @@ def test_files_stored_before_a_failure_are_removed(
     def failing_event(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "_event", failing_event)
+    monkeypatch.setattr(services.drafting, "record_event", failing_event)
     attachment = SimpleUploadedFile("phu-luc.txt", b"noi dung")
     with pytest.raises(RuntimeError):
         draft(admin_user, tree.prov, doc_type, attachments=(attachment,))

@@ -156,7 +156,7 @@ def test_paper_document_registered_with_scan(tree, grassroots_a, doc_type):
 
 
 def test_docx_without_libreoffice_asks_for_pdf(tree, officer_a, doc_type, monkeypatch):
-    monkeypatch.setattr(services, "office_converter", lambda: None)
+    monkeypatch.setattr(services.files, "office_converter", lambda: None)
     with pytest.raises(ValidationError) as exc:
         draft(officer_a, tree.zone, doc_type, file=("qd.docx", b"PK\x03\x04 fake"))
     assert "file" in exc.value.message_dict

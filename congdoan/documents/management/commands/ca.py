@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from congdoan.documents import pki, services
+from congdoan.documents import pki, queries, services
 from congdoan.documents.models import TrustAnchor
 from congdoan.org.models import Unit
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _init(self, organisation=None, years=10, **_):
-        existing = services.internal_ca()
+        existing = queries.internal_ca()
         if existing:
             self.stdout.write(f"Internal CA already exists: {existing.name}")
             return
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         )
 
     def _show(self, **_):
-        ca = services.internal_ca()
+        ca = queries.internal_ca()
         self.stdout.write(f"Internal CA: {ca.name if ca else '(none; run: congdoan ca init)'}")
         for anchor in TrustAnchor.objects.order_by("added_at"):
             label = " [internal]" if anchor.is_internal else ""

@@ -1,5 +1,7 @@
 """``congdoan verify-pdf FILE``: the same signature report as /verify/document."""
 
+import json
+
 from django.core.management.base import BaseCommand, CommandError
 
 from congdoan.documents.verification import verify_pdf
@@ -12,19 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="print the report as JSON"
+        )
 
-    def handle(self, *args, file, json: bool = False, **options):
+    def handle(self, *args, file, as_json: bool = False, **options):
         try:
             with open(file, "rb") as fh:
                 report = verify_pdf(fh.read())
         except OSError as exc:
             raise CommandError(str(exc)) from exc
-        if json:
-            import json as json_module
-
+        if as_json:
             self.stdout.write(
-                json_module.dumps(report.as_dict(), default=str, ensure_ascii=False, indent=2)
+                json.dumps(report.as_dict(), default=str, ensure_ascii=False, indent=2)
             )
         else:
             self._print(report)

@@ -1,0 +1,315 @@
+"""Signing and issuing: the signer's PAdES signature, then the clerk's issue (register number,
+the organisation's seal as a second signature, delivery). Both ask the person again for
+their password or a TOTP code."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from congdoan.accounts.models import User
+from congdoan.accounts.services import verify_totp
+from congdoan.common import uploads
+from congdoan.common.errors import NotAllowed
+from congdoan.org.choices import ALL_ROLES
+from congdoan.org.scoping import has_role_on
+from congdoan.org.services import require_role
+
+from .. import pki, signing
+from ..choices import (
+    CLERKS,
+    HEADS,
+    CertificateKind,
+    Direction,
+    DocumentStatus,
+    EventAction,
+    SignatureRole,
+)
+from ..models import Document, DocumentSignature, SigningCertificate
+from ..queries import can_sign, pending_reviews, usable_certificate
+from .drafting import lock_document, mark_approved, require_status
+from .incoming import deliver
+from .journal import record_event, set_history
+from .numbering import format_number_symbol, take_number
+
+SIGNER_FIELD = "ChuKyNguoiKy"
+SEAL_FIELD = "ChuKyCoQuan"
+
+
+def timestamp_url() -> str:
+    """The RFC 3161 timestamp server signatures are stamped by ("" for none)."""
+    return getattr(settings, "DOCUMENTS_TSA_URL", "") or os.environ.get("CONGDOAN_TSA_URL", "")
+
+
+def confirm_identity(actor: User, *, password: str | None = None, otp: str | None = None) -> None:
+    """Signing asks the signer again: their password or a TOTP code."""
+    if otp:
+        if verify_totp(actor, otp):
+            return
+        raise ValidationError({"otp": _("The authentication code is wrong or already used.")})
+    if password:
+        if actor.check_password(password):
+            return
+        raise ValidationError({"password": _("The password is wrong.")})
+    raise ValidationError({"password": _("Confirm with your password or an authentication code.")})
+
+
+def key_material(certificate: SigningCertificate) -> signing.KeyMaterial:
+    return signing.KeyMaterial(
+        certificate_der=bytes(certificate.certificate_der),
+        chain=pki.chain_from_json(certificate.chain_der),
+        encrypted_key=bytes(certificate.encrypted_key),
+    )
+
+
+def _no_certificate() -> ValidationError:
+    return ValidationError(
+        _("You have no valid signing certificate (revoked or expired certificates cannot sign).")
+    )
+
+
+def _page_index(pdf: IncrementalPdfFileWriter, page: int | None) -> int:
+    count = signing.page_count(pdf)
+    if page is None or page == 0 or page == -1:
+        return count - 1
+    if not 1 <= page <= count:
+        raise ValidationError(
+            {"page": _("Choose a page between 1 and %(count)s.") % {"count": count}}
+        )
+    return page - 1
+
+
+def _signing_position(position: str) -> str:
+    if position not in signing.POSITIONS:
+        raise ValidationError({"position": _("Unknown position of the signature block.")})
+    return position
+
+
+def _read(content: FieldFile) -> bytes:
+    try:
+        return content.read()
+    finally:
+        content.close()
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One signature to add: its field, where its visible block goes, what it says."""
+
+    field_name: str
+    page_ix: int
+    position: str
+    box: tuple[int, int, int, int]
+    appearance: signing.Appearance
+    reason: str
+    signer_name: str
+
+
+def _apply(
+    document: Document,
+    writer: IncrementalPdfFileWriter,
+    certificate: SigningCertificate,
+    block: _Block,
+) -> bytes:
+    """The document's PDF with ``block``'s signature added (time-stamped when a server is set)."""
+    return signing.sign_pdf(
+        writer,
+        key_material(certificate),
+        field_name=block.field_name,
+        appearance=block.appearance,
+        page_ix=block.page_ix,
+        box=block.box,
+        reason=block.reason,
+        location=document.place or document.unit.province_name,
+        signer_name=block.signer_name,
+        timestamp_url=timestamp_url(),
+    )
+
+
+def _record_signature(
+    document: Document,
+    certificate: SigningCertificate,
+    block: _Block,
+    *,
+    role: str,
+    actor: User,
+    moment: datetime,
+) -> DocumentSignature:
+    return DocumentSignature.objects.create(
+        document=document,
+        certificate=certificate,
+        role=role,
+        signed_by=actor,
+        signed_at=moment,
+        field_name=block.field_name,
+        page_index=block.page_ix,
+        position=block.position,
+        timestamped=bool(timestamp_url()),
+    )
+
+
+def _check_signable(actor: User, document: Document) -> None:
+    """The head of the issuing unit may sign a draft directly (approving it in the same step);
+    anyone else signs only an approved document, and only as its named signer."""
+    if not can_sign(actor, document):
+        raise NotAllowed(_("You are not the signer of this document."))
+    if document.status == DocumentStatus.APPROVED:
+        return
+    head = has_role_on(actor, document.unit, HEADS)
+    if not (head and document.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)):
+        require_status(document, DocumentStatus.APPROVED)
+    if document.status == DocumentStatus.IN_REVIEW and pending_reviews(document).exists():
+        raise ValidationError(_("Some reviewers have not answered yet."))
+
+
+@transaction.atomic
+def sign_document(
+    actor: User,
+    document: Document,
+    *,
+    password: str | None = None,
+    otp: str | None = None,
+    page: int | None = None,
+    position: str = "bottom-right",
+    pre_confirmed: bool = False,
+) -> Document:
+    """The signer's PAdES signature with a visible block (name, position, unit, time).
+
+    The head of the issuing unit may sign a draft directly (approving it in the same step);
+    anyone else signs only an approved document. Revoked or expired certificates cannot sign.
+    ``pre_confirmed`` is for the demo builder only; requests always confirm.
+    """
+    require_role(actor, document.unit, ALL_ROLES)
+    document = lock_document(document)
+    _check_signable(actor, document)
+    position = _signing_position(position)
+    certificate = usable_certificate(user=actor, kind=CertificateKind.PERSONAL)
+    if certificate is None:
+        raise _no_certificate()
+    if not pre_confirmed:
+        confirm_identity(actor, password=password, otp=otp)
+    if document.status != DocumentStatus.APPROVED:
+        mark_approved(actor, document, _("Approved by the signer."))
+    pdf = _read(document.content)
+    writer = signing.open_pdf(pdf)
+    page_ix = _page_index(writer, page)
+    moment = timezone.now()
+    titles = [
+        document.signer_prefix and f"{document.signer_prefix} {document.unit.name}",
+        document.signer_position,
+    ]
+    block = _Block(
+        field_name=SIGNER_FIELD,
+        page_ix=page_ix,
+        position=position,
+        box=signing.signer_box(writer, page_ix, position),
+        appearance=signing.signer_appearance(
+            title_lines=titles, name=actor.display_name, unit=document.unit.name, moment=moment
+        ),
+        reason=_("Signed by the competent person"),
+        signer_name=actor.display_name,
+    )
+    signed = _apply(document, writer, certificate, block)
+    with uploads.removed_on_failure() as stored:
+        if not document.original:
+            document.original.save("original.pdf", ContentFile(pdf), save=False)
+            stored(document.original)
+        document.content.save("signed.pdf", ContentFile(signed), save=False)
+        stored(document.content)
+        document.status = DocumentStatus.SIGNED
+        document.signed_at = moment
+        document.signer = document.signer or actor
+        set_history(document, actor, "signed")
+        document.save()
+        _record_signature(
+            document, certificate, block, role=SignatureRole.SIGNER, actor=actor, moment=moment
+        )
+        record_event(actor, EventAction.SIGNED, document=document, note=certificate.common_name)
+    return document
+
+
+def _signature_page(document: Document, pdf: IncrementalPdfFileWriter) -> tuple[int, str]:
+    """Page and position of the signer's block: the seal goes next to it."""
+    signature = document.signatures.filter(role=SignatureRole.SIGNER).order_by("-signed_at").first()
+    if signature is None:
+        return signing.page_count(pdf) - 1, "bottom-right"
+    return signature.page_index, signature.position
+
+
+@transaction.atomic
+def issue_document(
+    actor: User,
+    document: Document,
+    *,
+    password: str | None = None,
+    otp: str | None = None,
+    issue_date: date | None = None,
+    pre_confirmed: bool = False,
+) -> Document:
+    """The clerk issues a signed document: next number of the register, the organisation's
+    seal as a second signature (name, number, ISO 8601 Vietnam time), and delivery into the
+    incoming register of every recipient unit. The clerk confirms with ``password`` or ``otp``.
+    """
+    require_role(actor, document.unit, CLERKS)
+    document = lock_document(document)
+    require_status(document, DocumentStatus.SIGNED)
+    seal = usable_certificate(unit=document.unit, kind=CertificateKind.SEAL)
+    if seal is None:
+        raise ValidationError(
+            _(
+                "The unit has no valid seal certificate (revoked or expired certificates cannot sign)."
+            )
+        )
+    if not pre_confirmed:
+        confirm_identity(actor, password=password, otp=otp)
+    issue_date = issue_date or timezone.localdate()
+    register, number = take_number(
+        unit=document.unit,
+        direction=Direction.OUTGOING,
+        year=issue_date.year,
+        doc_type=document.doc_type,
+        confidential=document.is_confidential,
+    )
+    document.register, document.number = register, number
+    document.number_symbol = format_number_symbol(
+        number, document.doc_type, document.unit, document.department
+    )
+    document.issue_date = issue_date
+    writer = signing.open_pdf(_read(document.content))
+    page_ix, position = _signature_page(document, writer)
+    moment = timezone.now()
+    block = _Block(
+        field_name=SEAL_FIELD,
+        page_ix=page_ix,
+        position=position,
+        box=signing.seal_box(writer, page_ix, position),
+        appearance=signing.seal_appearance(
+            unit=document.unit.name, number_symbol=document.number_symbol, moment=moment
+        ),
+        reason=_("Issued: %(number)s") % {"number": document.number_symbol},
+        signer_name=document.unit.name,
+    )
+    sealed = _apply(document, writer, seal, block)
+    with uploads.removed_on_failure() as stored:
+        document.content.save("issued.pdf", ContentFile(sealed), save=False)
+        stored(document.content)
+        document.status = DocumentStatus.ISSUED
+        document.issued_by, document.issued_at = actor, moment
+        set_history(document, actor, "issued")
+        document.save()
+        _record_signature(
+            document, seal, block, role=SignatureRole.SEAL, actor=actor, moment=moment
+        )
+        record_event(actor, EventAction.ISSUED, document=document, note=document.number_symbol)
+        deliver(actor, document)
+    return document
