@@ -65,24 +65,26 @@ def roll_up(rows: Iterable[tuple[int, int, int]], paths: dict[int, str]) -> dict
     return result
 
 
+# The columns of a figure row, in the order COPY writes them.
+COLUMNS = (
+    "indicator",
+    "unit_id",
+    "valid_from",
+    "valid_to",
+    "numerator",
+    "denominator",
+    "own_numerator",
+    "own_denominator",
+)
+
+
 def _current(code: str, day: date, only: Collection[int] | None = None):
     qs = Figure.objects.filter(indicator=code).on(day)
     rows = []
     ids = list(only) if only is not None else [None]
     for i in range(0, len(ids), BATCH):
         chunk = qs if only is None else qs.filter(unit_id__in=ids[i : i + BATCH])
-        rows.extend(
-            chunk.values_list(
-                "id",
-                "unit_id",
-                "valid_from",
-                "valid_to",
-                "numerator",
-                "denominator",
-                "own_numerator",
-                "own_denominator",
-            )
-        )
+        rows.extend(chunk.values_list("id", *COLUMNS[1:]))  # all but the indicator
     return {
         unit_id: (pk, start, end, (n, d, on, od)) for pk, unit_id, start, end, n, d, on, od in rows
     }
@@ -148,18 +150,6 @@ def apply(
         )
     _insert(to_create)
     return len(to_close) + len(to_delete) + len(to_update) + len(to_create)
-
-
-COLUMNS = (
-    "indicator",
-    "unit_id",
-    "valid_from",
-    "valid_to",
-    "numerator",
-    "denominator",
-    "own_numerator",
-    "own_denominator",
-)
 
 
 def _insert(figures: list[Figure]) -> None:
