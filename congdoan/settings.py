@@ -293,7 +293,7 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # An import job whose heartbeat (touched as each batch commits) is older than this many seconds
 # has lost its worker (server killed or restarted): it is marked interrupted when jobs are
-# listed or shown, and every minute by Celery beat (congdoan.members.jobs).
+# listed or shown, and every minute by Celery beat (congdoan.members.importing.jobs).
 IMPORT_HEARTBEAT_TIMEOUT = int(os.environ.get("IMPORT_HEARTBEAT_TIMEOUT", "300"))
 CELERY_BEAT_SCHEDULE = {
     "members-recover-interrupted-imports": {"task": "members.recover_imports", "schedule": 60.0}

@@ -130,7 +130,7 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     # The worker stopped (server killed or restarted) before the job ended: whole batches were
-    # committed, the rest was not; running it again completes it (see members.jobs).
+    # committed, the rest was not; running it again completes it (see members.importing.jobs).
     INTERRUPTED = "interrupted", _("Interrupted")
 
 

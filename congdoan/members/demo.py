@@ -15,10 +15,11 @@ from congdoan.common.demo import DemoContext
 from congdoan.org import divisions
 from congdoan.org.choices import UnitKind
 from congdoan.org.models import Unit
+from congdoan.org.paths import parent_path, prefix_q
 
 from .bulk import insert_members
 from .choices import EducationLevel, MemberStatus, Qualification, Religion
-from .models import TREE_KEY_LENGTH, Member
+from .models import Member, tree_key
 from .services import reserve_card_numbers
 
 DEFAULT_COUNT = 60_000
@@ -252,12 +253,12 @@ def build(ctx: DemoContext, count: int | None = None) -> None:
         return
     units = list(
         Unit.objects.filter(
-            path__startswith=root.path, kind=UnitKind.GRASSROOTS_UNION, status="active"
+            prefix_q(root.path), kind=UnitKind.GRASSROOTS_UNION, status="active"
         ).order_by("path")
     )
     if not units:
         return
-    tree = root.path[:TREE_KEY_LENGTH]
+    tree = tree_key(root.path)
     existing = Member.objects.filter(tree=tree).count()
     missing = target - existing
     if missing <= 0:
@@ -265,10 +266,9 @@ def build(ctx: DemoContext, count: int | None = None) -> None:
         return
     weights = [min(unit.worker_count or 100, 3000) for unit in units]
     communes = [code for code, _name in divisions.communes_of(root.province_code or 22)] or [None]
-    groups: dict[int, list[Unit]] = {}
-    for group in Unit.objects.filter(path__startswith=root.path, kind=UnitKind.UNION_GROUP):
-        parent_path = group.path[: -Unit.steplen]
-        groups.setdefault(parent_path, []).append(group)
+    groups: dict[str, list[Unit]] = {}  # by the path of their grassroots union
+    for group in Unit.objects.filter(prefix_q(root.path), kind=UnitKind.UNION_GROUP):
+        groups.setdefault(parent_path(group.path), []).append(group)
     today = datetime.date(2026, 11, 1)
     made = 0
     index = existing

@@ -11,8 +11,9 @@ from congdoan.common import cccd as cccd_rules
 from congdoan.org import divisions
 from congdoan.org.choices import UnitKind
 from congdoan.org.models import Unit
+from congdoan.org.paths import prefix_q
 
-from .importing import FIELDS
+from .importing.columns import FIELDS
 from .models import Member
 from .services import EDITABLE_FIELDS
 
@@ -71,7 +72,7 @@ class MemberForm(forms.ModelForm):
         groups = Unit.objects.none()
         if unit is not None:
             groups = Unit.objects.filter(
-                path__startswith=unit.path, kind=UnitKind.UNION_GROUP, status="active"
+                prefix_q(unit.path), kind=UnitKind.UNION_GROUP, status="active"
             )
         self.fields["group"].queryset = groups
         self.fields["group"].required = False
@@ -154,12 +155,14 @@ class AdmitForm(MemberForm):
     field_order = ["unit_code", "card_number"]
 
 
-class TransferForm(forms.Form):
-    to_unit = forms.CharField(
-        label=_("Receiving grassroots union (code)"),
-        max_length=32,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+def _unit_code_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=32, widget=forms.TextInput(attrs={"class": "form-control"})
     )
+
+
+class TransferForm(forms.Form):
+    to_unit = _unit_code_field(_("Receiving grassroots union (code)"))
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -179,11 +182,7 @@ class StatusForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    unit_code = forms.CharField(
-        label=_("Grassroots union (code)"),
-        max_length=32,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    unit_code = _unit_code_field(_("Grassroots union (code)"))
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
         widget=forms.ClearableFileInput(

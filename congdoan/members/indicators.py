@@ -61,7 +61,8 @@ def active_members(period: Period, units=None):
 def _active_in(user, unit):
     return (
         Member.objects.visible_to(user)
-        .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        .in_subtree(unit)
+        .filter(status=MemberStatus.ACTIVE)
         .select_related("unit")
         .order_by("name_folded", "id")
     )

@@ -1,5 +1,5 @@
 """Member records, their lifecycle bookkeeping, transfers between subtrees, full-CCCD view
-log and spreadsheet import jobs.
+log and spreadsheet import jobs, and the scoped querysets every read of them goes through.
 
 A member belongs to a grassroots unit (``unit``) and optionally to a union group under it
 (``group``); scope is the unit's place in the tree. Nothing here is ever deleted: leaving,
@@ -9,6 +9,7 @@ dying and being merged into a duplicate are statuses, with the history of every 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congdoan.common import cccd
+from congdoan.common.phone import display_phone
 from congdoan.common.text import fold, normalize_text
 from congdoan.org import divisions
+from congdoan.org.paths import STEPLEN, prefix_q, root_path
 from congdoan.org.scoping import scope_q
 
 from .choices import (
@@ -32,6 +35,7 @@ from .choices import (
     Religion,
     TransferStatus,
 )
+from .search import search_q
 
 # Fields a complete record must have (each weighs the same in the completeness score).
 COMPLETENESS_FIELDS = (
@@ -57,9 +61,14 @@ _PLAIN_COMPLETENESS_FIELDS = tuple(
     name for name in COMPLETENESS_FIELDS if name not in _CHECKED_COMPLETENESS_FIELDS
 )
 
-# Members in the first ``TREE_KEY_LENGTH`` characters of their unit path share one tree
-# (one top-level unit): a citizen identity number is unique inside it.
-TREE_KEY_LENGTH = 4
+# Members under one top-level unit share one tree, keyed by the root's path (its first
+# ``STEPLEN`` characters): a citizen identity number is unique inside it.
+TREE_KEY_LENGTH = STEPLEN
+
+
+def tree_key(path: str) -> str:
+    """The key of the tree that the unit at ``path`` belongs to (``Member.tree``)."""
+    return root_path(path)
 
 
 def given_first(folded: str) -> str:
@@ -68,23 +77,24 @@ def given_first(folded: str) -> str:
     return " ".join(words[-1:] + words[:-1])[:150]
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user, roles=None):
-        """Members of units in ``user``'s scope (optionally only where they hold ``roles``)."""
+class UnitScopedQuerySet(models.QuerySet):
+    """Rows placed in the tree by their ``unit``: ``visible_to`` is the subtree rule."""
+
+    def visible_to(self, user, roles: Iterable[str] | None = None):
+        """Rows of units in ``user``'s scope (optionally only where they hold ``roles``)."""
         return self.filter(scope_q(user, "unit__path", roles))
 
+    def in_subtree(self, unit):
+        """Rows of ``unit`` and the units below it."""
+        return self.filter(prefix_q(unit.path, "unit__path"))
+
+
+class MemberQuerySet(UnitScopedQuerySet):
     def active(self):
         return self.filter(status=MemberStatus.ACTIVE)
 
-    def in_subtree(self, unit):
-        from congdoan.org.paths import prefix_q
-
-        return self.filter(prefix_q(unit.path, "unit__path"))
-
     def search(self, text: str):
         """Accent- and case-insensitive name prefix, or identity/card/phone number."""
-        from .queries import search_q
-
         q = search_q(text)
         if q is None:
             return self
@@ -244,7 +254,7 @@ class Member(models.Model):
         self.name_folded = fold(self.full_name)[:150]
         self.given_name_folded = given_first(self.name_folded)
         if self.unit_id and not self.tree:
-            self.tree = self.unit.path[:TREE_KEY_LENGTH]
+            self.tree = tree_key(self.unit.path)
         self.completeness = self.compute_completeness()
         self.is_complete = self.completeness == 100
 
@@ -288,8 +298,6 @@ class Member(models.Model):
 
     @property
     def phone_display(self) -> str:
-        from congdoan.common.phone import display_phone
-
         return display_phone(self.phone)
 
     @property
@@ -334,6 +342,14 @@ class CardSequence(models.Model):
         return f"{self.tree}: {self.next_value}"
 
 
+class TransferRequestQuerySet(models.QuerySet):
+    def visible_to(self, user, roles: Iterable[str] | None = None):
+        """Seen by officers of either side."""
+        return self.filter(
+            scope_q(user, "from_unit__path", roles) | scope_q(user, "to_unit__path", roles)
+        )
+
+
 class TransferRequest(models.Model):
     """A transfer to a unit outside the requesting officer's scope, decided by its officer."""
 
@@ -363,6 +379,8 @@ class TransferRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=255, blank=True)
 
+    objects = TransferRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("transfer request")
         verbose_name_plural = _("transfer requests")
@@ -377,11 +395,6 @@ class TransferRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.to_unit}"
-
-    @classmethod
-    def visible_q(cls, user):
-        """Seen by officers of either side."""
-        return scope_q(user, "from_unit__path") | scope_q(user, "to_unit__path")
 
 
 class CccdView(models.Model):
@@ -402,6 +415,10 @@ class CccdView(models.Model):
 
 def _import_upload_path(instance, filename: str) -> str:
     return f"member-imports/{datetime.date.today():%Y/%m}/{filename}"
+
+
+class ImportJobQuerySet(UnitScopedQuerySet):
+    pass
 
 
 class ImportJob(models.Model):
@@ -432,10 +449,12 @@ class ImportJob(models.Model):
     header_row = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
     # Touched as the job starts, reads its file and commits each batch: a running job whose
-    # heartbeat is old has lost its worker (members.jobs.recover_stale_jobs).
+    # heartbeat is old has lost its worker (members.importing.jobs.recover_stale_jobs).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # When a run of this job was found interrupted; kept through the run that completes it.
     interrupted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member import")

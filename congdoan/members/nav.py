@@ -1,3 +1,5 @@
+"""The member registry's menu entry."""
+
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.common.navigation import NavItem

@@ -1,36 +1,100 @@
-"""Reading members: search keys, likely duplicates, counts per unit.
+"""Reading members: the visible record or 404 (``visible_member``, ``visible_import_job``,
+``visible_transfer``), who may manage or see what, pages of a name search, likely
+duplicates, counts per unit (also the org tree's hooks that count and check members).
 
-Search folds the query the way names are stored (``congdoan.common.text.fold``: no case, no
-diacritics, đ → d, either tone-mark placement), so a prefix of the folded full name, or of the
-folded name with the given name first, is a range of an index in byte order: on PostgreSQL the
-two columns are ``COLLATE "C"`` (migration 0004) and ``LIKE 'key%'`` is a range scan; SQLite
-compares bytes anyway and is asked for a range. The same index gives the rows in order, so a
-first page (``NameSearchPages``) walks the range and stops after 50 rows instead of fetching
-and sorting every match; counts stop at ``COUNT_CAP``.
+Every object a view or an API endpoint acts on is fetched here through its model's
+``visible_to``, so a missing and an out-of-scope object are one and the same 404.
+
+Name search (filters in ``search``) reads a prefix range of a byte-ordered index, which gives
+the rows in order: a first page (``NameSearchPages``) walks the range and stops after 50
+rows instead of fetching and sorting every match; counts stop at ``COUNT_CAP``.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
-from congdoan.common import cccd
-from congdoan.common.phone import normalize_phone
+from congdoan.accounts.models import AnyUser
+from congdoan.common.errors import visible_or_404
 from congdoan.common.text import fold
+from congdoan.org.choices import FINANCE_ROLES, MEMBER_MANAGERS, UnitKind
+from congdoan.org.models import Unit
+from congdoan.org.scoping import has_role_on, scope_paths
 
-_NUMBERISH = re.compile(r"^[\d\s.+\-()]+$")
+from .choices import OPEN_STATUSES, MemberStatus
+from .models import ImportJob, Member, TransferRequest
+from .search import name_prefix_q
+
 COUNT_CAP = 1000  # lists count matches up to this many, then say "more than"
 
 
-def name_prefix_q(key: str, field: str = "name_folded") -> Q:
-    """Rows whose folded ``field`` starts with ``key``: a range scan of its byte-ordered index
-    (PostgreSQL: ``LIKE 'key%'``, which the planner also estimates well; SQLite: a range, as
-    its ``LIKE`` ignores case and indexes; U+10FFFF sorts after any character a name holds)."""
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": key, f"{field}__lt": key + "\U0010ffff"})
-    return Q(**{f"{field}__startswith": key})
+# --- the visible object or 404 ------------------------------------------------------------------
+def visible_member(user: AnyUser, pk, roles: Iterable[str] | None = None) -> Member:
+    """The member ``pk`` (with its unit and group) if ``user`` sees it (with one of ``roles``);
+    the common 404 otherwise, also for a ``pk`` that is not a number."""
+    return visible_or_404(
+        Member.objects.visible_to(user, roles).select_related("unit", "group"), pk=pk
+    )
+
+
+def visible_import_job(user: AnyUser, pk) -> ImportJob:
+    """The import job ``pk`` if its unit is in ``user``'s scope; the common 404 otherwise."""
+    return visible_or_404(ImportJob.objects.visible_to(user).select_related("unit"), pk=pk)
+
+
+def visible_transfer_requests(user: AnyUser):
+    """Transfer requests seen by ``user``: those from or to a unit in their scope."""
+    return TransferRequest.objects.visible_to(user).select_related(
+        "member", "from_unit", "to_unit", "requested_by"
+    )
+
+
+def visible_transfer(user: AnyUser, pk) -> TransferRequest:
+    """The transfer request ``pk`` if ``user`` sees either side; the common 404 otherwise."""
+    return visible_or_404(visible_transfer_requests(user), pk=pk)
+
+
+def transfer_target(code: str) -> Unit | None:
+    """The unit a member is to be transferred to, by code, in scope or not: outside the
+    officer's scope a transfer is a request to that unit's officers (``transfer_member``)."""
+    return Unit.objects.filter(code=(code or "").strip().upper()).first()
+
+
+# --- who may do what ----------------------------------------------------------------------------
+def can_manage(user: AnyUser, member: Member) -> bool:
+    return has_role_on(user, member.unit, MEMBER_MANAGERS)
+
+
+def can_see_salary(user: AnyUser, member_or_unit: Member | Unit) -> bool:
+    unit = getattr(member_or_unit, "unit", member_or_unit)
+    return has_role_on(user, unit, FINANCE_ROLES)
+
+
+def manages_members_somewhere(user: AnyUser) -> bool:
+    """True when ``user`` may admit members into some unit (the list page's "Admit" button)."""
+    paths = scope_paths(user, MEMBER_MANAGERS)
+    return paths is None or bool(paths)
+
+
+def history_with_merged(member: Member) -> tuple[list, list[Member]]:
+    """``member``'s history (the last 50 changes) with that of the records merged into it (the
+    last 20 each), newest first; and those merged records."""
+    histories = list(
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    )
+    merged = list(Member.objects.filter(merged_into=member).only("id", "card_number", "full_name"))
+    for other in merged:
+        histories += list(
+            other.history.select_related("history_user").order_by("-history_date")[:20]
+        )
+    histories.sort(key=lambda h: h.history_date, reverse=True)
+    return histories, merged
+
+
+# --- search pages -------------------------------------------------------------------------------
 
 
 def name_key(text: str | None) -> str | None:
@@ -76,41 +140,9 @@ class NameSearchPages:
         return rows + list(self.given[offset : offset + stop - start - len(rows)])
 
 
-def search_q(text: str | None) -> Q | None:
-    """The filter for a search box: a name, a citizen identity, card or phone number."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if _NUMBERISH.match(text):
-        digits = re.sub(r"\D", "", text)
-        q = (
-            Q(card_number=text.upper()) | Q(card_number__endswith=digits)
-            if len(digits) >= 4
-            else Q(card_number=text)
-        )
-        number = cccd.restore(digits)
-        if len(number) == 12:
-            q |= Q(cccd=number)
-        phone = normalize_phone(text)
-        if phone:
-            q |= Q(phone=phone)
-        return q
-    key = fold(text)
-    if not key:
-        return Q(pk__in=[])
-    # The full name starts with the query ("nguyen van a"), or the given name does ("an", "an nguyen"):
-    # two index range scans on every database.
-    q = name_prefix_q(key, "name_folded") | name_prefix_q(key, "given_name_folded")
-    upper = text.strip().upper()
-    if any(ch.isdigit() for ch in upper):
-        q |= Q(card_number=upper)
-    return q
-
-
+# --- counts -------------------------------------------------------------------------------------
 def unit_counts(units) -> dict[int, dict[str, int]]:
     """Active and complete members per unit id (the indicators use the same numbers)."""
-    from .models import Member
-
     rows = (
         Member.objects.filter(unit__in=units, status="active")
         .values("unit_id")
@@ -123,10 +155,6 @@ def likely_duplicates(members, limit: int = 200) -> list[tuple]:
     """Pairs ``(older, newer, reason)`` among ``members`` (already scoped) that are probably one
     person: same folded name and date of birth, or same phone. Identical identity numbers
     cannot occur inside one tree (a unique constraint)."""
-    from django.utils.translation import gettext as _
-
-    from .choices import OPEN_STATUSES
-
     members = members.filter(status__in=OPEN_STATUSES)
     by_name = (
         members.exclude(date_of_birth=None)
@@ -162,3 +190,20 @@ def likely_duplicates(members, limit: int = 200) -> list[tuple]:
         if len(pairs) >= limit:
             break
     return list(pairs.values())[:limit]
+
+
+# --- the org tree's hooks (registered in apps.py) ----------------------------------------------
+def unit_has_active_members(unit: Unit) -> str | None:
+    """Why ``unit`` cannot be dissolved, if it still has members; None otherwise."""
+    if Member.objects.filter(Q(unit=unit) | Q(group=unit), status__in=OPEN_STATUSES).exists():
+        return _("The unit still has members; transfer them or merge the unit instead.")
+    return None
+
+
+def member_count(unit: Unit) -> dict[str, int]:
+    """Active members of ``unit``'s subtree, labelled for the unit page (translated at call time)."""
+    if unit.kind == UnitKind.UNION_GROUP:
+        members = Member.objects.filter(group=unit, status=MemberStatus.ACTIVE)
+    else:
+        members = Member.objects.in_subtree(unit).filter(status=MemberStatus.ACTIVE)
+    return {_("Members"): members.count()}

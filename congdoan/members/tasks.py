@@ -1,18 +1,10 @@
-"""Celery tasks of the member registry (used when ``REDIS_URL`` is set)."""
+"""Celery tasks of the member registry (used when ``REDIS_URL`` is set).
 
-from celery import shared_task
+Celery's autodiscovery imports each app's ``tasks`` module; the tasks themselves are defined
+beside the functions they run (``importing.jobs``), which start them without importing this
+module back.
+"""
 
+from .importing.jobs import import_members_task, recover_interrupted_imports
 
-@shared_task(name="members.import")
-def import_members_task(job_id: int) -> None:
-    from .importing import execute_job
-
-    execute_job(job_id)
-
-
-@shared_task(name="members.recover_imports")
-def recover_interrupted_imports() -> int:
-    """Run every minute by Celery beat (``CELERY_BEAT_SCHEDULE``): jobs whose worker died."""
-    from .jobs import recover_stale_jobs
-
-    return recover_stale_jobs()
+__all__ = ["import_members_task", "recover_interrupted_imports"]

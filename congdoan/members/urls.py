@@ -1,3 +1,5 @@
+"""The member pages under ``/members/`` (the API is ``api.py``, mounted under ``/api/v1/members``)."""
+
 from django.urls import path
 
 from . import views

@@ -1,4 +1,6 @@
-"""Member pages. Thin: read through ``visible_to``/``queries``, write through ``services``."""
+"""Member pages: list, export and roster, detail, admit, edit, transfer, status actions,
+duplicates, transfer requests and imports. Thin: objects come from ``queries`` (the visible
+one or 404), writes go through ``services`` and ``importing``."""
 
 from __future__ import annotations
 
@@ -6,70 +8,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from congdoan.org import queries as org_queries
+from congdoan.common.errors import NotAllowed, OutOfScope
+from congdoan.common.forms import add_service_errors
 from congdoan.org.choices import MEMBER_MANAGERS
-from congdoan.org.models import Unit
+from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
+from congdoan.org.services import require_role
 
-from . import access_log, exports, importing, jobs, services
-from .choices import OPEN_STATUSES, ImportStatus, MemberStatus, TransferStatus
+from . import exports, importing, queries, services
+from .choices import ImportStatus, MemberStatus, TransferStatus
 from .filters import MemberFilter
 from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, TransferForm
 from .models import ImportJob, Member
-from .queries import likely_duplicates
 from .tables import MemberRows, MemberTable
 
-STATUS_ACTIONS = {
-    # action: (service, title, needs a reason, statuses it applies to)
-    "leave": (services.leave, gettext_lazy("Record leaving the union"), True, OPEN_STATUSES),
-    "suspend": (
-        services.suspend,
-        gettext_lazy("Suspend the membership"),
-        True,
-        {MemberStatus.ACTIVE},
-    ),
-    "reinstate": (
-        services.reinstate,
-        gettext_lazy("Reinstate"),
-        False,
-        {MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT},
-    ),
-    "transfer-out": (
-        services.transfer_out,
-        gettext_lazy("Transfer out of this organisation"),
-        True,
-        {MemberStatus.ACTIVE},
-    ),
-    "death": (
-        None,
-        gettext_lazy("Record death"),
-        False,
-        OPEN_STATUSES | {MemberStatus.LEFT, MemberStatus.TRANSFERRED_OUT},
-    ),
-}
 
-
-def _unit_or_404(user, code: str) -> Unit:
-    try:
-        return org_queries.visible_unit(user, (code or "").strip().upper())
-    except Unit.DoesNotExist as exc:
-        raise Http404(_("No such unit in your scope.")) from exc
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+def _form_page(request, form, title: str, **context):
+    """The one form page of members (admit, edit, transfer, status actions)."""
+    return render(request, "members/form.html", {"form": form, "title": title, **context})
 
 
 def _filtered(request):
@@ -93,18 +56,11 @@ def member_list(request):
         "filter": members,
         "table": table,
         "query": query.urlencode(),
-        "can_admit": bool(org_queries_can_manage(request.user)),
+        "can_admit": queries.manages_members_somewhere(request.user),
     }
     if request.htmx and request.htmx.target == "member-table":
         return render(request, "members/_table.html", context)
     return render(request, "members/list.html", context)
-
-
-def org_queries_can_manage(user) -> bool:
-    from congdoan.org.scoping import scope_paths
-
-    paths = scope_paths(user, MEMBER_MANAGERS)
-    return paths is None or bool(paths)
 
 
 @login_required
@@ -127,7 +83,7 @@ def export(request, fmt: str):
 @login_required
 @require_GET
 def roster(request, code: str):
-    unit = _unit_or_404(request.user, code)
+    unit = visible_unit(request.user, code)
     if not unit.is_grassroots:
         raise Http404(_("Rosters are made per grassroots union."))
     members = (
@@ -143,31 +99,17 @@ def roster(request, code: str):
 @login_required
 @require_GET
 def detail(request, pk: int):
-    member = services.require_visible(request.user, pk)
-    manage = services.can_manage(request.user, member)
-    histories = list(
-        member.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
-    )
-    merged = list(Member.objects.filter(merged_into=member).only("id", "card_number", "full_name"))
-    for other in merged:
-        histories += list(
-            other.history.select_related("history_user").order_by("-history_date")[:20]
-        )
-    histories.sort(key=lambda h: h.history_date, reverse=True)
+    member = queries.visible_member(request.user, pk)
+    manage = queries.can_manage(request.user, member)
+    histories, merged = queries.history_with_merged(member)
     context = {
         "member": member,
         "can_manage": manage,
-        "show_salary": services.can_see_salary(request.user, member),
+        "show_salary": queries.can_see_salary(request.user, member),
         "history": histories,
         "merged_from": merged,
         "missing": [Member._meta.get_field(f).verbose_name for f in member.missing_fields()],
-        "actions": [
-            (key, title)
-            for key, (_fn, title, _r, allowed) in STATUS_ACTIONS.items()
-            if member.status in allowed
-        ]
-        if manage
-        else [],
+        "actions": [(a.name, a.title) for a in services.status_actions(member)] if manage else [],
         "transfers": member.transfer_requests.select_related("from_unit", "to_unit")[:10],
         "merged_into_visible": member.merged_into_id
         and Member.objects.visible_to(request.user).filter(pk=member.merged_into_id).first(),
@@ -179,7 +121,7 @@ def detail(request, pk: int):
 @require_POST
 @never_cache  # the full number: no copy in a browser's or a proxy's cache
 def reveal_cccd(request, pk: int):
-    member = services.require_visible(request.user, pk)
+    member = queries.visible_member(request.user, pk)
     number = services.reveal_cccd(request.user, member)
     return render(request, "members/_cccd.html", {"member": member, "number": number})
 
@@ -188,12 +130,12 @@ def reveal_cccd(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def admit(request):
     code = request.POST.get("unit_code") or request.GET.get("unit") or ""
-    unit = _unit_or_404(request.user, code) if code else None
+    unit = visible_unit(request.user, code) if code else None
     form = AdmitForm(
         request.POST or None,
         unit=unit,
         initial={"unit_code": code},
-        show_salary=bool(unit and services.can_see_salary(request.user, unit)),
+        show_salary=bool(unit and queries.can_see_salary(request.user, unit)),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +146,7 @@ def admit(request):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -212,16 +154,16 @@ def admit(request):
                 % {"name": member.full_name, "card": member.card_number},
             )
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "title": _("Admit a member")})
+    return _form_page(request, form, _("Admit a member"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    member = services.require_visible(request.user, pk)
-    if not services.can_manage(request.user, member):
-        raise services.NotAllowed(_("Your role does not allow this action on this unit."))
-    show_salary = services.can_see_salary(request.user, member)
+    member = queries.visible_member(request.user, pk)
+    if not queries.can_manage(request.user, member):
+        raise NotAllowed(_("Your role does not allow this action on this unit."))
+    show_salary = queries.can_see_salary(request.user, member)
     form = MemberForm(
         request.POST or None,
         instance=Member.objects.get(pk=member.pk),
@@ -251,29 +193,21 @@ def edit(request, pk: int):
             )
             form.is_valid()
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("members:detail", pk=member.pk)
-    return render(
-        request,
-        "members/form.html",
-        {
-            "form": form,
-            "member": member,
-            "conflict": conflict,
-            "title": _("Edit %(name)s") % {"name": member.full_name},
-        },
-    )
+    title = _("Edit %(name)s") % {"name": member.full_name}
+    return _form_page(request, form, title, member=member, conflict=conflict)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer(request, pk: int):
-    member = services.require_visible(request.user, pk)
+    member = queries.visible_member(request.user, pk)
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = Unit.objects.filter(code=form.cleaned_data["to_unit"].strip().upper()).first()
+        target = queries.transfer_target(form.cleaned_data["to_unit"])
         if target is None:
             form.add_error("to_unit", _("No unit with this code."))
         else:
@@ -282,7 +216,7 @@ def transfer(request, pk: int):
                     request.user, member, target, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                add_service_errors(form, exc)
             else:
                 if isinstance(result, Member):
                     messages.success(request, _("Transferred to %(unit)s.") % {"unit": target.name})
@@ -296,65 +230,44 @@ def transfer(request, pk: int):
                         % {"unit": target.name},
                     )
                 return redirect("members:detail", pk=member.pk)
-    return render(
-        request,
-        "members/form.html",
-        {
-            "form": form,
-            "member": member,
-            "title": _("Transfer %(name)s") % {"name": member.full_name},
-        },
-    )
+    title = _("Transfer %(name)s") % {"name": member.full_name}
+    return _form_page(request, form, title, member=member)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_status(request, pk: int, action: str):
-    member = services.require_visible(request.user, pk)
-    if action not in STATUS_ACTIONS:
+    member = queries.visible_member(request.user, pk)
+    rule = services.STATUS_ACTIONS.get(action)
+    if rule is None:
         raise Http404
-    service, title, needs_reason, _allowed = STATUS_ACTIONS[action]
     form = StatusForm(request.POST or None)
-    if needs_reason:
+    if rule.needs_reason:
         form.fields["reason"].required = True
     if request.method == "POST" and form.is_valid():
         reason, on = form.cleaned_data["reason"], form.cleaned_data["on"]
         try:
-            if action == "death":
-                services.record_death(request.user, member, on=on, note=reason)
-            else:
-                service(request.user, member, reason, on)
+            services.change_status(request.user, member, rule.name, reason, on)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("members:detail", pk=member.pk)
-    return render(
-        request,
-        "members/form.html",
-        {
-            "form": form,
-            "member": member,
-            "title": f"{title}: {member.full_name}",
-        },
-    )
+    return _form_page(request, form, f"{rule.title}: {member.full_name}", member=member)
 
 
 @login_required
 @require_GET
 def duplicates(request):
-    pairs = likely_duplicates(Member.objects.visible_to(request.user, MEMBER_MANAGERS))
+    pairs = queries.likely_duplicates(Member.objects.visible_to(request.user, MEMBER_MANAGERS))
     return render(request, "members/duplicates.html", {"pairs": pairs})
 
 
 @login_required
 @require_POST
 def merge(request):
-    try:
-        keep = services.require_visible(request.user, int(request.POST.get("keep", 0)))
-        duplicate = services.require_visible(request.user, int(request.POST.get("duplicate", 0)))
-    except ValueError as exc:
-        raise Http404 from exc
+    keep = queries.visible_member(request.user, request.POST.get("keep"))
+    duplicate = queries.visible_member(request.user, request.POST.get("duplicate"))
     try:
         services.merge_duplicates(request.user, keep, duplicate)
     except ValidationError as exc:
@@ -367,7 +280,7 @@ def merge(request):
 @login_required
 @require_GET
 def transfers(request):
-    requests_ = services.visible_transfer_requests(request.user).order_by("-requested_at")[:200]
+    requests_ = queries.visible_transfer_requests(request.user).order_by("-requested_at")[:200]
     decidable = {
         r.pk
         for r in requests_
@@ -382,7 +295,7 @@ def transfers(request):
 @login_required
 @require_POST
 def decide_transfer(request, pk: int):
-    transfer_request = get_object_or_404(services.visible_transfer_requests(request.user), pk=pk)
+    transfer_request = queries.visible_transfer(request.user, pk)
     try:
         services.decide_transfer(
             request.user,
@@ -398,17 +311,10 @@ def decide_transfer(request, pk: int):
 
 
 # --- imports -------------------------------------------------------------------------------------
-def _job_or_404(user, pk: int) -> ImportJob:
-    job = ImportJob.objects.select_related("unit").filter(pk=pk).first()
-    if job is None or not Unit.objects.visible_to(user).filter(pk=job.unit_id).exists():
-        raise Http404
-    return job
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports(request):
-    jobs.recover_stale_jobs()  # a job whose worker died is listed as interrupted, not running
+    importing.recover_stale_jobs()  # a job whose worker died is listed as interrupted, not running
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
@@ -418,52 +324,34 @@ def imports(request):
         try:
             # A code typed in the form: a message on the field, the same whether the unit does
             # not exist or is outside the user's scope (nothing is revealed, nothing is lost).
-            unit = _unit_or_404(request.user, form.cleaned_data["unit_code"])
-        except Http404 as exc:
-            form.add_error("unit_code", str(exc))
+            unit = visible_unit(request.user, form.cleaned_data["unit_code"])
+        except OutOfScope:
+            form.add_error("unit_code", _("No such unit in your scope."))
         else:
             try:
                 job = importing.start_job(
                     request.user, unit, form.cleaned_data["file"], dry_run=True
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("members:import_detail", pk=job.pk)
-    visible_units = Unit.objects.visible_to(request.user).values("pk")
-    recent = ImportJob.objects.filter(unit__in=visible_units).select_related("unit", "created_by")[
-        :30
-    ]
+    recent = ImportJob.objects.visible_to(request.user).select_related("unit", "created_by")[:30]
     return render(request, "members/imports.html", {"form": form, "jobs": recent})
-
-
-def _headers_of(job: ImportJob) -> list[str]:
-    from congdoan.common.spreadsheets import UnreadableFile, cell_text, read_rows
-
-    if not job.header_row:
-        return []
-    try:
-        with job.file.open("rb") as handle:
-            for row_no, cells in read_rows(handle, job.original_name):
-                if row_no == job.header_row:
-                    return [cell_text(c) for c in cells]
-    except (UnreadableFile, OSError):
-        return []
-    return []
 
 
 @login_required
 @require_GET
 def import_detail(request, pk: int):
-    jobs.recover_stale_jobs()
-    job = _job_or_404(request.user, pk)
+    importing.recover_stale_jobs()
+    job = queries.visible_import_job(request.user, pk)
     if request.htmx and not job.finished:
         return render(request, "members/_import_progress.html", {"job": job})
     if request.htmx:  # finished while polling: reload the whole page
         response = render(request, "members/_import_progress.html", {"job": job})
         response["HX-Refresh"] = "true"
         return response
-    headers = _headers_of(job) if job.finished else []
+    headers = importing.headers_of(job) if job.finished else []
     mapping_form = MappingForm(headers=headers, mapping=job.mapping or {}) if headers else None
     return render(
         request,
@@ -482,14 +370,16 @@ def import_detail(request, pk: int):
 def import_rerun(request, pk: int):
     """Check again with a corrected mapping, commit (``commit=1``), or run an interrupted job
     again as it was (``resume=1``), which completes it."""
-    job = _job_or_404(request.user, pk)
-    services.require_role(request.user, job.unit, MEMBER_MANAGERS)
+    job = queries.visible_import_job(request.user, pk)
+    require_role(request.user, job.unit, MEMBER_MANAGERS)
     if request.POST.get("resume") == "1" and job.status == ImportStatus.INTERRUPTED:
         importing.rerun_job(job, dry_run=job.dry_run)
     elif request.POST.get("commit") == "1":
         importing.rerun_job(job, dry_run=False)
     else:
-        form = MappingForm(request.POST, headers=_headers_of(job), mapping=job.mapping or {})
+        form = MappingForm(
+            request.POST, headers=importing.headers_of(job), mapping=job.mapping or {}
+        )
         if form.is_valid():
             importing.rerun_job(job, dry_run=True, mapping=form.mapping())
     return redirect("members:import_detail", pk=job.pk)
@@ -499,21 +389,10 @@ def import_rerun(request, pk: int):
 @require_GET
 @never_cache  # full identity numbers: no copy in a browser's or a proxy's cache
 def import_rejected(request, pk: int):
-    import tempfile
-
-    from congdoan.common.spreadsheets import read_rows
-
-    job = _job_or_404(request.user, pk)
-    # The rows are handed back as uploaded, full identity numbers included (the officer fixes
-    # them and uploads again): only to those who may reveal a number, and logged like a reveal.
-    services.require_role(request.user, job.unit, MEMBER_MANAGERS)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    importing.rejected_rows_xlsx(job, handle)
-    handle.seek(0)
-    access_log.log_numbers_handed_out(
-        request.user, (cell for _row, cells in read_rows(handle, "rejected.xlsx") for cell in cells)
-    )
-    handle.seek(0)
+    job = queries.visible_import_job(request.user, pk)
+    # The rows as uploaded, full identity numbers included: for officers who may reveal a
+    # number, and logged like a reveal (``importing.rejected``).
+    handle = importing.rejected_rows_file(request.user, job)
     return FileResponse(
         handle, as_attachment=True, filename=f"loi-{job.original_name.rsplit('.', 1)[0]}.xlsx"
     )

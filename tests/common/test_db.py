@@ -46,7 +46,7 @@ def test_a_large_import_analyses_the_member_tables(tree, admin_user, monkeypatch
 
     from ..members.conftest import member_fields
 
-    monkeypatch.setattr(importing, "ANALYZE_AFTER_CREATED", 2)
+    monkeypatch.setattr(importing.jobs, "ANALYZE_AFTER_CREATED", 2)
     rows = [["Họ và tên", "Giới tính", "Ngày sinh"]] + [
         [member_fields(n)["full_name"], "Nam", "17/05/1990"] for n in range(2, 6)
     ]

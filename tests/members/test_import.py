@@ -243,7 +243,7 @@ def test_interrupted_import_leaves_whole_batches_and_can_run_again(tree, officer
         [f"Người Thứ {i}", "Nam", "01/01/1990", cccd.make("022", "male", 1990, i)] for i in range(6)
     ]
     data = xlsx_bytes(rows)
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing.run, "BATCH_SIZE", 2)
     original = importing.Importer._write
     calls = {"n": 0}
 
@@ -381,7 +381,7 @@ def _people(count: int, start: int = 0) -> list[list]:
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
+    monkeypatch.setattr(importing.run, "BATCH_SIZE", 3)
     writers = []
     original = importing.BatchWriter.__init__
 

@@ -20,8 +20,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from congdoan.members import importing, jobs
+from congdoan.members import importing
 from congdoan.members.choices import ImportStatus
+from congdoan.members.importing import jobs
 from congdoan.members.models import ImportJob, Member
 
 from .test_import import _people, run, xlsx_bytes
@@ -47,7 +48,7 @@ def later(seconds_past_timeout: int = 1) -> datetime.datetime:
 
 def dies_in_third_batch(monkeypatch, batch_size: int = 2):
     """The worker dies while writing its third batch: the first two are committed."""
-    monkeypatch.setattr(importing, "BATCH_SIZE", batch_size)
+    monkeypatch.setattr(importing.run, "BATCH_SIZE", batch_size)
     original = importing.Importer._write
     calls = {"n": 0}
 
@@ -63,7 +64,7 @@ def dies_in_third_batch(monkeypatch, batch_size: int = 2):
 
 def test_counters_are_committed_with_each_batch(tree, officer_a, monkeypatch):
     """When batch k is being written, the job already shows the k-1 batches before it."""
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing.run, "BATCH_SIZE", 2)
     original = importing.Importer._write
     seen = []
 
@@ -88,7 +89,7 @@ def test_a_dead_worker_leaves_the_committed_counts(tree, officer_a, monkeypatch)
 
 
 def test_a_failed_batch_leaves_the_counts_of_those_before(tree, officer_a, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing.run, "BATCH_SIZE", 2)
     original = importing.Importer._write
 
     def write(self, rows):
@@ -235,7 +236,7 @@ def test_the_periodic_task_recovers(tree, officer_a):
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
+    monkeypatch.setattr(importing.run, "BATCH_SIZE", 3)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -276,7 +277,7 @@ import django
 django.setup()
 from congdoan.members import importing
 
-importing.BATCH_SIZE = 5
+importing.run.BATCH_SIZE = 5
 original = importing.Importer._apply
 calls = {"n": 0}
 

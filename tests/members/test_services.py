@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from congdoan.common import cccd
 from congdoan.common.errors import NotAllowed, OutOfScope
-from congdoan.members import services
+from congdoan.members import queries, services
 from congdoan.members.choices import MemberStatus, TransferStatus
 from congdoan.members.models import CccdView, Member
 from congdoan.org import services as org_services
@@ -127,6 +127,22 @@ def test_scope_on_writes(tree, members, officer_b, officer_a):
         services.update_member(viewer, members.a1, job_title="X")
 
 
+def test_status_actions_come_from_the_services_table(members, officer_a):
+    """The member page's actions are the table's, by the member's status."""
+    names = [a.name for a in services.status_actions(members.a1)]
+    assert names == ["leave", "suspend", "transfer-out", "death"]
+    services.suspend(officer_a, members.a1, "nghỉ dài hạn")
+    members.a1.refresh_from_db()
+    assert [a.name for a in services.status_actions(members.a1)] == [
+        "leave",
+        "reinstate",
+        "death",
+    ]
+    with pytest.raises(ValidationError) as raised:
+        services.change_status(officer_a, members.a1, "leave", "")
+    assert "reason" in raised.value.message_dict
+
+
 def test_salary_is_finance_only(tree, members, officer_a):
     with pytest.raises(NotAllowed):
         services.update_member(officer_a, members.a1, monthly_salary=9_000_000)
@@ -135,9 +151,7 @@ def test_salary_is_finance_only(tree, members, officer_a):
     admin = make_user("zadmin", tree.zone, Role.ADMINISTRATOR)
     member = services.update_member(admin, members.a1, monthly_salary=9_000_000)
     assert member.monthly_salary == 9_000_000
-    assert services.can_see_salary(finance, member) and not services.can_see_salary(
-        officer_a, member
-    )
+    assert queries.can_see_salary(finance, member) and not queries.can_see_salary(officer_a, member)
 
 
 def test_second_save_is_refused_with_the_others_changes(members, officer_a, grassroots_a):
@@ -184,7 +198,7 @@ def test_transfer_outside_scope_waits_for_receiving_officer(
         services.decide_transfer(grassroots_a, request, accept=True)
     with pytest.raises(ValidationError):
         services.transfer_member(officer_a, members.a1, tree.gr_b1)
-    assert request in services.visible_transfer_requests(officer_b)
+    assert request in queries.visible_transfer_requests(officer_b)
     services.decide_transfer(officer_b, request, accept=True)
     assert Member.objects.get(pk=members.a1.pk).unit == tree.gr_b1
     assert Member.objects.visible_to(officer_b).filter(pk=members.a1.pk).exists()
@@ -270,10 +284,10 @@ def test_unit_counter(tree, members):
     from django.utils import translation
 
     with translation.override("en"):
-        assert services.member_count(tree.zone) == {"Members": 2}
-        assert services.member_count(tree.prov) == {"Members": 3}
+        assert queries.member_count(tree.zone) == {"Members": 2}
+        assert queries.member_count(tree.prov) == {"Members": 3}
     with translation.override("vi"):
-        assert services.member_count(tree.zone) == {"Đoàn viên": 2}
+        assert queries.member_count(tree.zone) == {"Đoàn viên": 2}
 
 
 def test_demo_builds_members_idempotently(tree):

@@ -1,0 +1,308 @@
+"""Import jobs: starting one (the file checked against the upload limits and stored), running
+it inline, in a thread or on a Celery worker, and the bookkeeping that survives a dead worker.
+
+A job's counters are updated in the transaction of the batch they count (``batch_recorder``),
+on whichever connection writes it (the importing thread, or the ``BatchWriter`` thread on
+PostgreSQL), so after a ``kill -9`` the job shows exactly the rows that stayed. A running job
+whose heartbeat is older than ``IMPORT_HEARTBEAT_TIMEOUT`` has lost its worker: when jobs are
+listed or shown, and every minute under Celery beat, ``recover_stale_jobs`` marks it
+interrupted with what was committed. Running it again completes it: the rows already written
+come back "unchanged" (matched by identity or card number), none is added twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from congdoan.accounts.models import User
+from congdoan.common import uploads
+from congdoan.common.db import analyze
+from congdoan.common.spreadsheets import Sheet, UnreadableFile, cell_text, check_file, read_rows
+from congdoan.common.uploads import count_text
+from congdoan.org.choices import MEMBER_MANAGERS
+from congdoan.org.models import Unit
+from congdoan.org.services import require_role
+
+from ..choices import ImportStatus
+from ..models import ImportJob, Member
+from ..services import check_unit, resolve_unit
+from .columns import detect_in
+from .run import Importer
+
+logger = logging.getLogger(__name__)
+
+SYNC_LIMIT_BYTES = 256 * 1024  # smaller files are imported within the request
+# An import that adds this many members refreshes the planner's statistics when it ends.
+ANALYZE_AFTER_CREATED = 5000
+
+# A row's outcome in the importer → the job's counter.
+_COUNTERS = {
+    "new": "created",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "rejected": "rejected",
+}
+
+
+def touch(job_id: int, **fields) -> None:
+    """The worker is alive (and ``fields`` change): sets the heartbeat."""
+    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now(), **fields)
+
+
+def mark_running(job_id: int) -> None:
+    """The job runs: its counters start from zero, each committed batch adds its own."""
+    touch(job_id, status=ImportStatus.RUNNING, progress=0, **dict.fromkeys(_COUNTERS.values(), 0))
+
+
+def batch_recorder(job_id: int) -> Callable[[Iterable], None]:
+    """A callback for ``Importer(on_batch=...)``: adds a batch's rows to the job's counters and
+    beats the heart. Called inside the batch's transaction, so the counts commit with the rows
+    (or roll back with them)."""
+
+    def record(rows: Iterable) -> None:
+        outcomes = Counter(_COUNTERS[row.outcome] for row in rows)
+        touch(
+            job_id,
+            progress=F("progress") + sum(outcomes.values()),
+            **{name: F(name) + n for name, n in outcomes.items()},
+        )
+
+    return record
+
+
+def recover_stale_jobs(now: datetime.datetime | None = None) -> int:
+    """Mark interrupted the jobs whose worker stopped beating; how many were marked.
+
+    Queued jobs count too in the embedded mode, where the process that queued a job runs it in
+    a thread (a restart loses it); a Celery queue keeps its jobs until a worker takes them.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT)
+    waiting = [ImportStatus.RUNNING] + ([] if settings.REDIS_URL else [ImportStatus.QUEUED])
+    stale = ImportJob.objects.filter(status__in=waiting).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at=None, created_at__lt=cutoff)
+    )
+    marked = 0
+    for job in stale.only("status", "heartbeat_at", "dry_run", "progress", "created", "updated"):
+        # Compare-and-swap on the heartbeat: a worker that beats meanwhile keeps its job.
+        marked += ImportJob.objects.filter(
+            pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
+        ).update(
+            status=ImportStatus.INTERRUPTED,
+            interrupted_at=now,
+            finished_at=now,
+            message=interruption_message(job),
+        )
+    return marked
+
+
+def interruption_message(job: ImportJob) -> str:
+    if job.dry_run:
+        return _(
+            "The check stopped before it finished (the server was stopped or restarted); "
+            "nothing was written. Run it again."
+        )
+    return _(
+        "The import stopped before it finished (the server was stopped or restarted). The "
+        "first %(rows)s rows of the file were processed and saved: %(created)s added, "
+        "%(updated)s updated. Run it again to finish: the rows already saved are recognised and "
+        "none is added twice."
+    ) % {
+        "rows": count_text(job.progress),
+        "created": count_text(job.created),
+        "updated": count_text(job.updated),
+    }
+
+
+# --- running ------------------------------------------------------------------------------------
+def start_job(
+    actor: User,
+    unit: Unit,
+    upload,
+    *,
+    dry_run: bool,
+    mapping: dict | None = None,
+    header_row: int | None = None,
+    background: bool | None = None,
+) -> ImportJob:
+    """Check the file against the upload limits, store it, create the job and run it (in the
+    background for large files). A refused file is a ``ValidationError`` on ``file``, and
+    nothing is stored."""
+    require_role(actor, unit, MEMBER_MANAGERS)
+    check_unit(resolve_unit(unit)[0])
+    try:
+        check_file(upload, upload.name)
+    except (uploads.UploadRefused, UnreadableFile) as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    job = ImportJob(
+        unit=unit,
+        created_by=actor,
+        original_name=upload.name[:255],
+        dry_run=dry_run,
+        mapping=mapping or {},
+        header_row=header_row,
+        heartbeat_at=timezone.now(),
+    )
+    with uploads.removed_on_failure() as stored:
+        job.file.save(upload.name, upload, save=False)
+        stored(job.file)
+        job.save()
+    size = getattr(upload, "size", 0) or 0
+    run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
+    job.refresh_from_db()
+    return job
+
+
+def rerun_job(
+    job: ImportJob,
+    *,
+    dry_run: bool,
+    mapping: dict | None = None,
+    header_row: int | None = None,
+    background: bool | None = None,
+) -> ImportJob:
+    """Run a checked job again: with a corrected mapping, or for real (``dry_run=False``); or an
+    interrupted one, which completes it (``interrupted_at`` is kept, for the job page)."""
+    job.dry_run = dry_run
+    if mapping is not None:
+        job.mapping = mapping
+    if header_row is not None:
+        job.header_row = header_row
+    job.status = ImportStatus.QUEUED
+    job.progress = job.created = job.updated = job.unchanged = job.rejected = job.total = 0
+    job.errors = []
+    job.message = ""
+    job.heartbeat_at, job.finished_at = timezone.now(), None
+    job.save()
+    size = job.file.size if job.file else 0
+    run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
+    job.refresh_from_db()
+    return job
+
+
+def run_job(job: ImportJob, *, background: bool) -> None:
+    """Run ``job`` now, or once its row is committed: on a Celery worker when Redis is set up,
+    else in a thread of this process (the embedded default)."""
+    if not background:
+        execute_job(job.pk)
+        return
+    if getattr(settings, "REDIS_URL", ""):
+        transaction.on_commit(lambda: import_members_task.delay(job.pk))
+        return
+
+    # The embedded default: a thread of this process, started once the job row is committed.
+    def target():
+        close_old_connections()
+        try:
+            execute_job(job.pk)
+        finally:
+            close_old_connections()
+
+    transaction.on_commit(
+        lambda: threading.Thread(target=target, daemon=True, name=f"import-{job.pk}").start()
+    )
+
+
+def execute_job(job_id: int, language: str | None = None) -> None:
+    """Run ``job_id`` here and record its outcome on the job; a failure is a message on the job
+    (and a logged traceback when it is not the file's fault), never half a batch."""
+    job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
+    mark_running(job.pk)
+
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        try:
+            with job.file.open("rb") as handle:
+                sheet = Sheet(handle, job.original_name)  # read once, for all that follows
+            touch(job.pk)  # loading a large workbook takes seconds
+            rows = sheet.rows()
+            if not job.header_row:
+                head: list = []
+                detected = detect_in(rows, head)
+                rows = itertools.chain(head, rows)
+                job.header_row, job.mapping = detected.header_row, detected.mapping
+                ImportJob.objects.filter(pk=job.pk).update(
+                    header_row=detected.header_row, mapping=detected.mapping
+                )
+            total = max(0, sheet.row_count - job.header_row)
+            touch(job.pk, total=total)
+            job.total = total
+            mapping = {k: int(v) for k, v in job.mapping.items()} if job.mapping else None
+            importer = Importer(
+                job.created_by,
+                job.unit,
+                dry_run=job.dry_run,
+                mapping=mapping,
+                header_row=job.header_row,
+                on_batch=batch_recorder(job.pk),
+            )
+            summary = importer.run_rows(rows)
+        except uploads.UploadRefused as exc:  # past a limit seen only once the file is opened
+            job.file.delete(save=False)  # a refused file is not kept
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message=exc.message, file="", finished_at=timezone.now()
+            )
+            return
+        except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()
+            )
+            if not isinstance(exc, UnreadableFile | PermissionError):
+                logger.exception("member import %s failed", job.pk)
+            return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKED if job.dry_run else ImportStatus.DONE,
+        header_row=importer.header_row,
+        mapping=importer.mapping,
+        total=summary.total,
+        progress=summary.total,
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        rejected=summary.rejected,
+        errors=summary.errors,
+        finished_at=timezone.now(),
+    )
+    if not job.dry_run and summary.created >= ANALYZE_AFTER_CREATED:
+        # Fresh statistics before anyone searches the new members (see common.db).
+        analyze([Member, Member.history.model])
+
+
+def headers_of(job: ImportJob) -> list[str]:
+    """The titles of ``job``'s header row as the file has them (for correcting the mapping);
+    none when the file has no header row found or can no longer be read."""
+    if not job.header_row:
+        return []
+    try:
+        with job.file.open("rb") as handle:
+            for row_no, cells in read_rows(handle, job.original_name):
+                if row_no == job.header_row:
+                    return [cell_text(c) for c in cells]
+    except (UnreadableFile, OSError):
+        return []
+    return []
+
+
+# Celery tasks (used when ``REDIS_URL`` is set), beside the functions they run; ``tasks.py``
+# lists them for Celery's autodiscovery.
+@shared_task(name="members.import")
+def import_members_task(job_id: int) -> None:
+    execute_job(job_id)
+
+
+@shared_task(name="members.recover_imports")
+def recover_interrupted_imports() -> int:
+    """Run every minute by Celery beat (``CELERY_BEAT_SCHEDULE``): jobs whose worker died."""
+    return recover_stale_jobs()

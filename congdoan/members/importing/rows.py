@@ -1,0 +1,290 @@
+"""Checking one row: its cells read by the plan of their columns into typed values, with a
+message for each cell that cannot be read, and the numbers a file repeats in two rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congdoan.common import cccd as cccd_rules
+from congdoan.common.phone import normalize_phone
+from congdoan.common.spreadsheets import cell_date, cell_text, read_rows
+from congdoan.common.text import fold
+
+from ..models import Member
+from .values import (
+    parse_commune,
+    parse_education,
+    parse_ethnicity,
+    parse_gender,
+    parse_province,
+    parse_qualification,
+    parse_religion,
+)
+
+
+@dataclass
+class RowResult:
+    row: int
+    values: dict = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    outcome: str = ""  # new / updated / unchanged / rejected
+    member: Member | None = None
+
+
+# (field, parser, message when the parser finds nothing); messages are lazy: built only on error.
+_CHOICE_PARSERS = (
+    ("gender", parse_gender, gettext_lazy("Write Nam or Nữ.")),
+    (
+        "ethnicity",
+        parse_ethnicity,
+        gettext_lazy("Unknown ethnic group: write one of the 54 official names, e.g. Kinh, Tày."),
+    ),
+    ("religion", parse_religion, gettext_lazy("Unknown religion.")),
+    (
+        "education_level",
+        parse_education,
+        gettext_lazy("Write the general education as 9/12, 12/12, THCS or THPT."),
+    ),
+    (
+        "qualification",
+        parse_qualification,
+        gettext_lazy(
+            "Unknown qualification: write Đại học, Cao đẳng, Trung cấp, Sơ cấp, Thạc sĩ, Tiến sĩ or Không."
+        ),
+    ),
+)
+
+
+_NO_DATE = object()
+_UNSEEN = object()
+_BLANK_CELL = object()
+
+
+def _memo(cache: dict, key, compute):
+    """``compute()`` once per ``key`` of one run (choice and date columns repeat a handful of values)."""
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute()
+        return value
+
+
+def _parse_date(raw):
+    try:
+        return cell_date(raw)
+    except (ValueError, OverflowError):
+        return _NO_DATE
+
+
+# How each column is read (see ``_plan``).
+_TEXT, _LOWER, _UPPER, _CHOICE, _DATE, _CCCD, _PHONE, _LATER = range(8)
+_MEMO_KINDS = frozenset({_CHOICE, _DATE})
+_TEXT_FIELDS = ("full_name", "job_title", "permanent_street", "current_street")
+_LATER_FIELDS = (
+    "permanent_province",
+    "permanent_commune",
+    "current_province",
+    "current_commune",
+    "group",
+)
+
+
+def _plan(mapping: dict[str, int], cache: dict) -> list[tuple]:
+    """``(field, column, kind, parser, message)`` for the mapped columns, made once per run."""
+    key = ("plan", tuple(sorted(mapping.items())))
+    plan = cache.get(key)
+    if plan is None:
+        choices = {name: (parser, message) for name, parser, message in _CHOICE_PARSERS}
+        plan = []
+        for name, index in mapping.items():
+            if name in choices:
+                plan.append((name, index, _CHOICE, *choices[name]))
+            elif name in ("date_of_birth", "joined_on"):
+                plan.append((name, index, _DATE, None, None))
+            elif name in _TEXT_FIELDS:
+                plan.append((name, index, _TEXT, None, None))
+            elif name == "email":
+                plan.append((name, index, _LOWER, None, None))
+            elif name == "card_number":
+                plan.append((name, index, _UPPER, None, None))
+            elif name == "cccd":
+                plan.append((name, index, _CCCD, None, None))
+            elif name == "phone":
+                plan.append((name, index, _PHONE, None, None))
+            elif name in _LATER_FIELDS:
+                plan.append((name, index, _LATER, None, None))
+        plan = cache[key] = plan
+    return plan
+
+
+def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) -> RowResult:
+    """Typed values of one row (``values`` holds only cells that are present) and its problems.
+
+    Each mapped cell is read by the plan of its column; values that repeat down a column
+    (choices, dates, provinces) are parsed once per run through ``cache``.
+    """
+    result = RowResult(row_no)
+    values = result.values
+    errors = result.errors
+    memo = cache.get("memo")
+    if memo is None:
+        memo = cache["memo"] = {}
+    n = len(cells)
+    later: dict | None = None
+    for name, index, kind, parser, message in _plan(mapping, cache):
+        if index >= n:
+            continue
+        cell = cells[index]
+        if cell is None or cell == "":
+            continue
+        if kind in _MEMO_KINDS:  # parsed once per distinct cell
+            key = (name if kind == _CHOICE else "date", type(cell), cell)
+            parsed = memo.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                if not cell_text(cell):
+                    parsed = _BLANK_CELL
+                elif kind == _CHOICE:
+                    parsed = parser(cell)
+                else:
+                    parsed = _parse_date(cell)
+                memo[key] = parsed
+            if parsed is _BLANK_CELL:
+                continue
+            if kind == _CHOICE:
+                if parsed:
+                    values[name] = parsed
+                else:
+                    errors.append((name, str(message)))
+            elif parsed is _NO_DATE:
+                errors.append(
+                    (
+                        name,
+                        _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": cell_text(cell)},
+                    )
+                )
+            else:
+                values[name] = parsed
+            continue
+        text = cell_text(cell)
+        if not text:
+            continue
+        if kind == _TEXT:
+            values[name] = text
+        elif kind == _CCCD:
+            values["cccd"] = cccd_rules.restore(cell)
+        elif kind == _PHONE:
+            phone = normalize_phone(cell)
+            if phone:
+                values["phone"] = phone
+            else:
+                errors.append(
+                    (
+                        "phone",
+                        _("Not a Vietnamese phone number (e.g. 0912 345 678 or 0203 3825 123)."),
+                    )
+                )
+        elif kind == _LOWER:
+            values[name] = text.lower()
+        elif kind == _UPPER:
+            values[name] = text.upper()
+        else:
+            if later is None:
+                later = {}
+            later[name] = text
+    if later:
+        _parse_places(later, values, errors, memo, cache)
+    if "full_name" not in values and not errors:
+        errors.append(("full_name", _("The full name is missing.")))
+    return result
+
+
+_UNKNOWN_PROVINCE = gettext_lazy("Unknown province: %(value)s (use a name after the 2025 merger).")
+_UNKNOWN_COMMUNE = gettext_lazy("Unknown commune or ward in that province: %(value)s")
+
+
+def _put(values: dict, errors: list, name: str, value, unknown, text: str) -> None:
+    """``value`` as the row's ``name``, or the ``unknown`` message about ``text`` when the
+    parser did not recognise it."""
+    if value:
+        values[name] = value
+    else:
+        errors.append((name, unknown % {"value": text}))
+
+
+def _parse_places(texts: dict, values: dict, errors: list, memo: dict, cache: dict) -> None:
+    """Provinces, communes (inside their province) and the union group of one row."""
+    get = texts.get
+    for kind in ("permanent", "current"):
+        province_text = get(f"{kind}_province")
+        if province_text:
+            province = _memo(
+                memo, ("province", province_text), lambda t=province_text: parse_province(t, cache)
+            )
+            _put(values, errors, f"{kind}_province", province, _UNKNOWN_PROVINCE, province_text)
+        commune_text = get(f"{kind}_commune")
+        if commune_text:
+            commune = parse_commune(commune_text, values.get(f"{kind}_province"), cache)
+            _put(values, errors, f"{kind}_commune", commune, _UNKNOWN_COMMUNE, commune_text)
+    group_text = get("group")
+    if group_text:
+        groups = cache.get("groups", {})
+        group = groups.get(group_text.upper()) or groups.get(fold(group_text))
+        if group:
+            values["group"] = group
+        else:
+            errors.append(
+                (
+                    "group",
+                    _("No union group %(value)s in this grassroots union.") % {"value": group_text},
+                )
+            )
+
+
+def _blank(cell) -> bool:
+    if cell is None or cell == "":
+        return True
+    if type(cell) is str:
+        return not cell.strip()
+    return cell_text(cell) == ""
+
+
+def rows_of(source, filename: str, header_row: int) -> Iterator[tuple[int, list]]:
+    return data_rows(read_rows(source, filename), header_row)
+
+
+def data_rows(rows: Iterator[tuple[int, list]], header_row: int) -> Iterator[tuple[int, list]]:
+    for row_no, cells in rows:
+        if row_no <= header_row:
+            continue
+        for cell in cells:  # a row is kept at its first non-blank cell (usually the first)
+            if not _blank(cell):
+                yield row_no, cells
+                break
+
+
+_REPEATS = (
+    (
+        "cccd",
+        gettext_lazy("The same citizen identity number is already in row %(row)d of this file."),
+    ),
+    (
+        "card_number",
+        gettext_lazy("The same union card number is already in row %(row)d of this file."),
+    ),
+)
+
+
+def check_repeats(result: RowResult, seen: dict) -> None:
+    """An identity or card number already met in an earlier row of the file (``seen``, kept by
+    the caller for the whole file) is an error on this row."""
+    values = result.values
+    for name, message in _REPEATS:
+        value = values.get(name)
+        if value:
+            first = seen.setdefault((name, value), result.row)
+            if first != result.row:
+                result.errors.append((name, message % {"row": first}))
