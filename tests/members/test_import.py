@@ -4,6 +4,7 @@ commit, idempotent re-import, interruption, rejected rows."""
 import codecs
 import datetime
 import io
+import logging
 import unicodedata
 
 import pytest
@@ -16,6 +17,9 @@ from congdoan.common.spreadsheets import cell_date, cell_text, read_rows
 from congdoan.members import importing
 from congdoan.members.choices import ImportStatus
 from congdoan.members.models import Member
+from congdoan.org import services as org_services
+from congdoan.org.choices import Role
+from congdoan.org.models import RoleAssignment
 
 AN = cccd.make("022", "male", 1990, 11)
 AN_FEMALE = cccd.make("022", "female", 1992, 12)
@@ -491,3 +495,27 @@ def test_csv_separator_found_below_a_title_line(tree, officer_a, separator):
     assert job.status == ImportStatus.CHECKED, job.message
     assert (job.header_row, job.total, job.created, job.rejected) == (2, 2, 1, 1)
     assert job.errors[0]["row"] == 4 and job.errors[0]["field"] == "date_of_birth"
+
+
+@pytest.mark.parametrize("change", ["revoked", "viewer"])
+def test_a_job_whose_officer_lost_the_role_before_it_ran_says_so(
+    tree, officer_a, admin_user, caplog, change
+):
+    """The role is taken away (404 on the unit) or lowered (403) between the upload and the run
+    in the background: the job fails with a message that says why, nothing written, and no
+    traceback logged (it is not a fault of the code)."""
+    job = importing.start_job(
+        officer_a, tree.gr_a1, upload(officer_file()), dry_run=False, background=True
+    )
+    assert job.status == ImportStatus.QUEUED  # runs once the request's transaction commits
+    org_services.revoke_role(admin_user, RoleAssignment.objects.get(user=officer_a))
+    if change == "viewer":
+        org_services.grant_role(admin_user, officer_a, tree.zone, Role.VIEWER)
+    with caplog.at_level(logging.ERROR):
+        importing.execute_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.finished_at is not None
+    assert "officer_a no longer has a role that allows importing members into" in job.message
+    assert tree.gr_a1.name in job.message
+    assert not Member.objects.exists()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

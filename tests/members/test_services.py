@@ -127,6 +127,40 @@ def test_scope_on_writes(tree, members, officer_b, officer_a):
         services.update_member(viewer, members.a1, job_title="X")
 
 
+# Each write checks scope on the row as it is in the database, not on the caller's copy: the
+# member read by officer_a in ZONE was moved to WARD by the federation before the write.
+STALE_WRITES = {
+    "update": lambda actor, m, tree: services.update_member(actor, m, job_title="X"),
+    "transfer": lambda actor, m, tree: services.transfer_member(actor, m, tree.gr_a2),
+    "status": lambda actor, m, tree: services.suspend(actor, m, "x"),
+    "death": lambda actor, m, tree: services.record_death(actor, m),
+}
+
+
+@pytest.mark.parametrize("write", STALE_WRITES)
+def test_a_member_moved_out_of_scope_after_it_was_read_is_refused(
+    tree, members, officer_a, admin_user, write
+):
+    stale = queries.visible_member(officer_a, members.a1.pk)  # what officer_a's page holds
+    services.transfer_member(admin_user, members.a1, tree.gr_b1)  # moved to WARD meanwhile
+    with pytest.raises(OutOfScope):
+        STALE_WRITES[write](officer_a, stale, tree)
+    moved = Member.objects.get(pk=members.a1.pk)
+    assert (moved.unit_id, moved.status, moved.job_title) == (tree.gr_b1.pk, "active", "Công nhân")
+
+
+@pytest.mark.parametrize("moved", ["keep", "duplicate"])
+def test_merging_a_record_moved_out_of_scope_after_it_was_read_is_refused(
+    tree, members, officer_a, admin_user, moved
+):
+    keep = queries.visible_member(officer_a, members.a1.pk)
+    duplicate = queries.visible_member(officer_a, members.a2.pk)
+    services.transfer_member(admin_user, {"keep": keep, "duplicate": duplicate}[moved], tree.gr_b1)
+    with pytest.raises(OutOfScope):
+        services.merge_duplicates(officer_a, keep, duplicate)
+    assert not Member.objects.filter(status=MemberStatus.MERGED).exists()
+
+
 def test_status_actions_come_from_the_services_table(members, officer_a):
     """The member page's actions are the table's, by the member's status."""
     names = [a.name for a in services.status_actions(members.a1)]

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from congdoan.accounts.models import User
 from congdoan.common import uploads
 from congdoan.common.db import analyze
+from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.common.spreadsheets import Sheet, UnreadableFile, cell_text, check_file, read_rows
 from congdoan.common.uploads import count_text
 from congdoan.org.choices import MEMBER_MANAGERS
@@ -218,7 +219,7 @@ def run_job(job: ImportJob, *, background: bool) -> None:
 
 def execute_job(job_id: int, language: str | None = None) -> None:
     """Run ``job_id`` here and record its outcome on the job; a failure is a message on the job
-    (and a logged traceback when it is not the file's fault), never half a batch."""
+    (and a logged traceback when it is not the file's or the officer's fault), never half a batch."""
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     mark_running(job.pk)
 
@@ -255,11 +256,20 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 status=ImportStatus.FAILED, message=exc.message, file="", finished_at=timezone.now()
             )
             return
+        except (OutOfScope, NotAllowed):
+            # The officer's role was taken away (or the unit left their scope) between the
+            # upload and the run: the checks in ``Importer`` refuse before anything is written.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED,
+                message=role_lost_message(job),
+                finished_at=timezone.now(),
+            )
+            return
         except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()
             )
-            if not isinstance(exc, UnreadableFile | PermissionError):
+            if not isinstance(exc, UnreadableFile):
                 logger.exception("member import %s failed", job.pk)
             return
     ImportJob.objects.filter(pk=job.pk).update(
@@ -278,6 +288,17 @@ def execute_job(job_id: int, language: str | None = None) -> None:
     if not job.dry_run and summary.created >= ANALYZE_AFTER_CREATED:
         # Fresh statistics before anyone searches the new members (see common.db).
         analyze([Member, Member.history.model])
+
+
+def role_lost_message(job: ImportJob) -> str:
+    return _(
+        "Not run: %(user)s no longer has a role that allows importing members into %(unit)s "
+        "(it was changed or removed after the file was uploaded). Nothing was written; an "
+        "officer of the unit can upload the file again."
+    ) % {
+        "user": job.created_by.get_full_name() or job.created_by.get_username(),
+        "unit": job.unit.name,
+    }
 
 
 def headers_of(job: ImportJob) -> list[str]:

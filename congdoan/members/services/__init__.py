@@ -2,9 +2,9 @@
 status actions (leave, suspend, reinstate, transfer out, death), merge duplicates, and what
 members follow when the org tree changes.
 
-Each function checks the actor's scope first (``require_role``: 404 out of sight, 403 role
-too weak), runs in one transaction and leaves a history record naming the actor and the
-reason. Views, the API, the import, the command line and other apps
+Each function runs in one transaction, checks the actor's scope on the record as it is in the
+database (``require_role``: 404 out of sight, 403 role too weak) and leaves a history record
+naming the actor and the reason. Views, the API, the import, the command line and other apps
 all call these, through this package: ``from congdoan.members import services``.
 
 One module a topic (Zulip's ``actions/<topic>.py``): ``validation`` (what a record may hold),

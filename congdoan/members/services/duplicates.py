@@ -26,14 +26,15 @@ from .validation import EDITABLE_FIELDS, FINANCE_FIELDS
 def merge_duplicates(actor: User, keep: Member, duplicate: Member, reason: str = "") -> Member:
     """Fold ``duplicate`` into ``keep``: blanks of ``keep`` are filled from it, it becomes
     "merged" (never deleted) and both histories stay readable from ``keep``'s page."""
-    require_role(actor, keep.unit, MEMBER_MANAGERS)
-    require_role(actor, duplicate.unit, MEMBER_MANAGERS)
-    if keep.pk == duplicate.pk:
-        raise ValidationError(_("Choose two different records."))
     keep, duplicate = (
         Member.objects.select_for_update().select_related("unit").get(pk=m.pk)
         for m in (keep, duplicate)
     )
+    # Scope is checked on the locked rows, not on the caller's copies (they may have moved since).
+    require_role(actor, keep.unit, MEMBER_MANAGERS)
+    require_role(actor, duplicate.unit, MEMBER_MANAGERS)
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different records."))
     if MemberStatus.MERGED in (keep.status, duplicate.status):
         raise ValidationError(_("One of these records is already merged."))
     if keep.cccd and duplicate.cccd and keep.cccd != duplicate.cccd:

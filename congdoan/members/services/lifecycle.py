@@ -106,8 +106,9 @@ def change_status(
     """Record ``action`` (a key of ``STATUS_ACTIONS``) on ``member`` as of ``on`` (today by
     default); pending transfer requests of the member are cancelled."""
     rule = STATUS_ACTIONS[action]
-    require_role(actor, member.unit, MEMBER_MANAGERS)
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    # Scope is checked on the locked row, not on the caller's copy (it may have moved since).
+    require_role(actor, member.unit, MEMBER_MANAGERS)
     if member.status not in rule.allowed_from:
         raise ValidationError(
             _("Not possible for a member who is %(status)s.")

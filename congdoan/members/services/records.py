@@ -177,8 +177,10 @@ def update_member(
 ) -> Member:
     """Change a member's details; refused when ``version`` is not the current one (see EditConflict)."""
     check_field_names(changes)
-    require_role(actor, member.unit, MEMBER_MANAGERS)
     current = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    # Scope is checked on the row as it is now, locked: the caller's copy may be out of date
+    # (the member may have been moved to another subtree since it was read).
+    require_role(actor, current.unit, MEMBER_MANAGERS)
     if current.status not in OPEN_STATUSES:
         raise ValidationError(
             _("A member who is %(status)s cannot be edited; reinstate them first.")

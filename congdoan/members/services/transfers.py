@@ -30,8 +30,9 @@ def transfer_member(
     Inside the actor's scope the move is immediate; outside it, a request waits for an officer
     of the receiving unit (``decide_transfer``).
     """
-    require_role(actor, member.unit, MEMBER_MANAGERS)
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    # Scope is checked on the locked row, not on the caller's copy (it may have moved since).
+    require_role(actor, member.unit, MEMBER_MANAGERS)
     if member.status != MemberStatus.ACTIVE:
         raise ValidationError(_("Only an active member can be transferred."))
     to_unit, group = resolve_unit(to_unit)
