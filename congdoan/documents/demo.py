@@ -4,6 +4,9 @@ The federation (LDLD-QN) issues plans, decisions and letters to grassroots union
 unions send reports up; paper documents arrive with scans. Only a handful are signed for
 real (each signature is a real PAdES signature); the rest stay in earlier states. Running
 the demo twice adds nothing.
+
+The demo signs and issues as its officers would: confirming with their password (the demo
+logins' password, ``DEMO_PASSWORD``, which the org demo gave them), through the same services.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from congdoan.common.demo import DemoContext
+from congdoan.common.demo import DEMO_PASSWORD, DemoContext
 from congdoan.common.pdf import render_pdf
 from congdoan.org.models import Unit
 from congdoan.org.paths import prefix_q
@@ -146,8 +149,8 @@ def build(ctx: DemoContext) -> None:
         if officer_unit not in recipients:
             recipients.append(officer_unit)
         doc = make(admin, root, topic, recipients)
-        services.sign_document(admin, doc, pre_confirmed=True)
-        issued.append(services.issue_document(admin, doc, pre_confirmed=True))
+        services.sign_document(admin, doc, password=DEMO_PASSWORD)
+        issued.append(services.issue_document(admin, doc, password=DEMO_PASSWORD))
     # Signed by the head, waiting for the clerk to issue them (number + seal).
     for i in range(6):
         doc = make(
@@ -156,13 +159,13 @@ def build(ctx: DemoContext) -> None:
             FEDERATION_TOPICS[(8 + i) % len(FEDERATION_TOPICS)],
             rng.sample(grassroots, k=4),
         )
-        services.sign_document(admin, doc, pre_confirmed=True)
+        services.sign_document(admin, doc, password=DEMO_PASSWORD)
     # Reports from the demo grassroots union: signed by its officer, sealed, sent up.
     for topic in GRASSROOTS_TOPICS[:2]:
         doc = make(officer, officer_unit, topic, [root], signer=officer)
         services.approve_document(admin, doc)
-        services.sign_document(officer, doc, pre_confirmed=True)
-        issued.append(services.issue_document(officer, doc, pre_confirmed=True))
+        services.sign_document(officer, doc, password=DEMO_PASSWORD)
+        issued.append(services.issue_document(officer, doc, password=DEMO_PASSWORD))
 
     # Incoming entries of the grassroots unions: spread over received / assigned / handled / overdue.
     today = timezone.localdate()

@@ -76,6 +76,7 @@ def _tag(chars: frozenset) -> str:
 
 @lru_cache(maxsize=64)
 def _subset(path: str, chars: frozenset) -> FontSubset:
+    # Imported here: fontTools' subsetter takes ~0.13 s to import, once per process that signs.
     from fontTools import subset, ttLib
 
     font = ttLib.TTFont(path)

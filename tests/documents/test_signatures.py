@@ -3,14 +3,19 @@
 import io
 import shutil
 import subprocess
+import threading
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from congdoan.documents import services
+from congdoan.documents import services, signing
+from congdoan.documents.choices import DocumentStatus, EventAction
+from congdoan.documents.models import Document, DocumentType, Register
 from congdoan.documents.verification import trust_roots, verify_pdf
 from tests.conftest import PASSWORD
 
@@ -176,8 +181,6 @@ def test_blocks_draw_vietnamese_text_with_embedded_fonts(issued_pdf, tmp_path):
 def test_fixed_part_of_a_block_is_rendered_once(admin_user):
     from django.utils import timezone
 
-    from congdoan.documents import signing
-
     first = signing.signer_appearance(
         title_lines=["Chủ tịch"], name="Nguyễn Thị Hạnh", unit="LĐLĐ", moment=timezone.now()
     )
@@ -190,3 +193,178 @@ def test_fixed_part_of_a_block_is_rendered_once(admin_user):
     assert first.static is again.static and other.static is not first.static
     seal = signing.seal_appearance(unit="LĐLĐ", number_symbol="05/QĐ-LĐLĐ", moment=timezone.now())
     assert [line.text for line in seal.lines][0] == "05/QĐ-LĐLĐ"
+
+
+# --- confirmation: the services always ask the person again --------------------------------
+
+
+def _totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+
+    return f"{hotp_value(secret, next(iter(yield_hotp_counters_from_time()))):06d}"
+
+
+def test_signing_and_issuing_cannot_be_called_without_confirmation(
+    tree, admin_user, doc_type, pki_ready
+):
+    doc = draft(admin_user, tree.prov, doc_type)
+    with pytest.raises(ValidationError) as refused:
+        services.sign_document(admin_user, doc)
+    assert "password" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.sign_document(admin_user, doc, password="not-the-password")
+    with pytest.raises(TypeError):  # the demo's old switch is gone
+        services.sign_document(admin_user, doc, pre_confirmed=True)
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.DRAFT and not doc.signatures.exists()
+
+    services.sign_document(admin_user, doc, password=PASSWORD)
+    with pytest.raises(ValidationError) as refused:
+        services.issue_document(admin_user, doc)
+    assert "password" in refused.value.message_dict
+    with pytest.raises(TypeError):
+        services.issue_document(admin_user, doc, pre_confirmed=True)
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.SIGNED and doc.number is None
+    assert not Register.objects.exists()  # no number was taken
+
+
+def test_a_totp_code_confirms_once(tree, admin_user, doc_type, pki_ready):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(admin_user, secret)
+    first, second = (draft(admin_user, tree.prov, doc_type) for _ in range(2))
+    code = _totp_code(secret)
+    services.sign_document(admin_user, first, otp=code)
+    with pytest.raises(ValidationError) as refused:
+        services.sign_document(admin_user, second, otp=code)  # already used
+    assert "otp" in refused.value.message_dict
+
+
+# --- the timestamp server is waited for outside any lock ------------------------------------
+
+
+def _signing_meanwhile(monkeypatch, meanwhile):
+    """Make ``signing.sign_pdf`` (where the timestamp server is waited for) run ``meanwhile``
+    once its signature is made, as if another officer acted during the wait."""
+    real_sign = signing.sign_pdf
+
+    def sign_and_wait(*args, **kwargs):
+        signed = real_sign(*args, **kwargs)
+        meanwhile()
+        return signed
+
+    monkeypatch.setattr(signing, "sign_pdf", sign_and_wait)
+
+
+@pytest.mark.parametrize("change", ["revised", "submitted"])
+def test_a_change_made_while_signing_is_kept_and_the_signature_refused(
+    change, tree, admin_user, doc_type, pki_ready, monkeypatch
+):
+    doc = draft(admin_user, tree.prov, doc_type)
+    draft_pdf = doc.content.name
+
+    def other_officer():
+        if change == "revised":
+            services.revise_document(admin_user, doc, summary="Về việc khen thưởng (bản sửa)")
+        else:
+            services.submit_for_review(admin_user, doc, [])
+
+    _signing_meanwhile(monkeypatch, other_officer)
+    with pytest.raises(ValidationError) as refused:
+        services.sign_document(admin_user, doc, password=PASSWORD)
+    assert refused.value.code == "changed_while_signing"
+    doc.refresh_from_db()
+    if change == "revised":
+        assert doc.status == DocumentStatus.DRAFT and doc.summary.endswith("(bản sửa)")
+    else:
+        assert doc.status == DocumentStatus.IN_REVIEW
+    assert doc.content.name == draft_pdf and not doc.original and doc.signed_at is None
+    assert not doc.signatures.exists()
+    assert EventAction.SIGNED not in doc.events.values_list("action", flat=True)
+    with doc.content.open("rb") as fh:
+        assert verify_pdf(fh.read()).error  # still the unsigned draft
+
+
+def test_no_transaction_is_open_while_the_signature_is_made(
+    tree, admin_user, doc_type, pki_ready, monkeypatch
+):
+    doc = draft(admin_user, tree.prov, doc_type)
+    outside = list(connection.savepoint_ids)  # the test's own transaction
+    during: list[list] = []
+    _signing_meanwhile(monkeypatch, lambda: during.append(list(connection.savepoint_ids)))
+    services.sign_document(admin_user, doc, password=PASSWORD)
+    assert during == [outside]
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.SIGNED and doc.signatures.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_officer_can_lock_the_document_while_it_is_signed(monkeypatch, settings, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs a second connection to a server database: run with DATABASE_URL=postgres://… "
+            "(the savepoint test above shows the same on SQLite)"
+        )
+    from congdoan.documents.choices import CertificateKind
+    from congdoan.org.choices import Role
+    from tests.conftest import Tree, make_user
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tree = Tree()
+    head = make_user("head", tree.prov, Role.ADMINISTRATOR)
+    services.init_ca(tree.prov.name)
+    system = type(
+        "System",
+        (),
+        {"is_superuser": True, "is_authenticated": True, "is_active": True, "pk": None},
+    )()
+    services.issue_internal_certificate(
+        system, unit=tree.prov, kind=CertificateKind.PERSONAL, user=head
+    )
+    doc_type, _created = DocumentType.objects.get_or_create(
+        code="quyet-dinh", defaults={"name": "Quyết định", "abbreviation": "QĐ"}
+    )
+    doc = draft(head, tree.prov, doc_type)
+    outcome: list = []
+
+    def lock_from_another_connection():
+        try:
+            with transaction.atomic():
+                Document.objects.select_for_update(nowait=True).get(pk=doc.pk)
+            outcome.append("locked")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    def meanwhile():
+        other = threading.Thread(target=lock_from_another_connection)
+        other.start()
+        other.join()
+
+    _signing_meanwhile(monkeypatch, meanwhile)
+    services.sign_document(head, doc, password=PASSWORD)
+    assert outcome == ["locked"]
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.SIGNED
+
+
+def test_a_timestamp_server_that_does_not_answer_signs_nothing(
+    tree, admin_user, doc_type, pki_ready, settings
+):
+    settings.DOCUMENTS_TSA_URL = "http://127.0.0.1:9/tsa"  # nothing listens on the discard port
+    doc = draft(admin_user, tree.prov, doc_type)
+    with pytest.raises(ValidationError):
+        services.sign_document(admin_user, doc, password=PASSWORD)
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.DRAFT and not doc.signatures.exists()
+    settings.DOCUMENTS_TSA_URL = ""
+    services.sign_document(admin_user, doc, password=PASSWORD)
+    settings.DOCUMENTS_TSA_URL = "http://127.0.0.1:9/tsa"
+    with pytest.raises(ValidationError):
+        services.issue_document(admin_user, doc, password=PASSWORD)
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.SIGNED and doc.number is None
+    assert not Register.objects.filter(next_number__gt=1).exists()  # the number was given back

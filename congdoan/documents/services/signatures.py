@@ -1,6 +1,6 @@
 """Signing and issuing: the signer's PAdES signature, then the clerk's issue (register number,
 the organisation's seal as a second signature, delivery). Both ask the person again for
-their password or a TOTP code."""
+their password or a TOTP code; no caller can skip that."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.timestamps import TimestampRequestError
 
 from congdoan.accounts.models import User
 from congdoan.accounts.services import verify_totp
@@ -44,6 +45,11 @@ from .numbering import format_number_symbol, take_number
 
 SIGNER_FIELD = "ChuKyNguoiKy"
 SEAL_FIELD = "ChuKyCoQuan"
+# Seconds to wait for the timestamp server (each connection and read). The signer's signature
+# waits outside any transaction (sign_document); the seal waits inside issuing's transaction,
+# under the register's lock (issue_document), so its wait is bounded tighter.
+SIGNER_TSA_TIMEOUT = 15
+SEAL_TSA_TIMEOUT = 5
 
 
 def timestamp_url() -> str:
@@ -120,20 +126,28 @@ def _apply(
     writer: IncrementalPdfFileWriter,
     certificate: SigningCertificate,
     block: _Block,
+    *,
+    tsa_timeout: int,
 ) -> bytes:
     """The document's PDF with ``block``'s signature added (time-stamped when a server is set)."""
-    return signing.sign_pdf(
-        writer,
-        key_material(certificate),
-        field_name=block.field_name,
-        appearance=block.appearance,
-        page_ix=block.page_ix,
-        box=block.box,
-        reason=block.reason,
-        location=document.place or document.unit.province_name,
-        signer_name=block.signer_name,
-        timestamp_url=timestamp_url(),
-    )
+    try:
+        return signing.sign_pdf(
+            writer,
+            key_material(certificate),
+            field_name=block.field_name,
+            appearance=block.appearance,
+            page_ix=block.page_ix,
+            box=block.box,
+            reason=block.reason,
+            location=document.place or document.unit.province_name,
+            signer_name=block.signer_name,
+            timestamp_url=timestamp_url(),
+            timestamp_timeout=tsa_timeout,
+        )
+    except TimestampRequestError as exc:
+        raise ValidationError(
+            _("The timestamp server did not answer; nothing was signed. Try again.")
+        ) from exc
 
 
 def _record_signature(
@@ -172,7 +186,11 @@ def _check_signable(actor: User, document: Document) -> None:
         raise ValidationError(_("Some reviewers have not answered yet."))
 
 
-@transaction.atomic
+def _version(document: Document) -> tuple[str, datetime, str]:
+    """What a signature was made from: the state, the last save and the PDF file."""
+    return document.status, document.updated_at, document.content.name
+
+
 def sign_document(
     actor: User,
     document: Document,
@@ -181,32 +199,35 @@ def sign_document(
     otp: str | None = None,
     page: int | None = None,
     position: str = "bottom-right",
-    pre_confirmed: bool = False,
 ) -> Document:
     """The signer's PAdES signature with a visible block (name, position, unit, time).
 
     The head of the issuing unit may sign a draft directly (approving it in the same step);
     anyone else signs only an approved document. Revoked or expired certificates cannot sign.
-    ``pre_confirmed`` is for the demo builder only; requests always confirm.
+    The signer confirms with ``password`` or ``otp`` (``confirm_identity``).
     """
+    # The timestamp server may take SIGNER_TSA_TIMEOUT seconds to answer. Waiting inside the
+    # transaction would hold the document's row lock (PostgreSQL), or the database's one
+    # write lock (SQLite, IMMEDIATE transactions) for every writer, all that time. So the PDF
+    # is signed outside any transaction: read and check the document, sign its bytes, then
+    # lock it, check it is still the same version in the same state, and store. A change
+    # made meanwhile (returned, revised, signed by someone else) is refused and the new
+    # signature thrown away, never stored over it.
     require_role(actor, document.unit, ALL_ROLES)
-    document = lock_document(document)
-    _check_signable(actor, document)
+    seen = Document.objects.select_related("unit", "doc_type").get(pk=document.pk)
+    _check_signable(actor, seen)
     position = _signing_position(position)
     certificate = usable_certificate(user=actor, kind=CertificateKind.PERSONAL)
     if certificate is None:
         raise _no_certificate()
-    if not pre_confirmed:
-        confirm_identity(actor, password=password, otp=otp)
-    if document.status != DocumentStatus.APPROVED:
-        mark_approved(actor, document, _("Approved by the signer."))
-    pdf = _read(document.content)
+    confirm_identity(actor, password=password, otp=otp)
+    pdf = _read(seen.content)
     writer = signing.open_pdf(pdf)
     page_ix = _page_index(writer, page)
     moment = timezone.now()
     titles = [
-        document.signer_prefix and f"{document.signer_prefix} {document.unit.name}",
-        document.signer_position,
+        seen.signer_prefix and f"{seen.signer_prefix} {seen.unit.name}",
+        seen.signer_position,
     ]
     block = _Block(
         field_name=SIGNER_FIELD,
@@ -214,13 +235,27 @@ def sign_document(
         position=position,
         box=signing.signer_box(writer, page_ix, position),
         appearance=signing.signer_appearance(
-            title_lines=titles, name=actor.display_name, unit=document.unit.name, moment=moment
+            title_lines=titles, name=actor.display_name, unit=seen.unit.name, moment=moment
         ),
         reason=_("Signed by the competent person"),
         signer_name=actor.display_name,
     )
-    signed = _apply(document, writer, certificate, block)
-    with uploads.removed_on_failure() as stored:
+    signed = _apply(seen, writer, certificate, block, tsa_timeout=SIGNER_TSA_TIMEOUT)
+    with uploads.removed_on_failure() as stored, transaction.atomic():
+        document = lock_document(seen)
+        if _version(document) != _version(seen):
+            raise ValidationError(
+                _(
+                    "The document was changed while it was being signed; nothing was stored. "
+                    "Open it again and sign the current version."
+                ),
+                code="changed_while_signing",
+            )
+        _check_signable(actor, document)
+        if not SigningCertificate.objects.usable().filter(pk=certificate.pk).exists():
+            raise _no_certificate()
+        if document.status != DocumentStatus.APPROVED:
+            mark_approved(actor, document, _("Approved by the signer."))
         if not document.original:
             document.original.save("original.pdf", ContentFile(pdf), save=False)
             stored(document.original)
@@ -254,12 +289,16 @@ def issue_document(
     password: str | None = None,
     otp: str | None = None,
     issue_date: date | None = None,
-    pre_confirmed: bool = False,
 ) -> Document:
     """The clerk issues a signed document: next number of the register, the organisation's
     seal as a second signature (name, number, ISO 8601 Vietnam time), and delivery into the
     incoming register of every recipient unit. The clerk confirms with ``password`` or ``otp``.
     """
+    # Unlike sign_document, the seal is made inside the transaction, under the register's row
+    # lock: it prints the number taken from the register, and taking a number and using it
+    # must commit together, or the register would have a gap. So the wait for the timestamp
+    # server is bounded tightly instead (SEAL_TSA_TIMEOUT); a server that does not answer in
+    # time refuses the issue and the number is given back.
     require_role(actor, document.unit, CLERKS)
     document = lock_document(document)
     require_status(document, DocumentStatus.SIGNED)
@@ -270,8 +309,7 @@ def issue_document(
                 "The unit has no valid seal certificate (revoked or expired certificates cannot sign)."
             )
         )
-    if not pre_confirmed:
-        confirm_identity(actor, password=password, otp=otp)
+    confirm_identity(actor, password=password, otp=otp)
     issue_date = issue_date or timezone.localdate()
     register, number = take_number(
         unit=document.unit,
@@ -299,7 +337,7 @@ def issue_document(
         reason=_("Issued: %(number)s") % {"number": document.number_symbol},
         signer_name=document.unit.name,
     )
-    sealed = _apply(document, writer, seal, block)
+    sealed = _apply(document, writer, seal, block, tsa_timeout=SEAL_TSA_TIMEOUT)
     with uploads.removed_on_failure() as stored:
         document.content.save("issued.pdf", ContentFile(sealed), save=False)
         stored(document.content)
