@@ -25,20 +25,6 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BootstrapMixin:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
 def current_competences():
     version = FrameworkVersion.current()
     return (
@@ -58,27 +44,19 @@ class CompetenceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
-class CompetenceForm(BootstrapMixin, forms.ModelForm):
+class CompetenceForm(forms.ModelForm):
     class Meta:
         model = Competence
         fields = ["name_vi", "name_en", "description", "needs_check"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class AreaForm(BootstrapMixin, forms.ModelForm):
+class AreaForm(forms.ModelForm):
     class Meta:
         model = CompetenceArea
         fields = ["name_vi", "name_en"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class DefinitionForm(BootstrapMixin, forms.ModelForm):
+class DefinitionForm(forms.ModelForm):
     competences = CompetenceChoiceField(
         queryset=Competence.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -104,7 +82,6 @@ class DefinitionForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             codes = self.instance.codes()
             self.initial["competences"] = list(current_competences().filter(code__in=codes))
-        self._style()
 
     def service_fields(self) -> dict:
         return {
@@ -113,7 +90,7 @@ class DefinitionForm(BootstrapMixin, forms.ModelForm):
         }
 
 
-class CourseForm(BootstrapMixin, forms.ModelForm):
+class CourseForm(forms.ModelForm):
     competences = CompetenceChoiceField(
         queryset=Competence.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -143,20 +120,15 @@ class CourseForm(BootstrapMixin, forms.ModelForm):
         self.fields["assessment"].queryset = Assessment.objects.visible_to(user).select_related(
             "competence"
         )
-        self._style()
 
     def service_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "competences"}
 
 
-class MaterialForm(BootstrapMixin, forms.Form):
+class MaterialForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
     file = forms.FileField(label=_("File"), required=False, validators=[validate_upload_size])
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def clean(self):
         data = super().clean()
@@ -165,7 +137,7 @@ class MaterialForm(BootstrapMixin, forms.Form):
         return data
 
 
-class SessionForm(BootstrapMixin, forms.ModelForm):
+class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = [
@@ -190,10 +162,9 @@ class SessionForm(BootstrapMixin, forms.ModelForm):
         self.fields["course"].queryset = Course.objects.concerning(unit).filter(active=True)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
         self.fields["plan"].queryset = TrainingPlan.objects.in_subtree(unit)
-        self._style()
 
 
-class BulkEnrolForm(BootstrapMixin, forms.Form):
+class BulkEnrolForm(forms.Form):
     unit = forms.CharField(
         label=_("Unit code"), help_text=_("All active members of this unit's subtree.")
     )
@@ -210,20 +181,15 @@ class BulkEnrolForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["definition"].queryset = DigitalSkillsDefinition.objects.visible_to(user)
-        self._style()
 
 
-class CheckInForm(BootstrapMixin, forms.Form):
+class CheckInForm(forms.Form):
     cccd = forms.CharField(
         label=_("Citizen identity number (CCCD)"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def clean_cccd(self):
         number = cccd_rules.restore(self.cleaned_data["cccd"])
@@ -232,7 +198,7 @@ class CheckInForm(BootstrapMixin, forms.Form):
         return number
 
 
-class AttestForm(BootstrapMixin, forms.Form):
+class AttestForm(forms.Form):
     competence = CompetenceField(queryset=Competence.objects.none(), label=_("Competence"))
     step = forms.TypedChoiceField(choices=STEP_CHOICES, coerce=int, label=_("Step"))
     achieved_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
@@ -243,18 +209,13 @@ class AttestForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competence"].queryset = current_competences()
-        self._style()
 
 
-class ReasonForm(BootstrapMixin, forms.Form):
+class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=255)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class QuestionForm(BootstrapMixin, forms.Form):
+class QuestionForm(forms.Form):
     competence = CompetenceField(queryset=Competence.objects.none(), label=_("Competence"))
     step = forms.TypedChoiceField(choices=STEP_CHOICES, coerce=int, label=_("Step"))
     kind = forms.ChoiceField(choices=QuestionKind.choices, label=_("Kind"))
@@ -274,7 +235,6 @@ class QuestionForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competence"].queryset = current_competences()
-        self._style()
 
     def choices(self) -> list[tuple[str, bool]]:
         rows = []
@@ -290,7 +250,7 @@ class QuestionForm(BootstrapMixin, forms.Form):
         return rows
 
 
-class AssessmentForm(BootstrapMixin, forms.ModelForm):
+class AssessmentForm(forms.ModelForm):
     competence = CompetenceField(queryset=Competence.objects.none(), label=_("Competence"))
 
     class Meta:
@@ -309,10 +269,9 @@ class AssessmentForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competence"].queryset = current_competences()
-        self._style()
 
 
-class CampaignForm(BootstrapMixin, forms.ModelForm):
+class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
@@ -336,10 +295,9 @@ class CampaignForm(BootstrapMixin, forms.ModelForm):
         self.fields["definition"].queryset = DigitalSkillsDefinition.objects.visible_to(user)
         # The organiser and the units directly below it.
         self.fields["units"].queryset = unit.subtree().active().filter(depth__lte=unit.depth + 1)
-        self._style()
 
 
-class PlanForm(BootstrapMixin, forms.ModelForm):
+class PlanForm(forms.ModelForm):
     class Meta:
         model = TrainingPlan
         fields = ["title", "description", "starts_on", "ends_on", "planned_count", "actual_count"]
@@ -349,17 +307,9 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class NewVersionForm(BootstrapMixin, forms.Form):
+class NewVersionForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=255)
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=255, required=False)
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
