@@ -127,3 +127,30 @@ def test_api_create_in_sibling_unit_is_404(scoped_tree, officer_b, api_client_fo
         },
     )
     assert response.status_code == 404
+
+
+def test_an_attachment_is_reached_only_through_its_own_document(
+    scoped_tree, officer_a, ward_admin, doc_type, client_for
+):
+    """A visible document does not open another document's attachment by its id."""
+    ward_doc = draft(
+        ward_admin, scoped_tree.ward, doc_type, attachments=(("rieng.pdf", sample_pdf()),)
+    )
+    foreign = ward_doc.attachments.get()
+    own = client_for(officer_a)
+    assert own.get(f"/documents/{scoped_tree.doc.pk}/attachments/{foreign.pk}/").status_code == 404
+    assert own.get(f"/documents/{ward_doc.pk}/attachments/{foreign.pk}/").status_code == 404
+    assert (
+        own.get(
+            f"/documents/{scoped_tree.doc.pk}/attachments/{scoped_tree.attachment.pk}/"
+        ).status_code
+        == 200
+    )
+
+
+def test_registers_are_scoped_by_their_own_queryset(scoped_tree, officer_b, zone_admin):
+    from congdoan.documents.models import Register
+
+    register = scoped_tree.entry.register
+    assert Register.objects.visible_to(zone_admin).filter(pk=register.pk).exists()
+    assert not Register.objects.visible_to(officer_b).filter(pk=register.pk).exists()
