@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from congdoan.accounts.models import User
 from congdoan.common import cccd as cccd_rules
 from congdoan.org.choices import MEMBER_MANAGERS
 from congdoan.org.services import require_role
@@ -21,14 +22,14 @@ from .models import CccdView, Member
 _LOOKUP_CHUNK = 500
 
 
-def reveal_cccd(actor, member: Member) -> str:
+def reveal_cccd(actor: User, member: Member) -> str:
     """The full number for an officer who may manage ``member``; each view is logged."""
     require_role(actor, member.unit, MEMBER_MANAGERS)
     CccdView.objects.create(member=member, viewer=actor)
     return member.cccd
 
 
-def log_numbers_handed_out(actor, cells: Iterable) -> int:
+def log_numbers_handed_out(actor: User, cells: Iterable) -> int:
     """Log ``actor`` as having seen the number of every member whose CCCD is among ``cells``
     (the values of a file given to them); returns how many views were logged.
 

@@ -23,6 +23,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from congdoan.accounts.models import User
+
 from .models import Member
 
 # Field types whose Python value the database driver takes as it is.
@@ -196,7 +198,7 @@ def _reserve_ids(connection, count: int) -> list[int]:
 def prepare_insert(
     members: list[Member],
     *,
-    user=None,
+    user: User | None = None,
     reason: str = "",
     when: datetime.datetime | None = None,
     history: bool = True,
@@ -325,7 +327,7 @@ def write_insert(prepared: PreparedInsert) -> None:
 def insert_members(
     members: list[Member],
     *,
-    user=None,
+    user: User | None = None,
     reason: str = "",
     when: datetime.datetime | None = None,
     history: bool = True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -18,10 +19,12 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congdoan.accounts.models import AnyUser
 from congdoan.common import cccd
 from congdoan.common.phone import display_phone
 from congdoan.common.text import fold, normalize_text
 from congdoan.org import divisions
+from congdoan.org.models import Unit
 from congdoan.org.paths import STEPLEN, prefix_q, root_path
 from congdoan.org.scoping import scope_q
 
@@ -80,20 +83,20 @@ def given_first(folded: str) -> str:
 class UnitScopedQuerySet(models.QuerySet):
     """Rows placed in the tree by their ``unit``: ``visible_to`` is the subtree rule."""
 
-    def visible_to(self, user, roles: Iterable[str] | None = None):
+    def visible_to(self, user: AnyUser | None, roles: Iterable[str] | None = None) -> Self:
         """Rows of units in ``user``'s scope (optionally only where they hold ``roles``)."""
         return self.filter(scope_q(user, "unit__path", roles))
 
-    def in_subtree(self, unit):
+    def in_subtree(self, unit: Unit) -> Self:
         """Rows of ``unit`` and the units below it."""
         return self.filter(prefix_q(unit.path, "unit__path"))
 
 
 class MemberQuerySet(UnitScopedQuerySet):
-    def active(self):
+    def active(self) -> Self:
         return self.filter(status=MemberStatus.ACTIVE)
 
-    def search(self, text: str):
+    def search(self, text: str) -> Self:
         """Accent- and case-insensitive name prefix, or identity/card/phone number."""
         q = search_q(text)
         if q is None:
@@ -343,7 +346,7 @@ class CardSequence(models.Model):
 
 
 class TransferRequestQuerySet(models.QuerySet):
-    def visible_to(self, user, roles: Iterable[str] | None = None):
+    def visible_to(self, user: AnyUser | None, roles: Iterable[str] | None = None) -> Self:
         """Seen by officers of either side."""
         return self.filter(
             scope_q(user, "from_unit__path", roles) | scope_q(user, "to_unit__path", roles)

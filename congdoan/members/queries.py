@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import AnyUser
@@ -32,7 +32,7 @@ COUNT_CAP = 1000  # lists count matches up to this many, then say "more than"
 
 
 # --- the visible object or 404 ------------------------------------------------------------------
-def visible_member(user: AnyUser, pk, roles: Iterable[str] | None = None) -> Member:
+def visible_member(user: AnyUser, pk: int | str, roles: Iterable[str] | None = None) -> Member:
     """The member ``pk`` (with its unit and group) if ``user`` sees it (with one of ``roles``);
     the common 404 otherwise, also for a ``pk`` that is not a number."""
     return visible_or_404(
@@ -40,19 +40,19 @@ def visible_member(user: AnyUser, pk, roles: Iterable[str] | None = None) -> Mem
     )
 
 
-def visible_import_job(user: AnyUser, pk) -> ImportJob:
+def visible_import_job(user: AnyUser, pk: int | str) -> ImportJob:
     """The import job ``pk`` if its unit is in ``user``'s scope; the common 404 otherwise."""
     return visible_or_404(ImportJob.objects.visible_to(user).select_related("unit"), pk=pk)
 
 
-def visible_transfer_requests(user: AnyUser):
+def visible_transfer_requests(user: AnyUser) -> QuerySet[TransferRequest]:
     """Transfer requests seen by ``user``: those from or to a unit in their scope."""
     return TransferRequest.objects.visible_to(user).select_related(
         "member", "from_unit", "to_unit", "requested_by"
     )
 
 
-def visible_transfer(user: AnyUser, pk) -> TransferRequest:
+def visible_transfer(user: AnyUser, pk: int | str) -> TransferRequest:
     """The transfer request ``pk`` if ``user`` sees either side; the common 404 otherwise."""
     return visible_or_404(visible_transfer_requests(user), pk=pk)
 
@@ -151,7 +151,7 @@ def unit_counts(units) -> dict[int, dict[str, int]]:
     return {r["unit_id"]: {"active": r["active"], "complete": r["complete"]} for r in rows}
 
 
-def likely_duplicates(members, limit: int = 200) -> list[tuple]:
+def likely_duplicates(members: QuerySet[Member], limit: int = 200) -> list[tuple]:
     """Pairs ``(older, newer, reason)`` among ``members`` (already scoped) that are probably one
     person: same folded name and date of birth, or same phone. Identical identity numbers
     cannot occur inside one tree (a unique constraint)."""

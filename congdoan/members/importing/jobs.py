@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -132,7 +133,7 @@ def interruption_message(job: ImportJob) -> str:
 def start_job(
     actor: User,
     unit: Unit,
-    upload,
+    upload: UploadedFile,
     *,
     dry_run: bool,
     mapping: dict | None = None,
