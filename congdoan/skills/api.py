@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from congdoan.common.api_schemas import PDF_FILE, Page, responses
 from congdoan.common.errors import NotAllowed
 from congdoan.members.models import Member
+from congdoan.members.queries import visible_member
 from congdoan.org.models import Unit
 from congdoan.org.queries import visible_unit
 
@@ -261,7 +262,7 @@ def check_in(request, session_id: int, payload: CheckInIn):
     session = queries.visible_session(request.user, session_id)
     if not services.can_mark_attendance(request.user, session):
         raise NotAllowed("")
-    member = queries.visible_member(request.user, payload.member_id)
+    member = visible_member(request.user, payload.member_id)
     attendance_row, created = services.check_in(
         session, member, method=CheckInMethod.TRAINER, recorded_by=request.user, day=payload.day
     )
@@ -280,7 +281,7 @@ def close(request, session_id: int):
     "/members/{member_id}/profile", response=responses({200: ProfileOut}, 401, 403, 404, 422)
 )
 def member_profile(request, member_id: int):
-    member = queries.visible_member(request.user, member_id)
+    member = visible_member(request.user, member_id)
     data = queries.profile(member)
     return {
         "member_id": member.pk,
@@ -302,7 +303,7 @@ def member_profile(request, member_id: int):
     response=responses({200: list[RecordOut]}, 401, 403, 404, 422),
 )
 def member_records(request, member_id: int):
-    member = queries.visible_member(request.user, member_id)
+    member = visible_member(request.user, member_id)
     return member.skill_records.select_related("competence__version").filter(
         revoked_at__isnull=True
     )
@@ -313,7 +314,7 @@ def member_records(request, member_id: int):
     response=responses({201: RecordOut}, 400, 401, 403, 404, 413, 422),
 )
 def attest(request, member_id: int, payload: AttestIn):
-    member = queries.visible_member(request.user, member_id)
+    member = visible_member(request.user, member_id)
     competence = Competence.objects.filter(
         version=FrameworkVersion.current(), code=payload.competence
     ).first()
@@ -383,7 +384,7 @@ def make_certificates_router(name: str) -> Router:
         if unit:
             qs = qs.in_subtree(visible_unit(request.user, unit))
         if member is not None:
-            qs = qs.filter(member_id=queries.visible_member(request.user, member).pk)
+            qs = qs.filter(member_id=visible_member(request.user, member).pk)
         return qs.order_by("-issued_on", "-pk")
 
     @r.get(

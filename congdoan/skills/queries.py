@@ -5,7 +5,7 @@ reports per unit and subtree, and the "leave no one behind" list.
 ``members_meeting`` is the set-based form the indicators use: one SQL statement whatever the
 number of members (a grouped sub-query over skill records), so it can be counted per unit.
 Members themselves are asked of the members app (``Member.objects.visible_to(…).active()
-.in_subtree(…)``); units and paths of org.
+.in_subtree(…)``, ``members.queries.visible_member``); units and paths of org.
 """
 
 from __future__ import annotations
@@ -96,11 +96,6 @@ def visible_certificate(user, number: str, *, to_change: bool = False) -> Certif
         _scoped(Certificate.objects, user, to_change).select_related("course", "unit", "member"),
         number=(number or "").upper(),
     )
-
-
-def visible_member(user, pk) -> Member:
-    """A member whose skills the user may see (the members app's scope)."""
-    return visible_or_404(Member.objects.visible_to(user).select_related("unit"), pk=pk)
 
 
 def training_units(user) -> QuerySet:

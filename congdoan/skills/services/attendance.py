@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from congdoan.accounts.models import User
 from congdoan.common import cccd as cccd_rules
 from congdoan.common.errors import NotAllowed, OutOfScope
-from congdoan.members.models import Member
+from congdoan.members.models import Member, tree_key
 from congdoan.org.choices import TRAINING_MANAGERS
-from congdoan.org.paths import is_within, root_path
+from congdoan.org.paths import is_within
 from congdoan.org.scoping import has_role_on
 from congdoan.org.services import require_role
 
@@ -108,7 +108,7 @@ def find_member_for_checkin(
         Member.objects.active()
         .select_related("unit")
         # Identity numbers are unique per organisation tree (the members' ``tree`` key).
-        .filter(cccd=number, date_of_birth=date_of_birth, tree=root_path(session.unit.path))
+        .filter(cccd=number, date_of_birth=date_of_birth, tree=tree_key(session.unit.path))
         .first()
     )
     if member is None or not is_eligible(session, member):

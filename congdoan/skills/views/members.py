@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congdoan.members.queries import visible_member
 from congdoan.org.choices import TRAINING_MANAGERS
 from congdoan.org.scoping import has_role_on
 
@@ -24,7 +25,7 @@ def _skills_url(member_id: int) -> str:
 @login_required
 @require_GET
 def member_skills(request, member_id):
-    member = queries.visible_member(request.user, member_id)
+    member = visible_member(request.user, member_id)
     return render(
         request,
         "skills/profile.html",
@@ -41,7 +42,7 @@ def member_skills(request, member_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_attest(request, member_id):
-    member = queries.visible_member(request.user, member_id)
+    member = visible_member(request.user, member_id)
     form = AttestForm(request.POST or None)
     return form_page(
         request,
