@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pyhanko.pdf_utils import generic
 
-from congdoan.common.pdf import DEJAVU_DIR, _be_vietnam_pro_dir
+from congdoan.common.pdf import DEJAVU_DIR, be_vietnam_pro_dir
 
 _VOWELS = "aăâeêioôơuưy"
 _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
@@ -41,7 +41,7 @@ REPERTOIRES = (
 
 
 def font_path(bold: bool = False) -> Path:
-    folder = _be_vietnam_pro_dir()
+    folder = be_vietnam_pro_dir()
     if folder is not None:
         path = folder / ("BeVietnamPro-Bold.ttf" if bold else "BeVietnamPro-Regular.ttf")
         if path.exists():
