@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterator
 from typing import IO
 
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
 from congdoan.common.exports import CSV_CONTENT_TYPE, csv_stream, xlsx_file
@@ -31,7 +32,7 @@ SHEET = "Danh sách"
 CHUNK = 2000
 
 
-def rows(members, *, dates_as_text: bool) -> Iterator[list]:
+def rows(members: QuerySet, *, dates_as_text: bool) -> Iterator[list]:
     """One list per member of ``queries.leave_behind(...)``, in the order of ``HEADERS``."""
 
     def day(value):
@@ -52,12 +53,12 @@ def rows(members, *, dates_as_text: bool) -> Iterator[list]:
         ]
 
 
-def leave_behind_csv(members) -> Iterator[str]:
+def leave_behind_csv(members: QuerySet) -> Iterator[str]:
     """CSV text, chunk by chunk, for a streaming response."""
     return csv_stream(HEADERS, rows(members, dates_as_text=True))
 
 
-def leave_behind_xlsx(members) -> IO[bytes]:
+def leave_behind_xlsx(members: QuerySet) -> IO[bytes]:
     """A rewound temporary file holding the .xlsx, for ``FileResponse``."""
     return xlsx_file(
         [(SHEET, HEADERS, rows(members, dates_as_text=False))],
@@ -66,7 +67,7 @@ def leave_behind_xlsx(members) -> IO[bytes]:
 
 
 def leave_behind_response(
-    members, fmt: str, unit: Unit, as_of: datetime.date
+    members: QuerySet, fmt: str, unit: Unit, as_of: datetime.date
 ) -> StreamingHttpResponse:
     """The list as a download: ``fmt`` is ``"csv"`` (streamed) or ``"xlsx"``."""
     name = f"chua-dat-ky-nang-so-{unit.code}-{as_of:%Y%m%d}"

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
+from congdoan.accounts.models import User
+from congdoan.members.models import Member
+from congdoan.org.models import Unit
+
 from .models import (
     Assessment,
     Attempt,
@@ -33,12 +37,12 @@ from .models import (
 MOVED_WITH_UNIT = (Course, Question, Assessment, Campaign, TrainingPlan, TrainingSession)
 
 
-def move_records_of_merged_unit(actor, source, target) -> None:
+def move_records_of_merged_unit(actor: User, source: Unit, target: Unit) -> None:
     for model in MOVED_WITH_UNIT:
         model.objects.filter(unit=source).update(unit=target)
 
 
-def move_records_of_duplicate_member(actor, duplicate, keep) -> None:
+def move_records_of_duplicate_member(actor: User, duplicate: Member, keep: Member) -> None:
     SkillRecord.objects.filter(member=duplicate).update(member=keep)
     Certificate.objects.filter(member=duplicate).update(member=keep)
     Enrolment.objects.filter(member=duplicate).exclude(

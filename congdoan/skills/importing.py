@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from congdoan.accounts.models import User
 from congdoan.common import cccd as cccd_rules
-from congdoan.common.spreadsheets import Sheet, cell_date, cell_text
+from congdoan.common.spreadsheets import Sheet, Source, cell_date, cell_text
 from congdoan.common.text import fold
 from congdoan.common.uploads import UploadRefused
 from congdoan.members.models import Member
@@ -75,7 +76,12 @@ def _header_map(cells: list) -> dict[str, int]:
 
 
 def import_skill_records(
-    actor, source, filename: str, *, session_code: str | None = None, dry_run: bool = False
+    actor: User,
+    source: Source,
+    filename: str,
+    *,
+    session_code: str | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
     result = ImportResult()
     try:  # past the upload limits: refused before a row is read, like a wrong row

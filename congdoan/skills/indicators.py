@@ -12,11 +12,15 @@ Members are counted on their unit; sessions on the unit that organised them.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from congdoan.accounts.models import AnyUser
 from congdoan.indicators.registry import (
     Column,
     Indicator,
@@ -28,7 +32,7 @@ from congdoan.indicators.registry import (
 )
 from congdoan.members.indicators import changed_units as member_changed_units
 from congdoan.members.models import Member
-from congdoan.org.models import RoleAssignment
+from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.paths import is_within, prefix_q
 
 from .choices import DefinitionPurpose, EnrolmentStatus, SessionStatus
@@ -103,7 +107,7 @@ def _meeting_q(as_of, units=None) -> Q | None:
     return q
 
 
-def meeting_changed_units(since) -> set[int] | None:
+def meeting_changed_units(since: datetime.datetime) -> set[int] | None:
     """Units of members whose skill records or member records changed; None after a definition changed."""
     if DigitalSkillsDefinition.history.filter(history_date__gte=since).exists():
         return None
@@ -114,7 +118,9 @@ def meeting_changed_units(since) -> set[int] | None:
     return units | member_changed_units(since)
 
 
-def meeting_definition(period: Period, units=None):
+def meeting_definition(
+    period: Period, units: Iterable[int] | None = None
+) -> list[tuple[int, int, int]]:
     active = Member.objects.active().order_by()
     if units is not None:
         active = active.filter(unit_id__in=list(units))
@@ -128,7 +134,7 @@ def meeting_definition(period: Period, units=None):
     return [(unit_id, meeting.get(unit_id, 0), total) for unit_id, total in totals.items()]
 
 
-def meeting_records(user, unit, period: Period, part: str):
+def meeting_records(user: AnyUser, unit: Unit, period: Period, part: str) -> QuerySet:
     qs = (
         Member.objects.visible_to(user)
         .active()
@@ -175,15 +181,15 @@ def _trained_rows(period: Period, officers_only: bool):
     )
 
 
-def members_trained(period: Period):
+def members_trained(period: Period) -> QuerySet:
     return _trained_rows(period, officers_only=False)
 
 
-def officers_trained(period: Period):
+def officers_trained(period: Period) -> QuerySet:
     return _trained_rows(period, officers_only=True)
 
 
-def _trained_records(user, unit, period: Period, officers_only: bool):
+def _trained_records(user: AnyUser, unit: Unit, period: Period, officers_only: bool) -> QuerySet:
     qs = (
         Member.objects.visible_to(user)
         .in_subtree(unit)
@@ -196,11 +202,11 @@ def _trained_records(user, unit, period: Period, officers_only: bool):
     return qs
 
 
-def trained_records(user, unit, period: Period, part: str):
+def trained_records(user: AnyUser, unit: Unit, period: Period, part: str) -> QuerySet:
     return _trained_records(user, unit, period, officers_only=False)
 
 
-def officer_records(user, unit, period: Period, part: str):
+def officer_records(user: AnyUser, unit: Unit, period: Period, part: str) -> QuerySet:
     return _trained_records(user, unit, period, officers_only=True)
 
 
@@ -213,7 +219,7 @@ def _held(period: Period):
     ).filter(starts_on__gte=period.start, starts_on__lte=period.end)
 
 
-def sessions_held(period: Period):
+def sessions_held(period: Period) -> QuerySet:
     return (
         _held(period)
         .order_by()
@@ -223,7 +229,7 @@ def sessions_held(period: Period):
     )
 
 
-def session_records(user, unit, period: Period, part: str):
+def session_records(user: AnyUser, unit: Unit, period: Period, part: str) -> QuerySet:
     return (
         _held(period)
         .visible_to(user)

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from congdoan.accounts.models import AnyUser
 from congdoan.common.errors import visible_or_404
 from congdoan.members.choices import MemberStatus
 from congdoan.members.models import Member
@@ -46,59 +47,61 @@ from .models import (
 # federation is visible to a zone, not the zone's to change).
 
 
-def _scoped(queryset, user, to_change: bool):
+def _scoped(queryset: QuerySet, user: AnyUser, to_change: bool) -> QuerySet:
     return queryset.managed_by(user) if to_change else queryset.visible_to(user)
 
 
-def visible_definition(user, pk, *, to_change: bool = False) -> DigitalSkillsDefinition:
+def visible_definition(
+    user: AnyUser, pk: int | str, *, to_change: bool = False
+) -> DigitalSkillsDefinition:
     return visible_or_404(
         _scoped(DigitalSkillsDefinition.objects, user, to_change).select_related("unit"), pk=pk
     )
 
 
-def visible_course(user, pk, *, to_change: bool = False) -> Course:
+def visible_course(user: AnyUser, pk: int | str, *, to_change: bool = False) -> Course:
     return visible_or_404(
         _scoped(Course.objects, user, to_change).select_related("unit", "assessment"), pk=pk
     )
 
 
-def visible_session(user, pk) -> TrainingSession:
+def visible_session(user: AnyUser, pk: int | str) -> TrainingSession:
     return visible_or_404(
         TrainingSession.objects.visible_to(user).select_related("course", "unit", "trainer"),
         pk=pk,
     )
 
 
-def visible_assessment(user, pk, *, to_change: bool = False) -> Assessment:
+def visible_assessment(user: AnyUser, pk: int | str, *, to_change: bool = False) -> Assessment:
     return visible_or_404(
         _scoped(Assessment.objects, user, to_change).select_related("unit"), pk=pk
     )
 
 
-def visible_campaign(user, pk) -> Campaign:
+def visible_campaign(user: AnyUser, pk: int | str) -> Campaign:
     return visible_or_404(
         Campaign.objects.visible_to(user).select_related("unit", "definition"), pk=pk
     )
 
 
-def visible_plan(user, pk) -> TrainingPlan:
+def visible_plan(user: AnyUser, pk: int | str) -> TrainingPlan:
     return visible_or_404(TrainingPlan.objects.visible_to(user).select_related("unit"), pk=pk)
 
 
-def visible_record(user, pk) -> SkillRecord:
+def visible_record(user: AnyUser, pk: int | str) -> SkillRecord:
     return visible_or_404(
         SkillRecord.objects.visible_to(user).select_related("member__unit", "competence"), pk=pk
     )
 
 
-def visible_certificate(user, number: str, *, to_change: bool = False) -> Certificate:
+def visible_certificate(user: AnyUser, number: str, *, to_change: bool = False) -> Certificate:
     return visible_or_404(
         _scoped(Certificate.objects, user, to_change).select_related("course", "unit", "member"),
         number=(number or "").upper(),
     )
 
 
-def training_units(user) -> QuerySet:
+def training_units(user: AnyUser) -> QuerySet[Unit]:
     """Units where the user may create training items: those of their training roles."""
     if user.is_superuser:
         return Unit.objects.filter(depth=1)
@@ -175,7 +178,7 @@ def default_definition(
     return qs.filter(purpose="members").first() or qs.first()
 
 
-def member_for_user(user) -> Member | None:
+def member_for_user(user: AnyUser | None) -> Member | None:
     """The member record of a logged-in person.
 
     The member registry has no link to accounts yet; until the member portal adds one, a
@@ -398,7 +401,7 @@ def unit_report(
     }
 
 
-def campaign_report_unit(user, campaign: Campaign) -> Unit | None:
+def campaign_report_unit(user: AnyUser, campaign: Campaign) -> Unit | None:
     """Where the user reads a campaign's figures: its organiser, or else the highest unit of
     the organiser's subtree the user can see."""
     return Unit.objects.visible_to(user).subtree_of(campaign.unit).order_by("depth", "path").first()

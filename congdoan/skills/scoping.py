@@ -13,16 +13,20 @@ docs/decisions/0003); nothing here cuts paths itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
 
+from congdoan.accounts.models import AnyUser
 from congdoan.org.models import Unit
 from congdoan.org.paths import ancestor_paths, prefix_q
 from congdoan.org.scoping import scope_paths, scope_q
 
 
-def catalogue_q(user, path_field: str = "unit__path", roles: Iterable[str] | None = None) -> Q:
+def catalogue_q(
+    user: AnyUser, path_field: str = "unit__path", roles: Iterable[str] | None = None
+) -> Q:
     """Rows owned by a unit in the user's subtree or by one of its ancestors."""
     paths = scope_paths(user, roles)
     if paths is None:
@@ -44,26 +48,26 @@ class ScopedQuerySet(models.QuerySet):
 
     scope_path = "unit__path"
 
-    def visible_to(self, user, roles: Iterable[str] | None = None):
+    def visible_to(self, user: AnyUser, roles: Iterable[str] | None = None) -> Self:
         return self.filter(scope_q(user, self.scope_path, roles))
 
-    def managed_by(self, user, roles: Iterable[str] | None = None):
+    def managed_by(self, user: AnyUser, roles: Iterable[str] | None = None) -> Self:
         """Rows placed in the user's subtree: those they may change. Narrower than
         ``visible_to`` for catalogue items seen from below and certificates seen through
         their holder."""
         return self.filter(scope_q(user, self.scope_path, roles))
 
-    def in_subtree(self, unit: Unit):
+    def in_subtree(self, unit: Unit) -> Self:
         """Rows of ``unit`` and the units below it."""
         return self.filter(prefix_q(unit.path, self.scope_path))
 
-    def applying_to(self, unit: Unit):
+    def applying_to(self, unit: Unit) -> Self:
         """Rows of ``unit`` or one of its ancestors: what reaches ``unit`` from above."""
         return self.filter(
             **{f"{self.scope_path}__in": ancestor_paths(unit.path, include_self=True)}
         )
 
-    def concerning(self, unit: Unit):
+    def concerning(self, unit: Unit) -> Self:
         """Rows of ``unit``, its ancestors or the units below it: those on ``unit``'s line."""
         return self.filter(
             Q(**{f"{self.scope_path}__in": ancestor_paths(unit.path)})
@@ -74,7 +78,7 @@ class ScopedQuerySet(models.QuerySet):
 class CatalogueQuerySet(ScopedQuerySet):
     """Catalogue items: ``visible_to`` also shows those owned above the user's units."""
 
-    def visible_to(self, user, roles: Iterable[str] | None = None):
+    def visible_to(self, user: AnyUser, roles: Iterable[str] | None = None) -> Self:
         return self.filter(catalogue_q(user, self.scope_path, roles))
 
 
@@ -93,13 +97,13 @@ class MemberScopedQuerySet(ScopedQuerySet):
 class CertificateQuerySet(ScopedQuerySet):
     """Certificates concern two units: the issuing one and the holder's."""
 
-    def visible_to(self, user, roles: Iterable[str] | None = None):
+    def visible_to(self, user: AnyUser, roles: Iterable[str] | None = None) -> Self:
         """Seen by officers of the issuing unit's subtree and of the holder's unit's subtree."""
         return self.filter(
             scope_q(user, "unit__path", roles) | scope_q(user, "member__unit__path", roles)
         )
 
-    def in_subtree(self, unit: Unit):
+    def in_subtree(self, unit: Unit) -> Self:
         """Certificates issued in ``unit``'s subtree or held by one of its members."""
         return self.filter(
             prefix_q(unit.path, "unit__path") | prefix_q(unit.path, "member__unit__path")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,7 @@ def save_course(
 
 @transaction.atomic
 def add_material(
-    actor: User, course: Course, *, title: str, file=None, url: str = ""
+    actor: User, course: Course, *, title: str, file: UploadedFile | None = None, url: str = ""
 ) -> CourseMaterial:
     require_role(actor, course.unit, TRAINING_MANAGERS)
     material = CourseMaterial(

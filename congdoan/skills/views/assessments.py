@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +20,7 @@ from .pages import form_page, list_page
 
 @login_required
 @require_GET
-def questions(request):
+def questions(request: HttpRequest) -> HttpResponse:
     qs = (
         Question.objects.visible_to(request.user)
         .select_related("competence", "unit")
@@ -38,7 +39,7 @@ def questions(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_new(request, code):
+def question_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     form = QuestionForm(request.POST or None)
     return form_page(
@@ -62,14 +63,14 @@ def question_new(request, code):
 
 @login_required
 @require_GET
-def assessments(request):
+def assessments(request: HttpRequest) -> HttpResponse:
     items = Assessment.objects.visible_to(request.user).select_related("competence", "unit")
     return list_page(request, "skills/assessments.html", items=items)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_new(request, code):
+def assessment_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     form = AssessmentForm(request.POST or None)
     return form_page(
@@ -84,7 +85,7 @@ def assessment_new(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request, pk):
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = queries.visible_assessment(request.user, pk, to_change=True)
     form = AssessmentForm(request.POST or None, instance=Assessment.objects.get(pk=pk))
     return form_page(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +23,14 @@ from .pages import form_page, list_page
 
 @login_required
 @require_GET
-def campaigns(request):
+def campaigns(request: HttpRequest) -> HttpResponse:
     items = Campaign.objects.visible_to(request.user).select_related("unit", "definition")
     return list_page(request, "skills/campaigns.html", items=items)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_new(request, code):
+def campaign_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     form = CampaignForm(request.POST or None, user=request.user, unit=unit)
 
@@ -51,7 +52,7 @@ def campaign_new(request, code):
 
 @login_required
 @require_GET
-def campaign_detail(request, pk):
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = queries.visible_campaign(request.user, pk)
     sessions = (
         TrainingSession.objects.visible_to(request.user)
@@ -79,7 +80,7 @@ def campaign_detail(request, pk):
 
 @login_required
 @require_GET
-def plans(request):
+def plans(request: HttpRequest) -> HttpResponse:
     items = (
         TrainingPlan.objects.visible_to(request.user)
         .select_related("unit")
@@ -95,7 +96,7 @@ def plans(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_new(request, code):
+def plan_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     form = PlanForm(request.POST or None)
     return form_page(
@@ -110,7 +111,7 @@ def plan_new(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request, pk):
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = queries.visible_plan(request.user, pk)
     form = PlanForm(request.POST or None, instance=TrainingPlan.objects.get(pk=pk))
     return form_page(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from .pages import form_page
 
 @login_required
 @require_GET
-def certificate_list(request):
+def certificate_list(request: HttpRequest) -> HttpResponse:
     qs = Certificate.objects.visible_to(request.user).select_related("member", "unit")
     q = request.GET.get("q", "").strip()
     if q:
@@ -30,14 +31,14 @@ def certificate_list(request):
 
 @login_required
 @require_GET
-def certificate_pdf(request, number):
+def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = queries.visible_certificate(request.user, number)
     return certificates.pdf_response(certificate, request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def certificate_revoke(request, number):
+def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
     certificate = queries.visible_certificate(request.user, number, to_change=True)
     form = ReasonForm(request.POST or None)
     return form_page(
@@ -51,7 +52,7 @@ def certificate_revoke(request, number):
 
 
 @require_GET
-def verify_certificate(request, number):
+def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
     """Public: what a QR code on a certificate opens. Shows only the masked name."""
     certificate = Certificate.objects.filter(number=number.upper()).first()
     response = render(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ def _course_url(course: Course) -> str:
 
 @login_required
 @require_GET
-def courses(request):
+def courses(request: HttpRequest) -> HttpResponse:
     items = (
         Course.objects.visible_to(request.user)
         .select_related("unit")
@@ -40,7 +41,7 @@ def courses(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_new(request, code):
+def course_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     form = CourseForm(request.POST or None, user=request.user)
     return form_page(
@@ -61,7 +62,7 @@ def course_new(request, code):
 
 @login_required
 @require_GET
-def course_detail(request, pk):
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = queries.visible_course(request.user, pk)
     sessions = (
         TrainingSession.objects.visible_to(request.user)
@@ -83,7 +84,7 @@ def course_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_edit(request, pk):
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = queries.visible_course(request.user, pk, to_change=True)
     form = CourseForm(request.POST or None, instance=Course.objects.get(pk=pk), user=request.user)
     return form_page(
@@ -105,7 +106,7 @@ def course_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def material_add(request, pk):
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     course = queries.visible_course(request.user, pk, to_change=True)
     form = MaterialForm(request.POST or None, request.FILES or None)
     return form_page(

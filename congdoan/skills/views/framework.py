@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from .pages import form_page, list_page
 
 @login_required
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     sessions = (
@@ -50,7 +50,7 @@ def home(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def framework(request):
+def framework(request: HttpRequest) -> HttpResponse:
     version = FrameworkVersion.current()
     is_admin = services.is_framework_admin(request.user)
     if request.method == "POST" and not is_admin:
@@ -75,14 +75,14 @@ def framework(request):
     )
 
 
-def _framework_admin_or_404(request) -> None:
+def _framework_admin_or_404(request: HttpRequest) -> None:
     if not services.is_framework_admin(request.user):
         raise Http404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def competence_edit(request, pk):
+def competence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _framework_admin_or_404(request)
     competence = visible_or_404(Competence.objects.all(), pk=pk)
     form = CompetenceForm(request.POST or None, instance=Competence.objects.get(pk=pk))
@@ -99,7 +99,7 @@ def competence_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def area_edit(request, pk):
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _framework_admin_or_404(request)
     area = visible_or_404(CompetenceArea.objects.all(), pk=pk)
     form = AreaForm(request.POST or None, instance=CompetenceArea.objects.get(pk=pk))
@@ -115,7 +115,7 @@ def area_edit(request, pk):
 
 @login_required
 @require_GET
-def definitions(request):
+def definitions(request: HttpRequest) -> HttpResponse:
     items = (
         DigitalSkillsDefinition.objects.visible_to(request.user)
         .select_related("unit")
@@ -126,7 +126,7 @@ def definitions(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def definition_new(request, code):
+def definition_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     form = DefinitionForm(request.POST or None, initial={"valid_from": timezone.localdate()})
     return form_page(
@@ -146,7 +146,7 @@ def definition_new(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def definition_edit(request, pk):
+def definition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     definition = queries.visible_definition(request.user, pk, to_change=True)
     form = DefinitionForm(request.POST or None, instance=DigitalSkillsDefinition.objects.get(pk=pk))
     return form_page(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from ..models import Attempt, Question, TrainingSession
 from .pages import flash_errors
 
 
-def _me(request) -> Member:
+def _me(request: HttpRequest) -> Member:
     member = queries.member_for_user(request.user)
     if member is None:
         raise Http404(_("Your account is not linked to a member record."))
@@ -29,7 +29,7 @@ def _me(request) -> Member:
 
 @login_required
 @require_GET
-def my_skills(request):
+def my_skills(request: HttpRequest) -> HttpResponse:
     member = queries.member_for_user(request.user)
     if member is None:
         return render(request, "skills/my_none.html")
@@ -49,7 +49,7 @@ def my_skills(request):
 
 @login_required
 @require_POST
-def my_enrol(request, pk):
+def my_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     member = _me(request)
     session = visible_or_404(TrainingSession.objects.select_related("unit"), pk=pk)
     if not services.can_self_enrol(member, session):
@@ -67,7 +67,7 @@ def my_enrol(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_assessment(request, pk):
+def my_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     member = _me(request)
     assessment = visible_or_404(queries.assessments_open_to(member), pk=pk)
     if request.method == "POST":
@@ -90,7 +90,7 @@ def my_assessment(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_attempt(request, pk):
+def my_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     member = _me(request)
     attempt = visible_or_404(
         Attempt.objects.filter(member=member).select_related("assessment__competence"), pk=pk

@@ -4,6 +4,7 @@ records with their evidence; attesting a skill and withdrawing a record."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ def _skills_url(member_id: int) -> str:
 
 @login_required
 @require_GET
-def member_skills(request, member_id):
+def member_skills(request: HttpRequest, member_id: int) -> HttpResponse:
     member = visible_member(request.user, member_id)
     return render(
         request,
@@ -41,7 +42,7 @@ def member_skills(request, member_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_attest(request, member_id):
+def member_attest(request: HttpRequest, member_id: int) -> HttpResponse:
     member = visible_member(request.user, member_id)
     form = AttestForm(request.POST or None)
     return form_page(
@@ -56,7 +57,7 @@ def member_attest(request, member_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_revoke(request, pk):
+def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     record = queries.visible_record(request.user, pk)
     form = ReasonForm(request.POST or None)
     return form_page(

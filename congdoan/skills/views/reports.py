@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -20,7 +20,7 @@ from ..models import DigitalSkillsDefinition
 from .pages import day_param
 
 
-def _definition_param(request, unit: Unit) -> DigitalSkillsDefinition | None:
+def _definition_param(request: HttpRequest, unit: Unit) -> DigitalSkillsDefinition | None:
     """The definition chosen in ``?definition=`` (None when it is not one the user can see),
     else the one the unit's reports use."""
     pk = request.GET.get("definition")
@@ -36,7 +36,7 @@ def _definition_param(request, unit: Unit) -> DigitalSkillsDefinition | None:
 
 @login_required
 @require_GET
-def report(request, code):
+def report(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     as_of = day_param(request.GET.get("as_of")) or timezone.localdate()
     definition = _definition_param(request, unit)
@@ -53,7 +53,7 @@ def report(request, code):
 
 @login_required
 @require_GET
-def leave_behind(request, code):
+def leave_behind(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     definition = _definition_param(request, unit)
     as_of = day_param(request.GET.get("as_of")) or timezone.localdate()

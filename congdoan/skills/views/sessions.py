@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,11 +39,11 @@ def _session_url(session: TrainingSession) -> str:
     return reverse("skills:session_detail", args=[session.pk])
 
 
-def checkin_url(request, session: TrainingSession) -> str:
+def checkin_url(request: HttpRequest, session: TrainingSession) -> str:
     return request.build_absolute_uri(reverse("skills:checkin", args=[session.checkin_token]))
 
 
-def _enrol_message(request, result: dict[str, int]) -> None:
+def _enrol_message(request: HttpRequest, result: dict[str, int]) -> None:
     messages.success(
         request,
         _("%(n)s enrolled, %(a)s already enrolled, %(o)s over capacity.")
@@ -53,7 +53,7 @@ def _enrol_message(request, result: dict[str, int]) -> None:
 
 @login_required
 @require_GET
-def sessions(request):
+def sessions(request: HttpRequest) -> HttpResponse:
     qs = (
         TrainingSession.objects.visible_to(request.user)
         .select_related("course", "unit")
@@ -75,7 +75,7 @@ def sessions(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_new(request, code):
+def session_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     initial = {
         "starts_on": timezone.localdate(),
@@ -96,7 +96,7 @@ def session_new(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_edit(request, pk):
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     form = SessionForm(
         request.POST or None, instance=TrainingSession.objects.get(pk=pk), user=request.user
@@ -116,7 +116,7 @@ def session_edit(request, pk):
 
 @login_required
 @require_GET
-def session_detail(request, pk):
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     day = day_param(request.GET.get("day")) or min(
         max(timezone.localdate(), session.starts_on), session.ends_on
@@ -154,7 +154,7 @@ def session_detail(request, pk):
 
 @login_required
 @require_GET
-def session_qr(request, pk):
+def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     return HttpResponse(
         certificates.qr_svg(checkin_url(request, session), scale=10), content_type="image/svg+xml"
@@ -163,7 +163,7 @@ def session_qr(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_enrol(request, pk):
+def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """One by one: search members of the session's subtree and enrol the chosen ones."""
     session = queries.visible_session(request.user, pk)
     q = request.GET.get("q", "").strip()
@@ -189,7 +189,7 @@ def session_enrol(request, pk):
 
 @login_required
 @require_POST
-def session_bulk_enrol(request, pk):
+def session_bulk_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     form = BulkEnrolForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -213,7 +213,7 @@ def session_bulk_enrol(request, pk):
 
 @login_required
 @require_POST
-def session_attendance(request, pk):
+def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     raw_day = request.POST.get("day")
     day = day_param(raw_day) if raw_day else timezone.localdate()
@@ -240,7 +240,7 @@ def session_attendance(request, pk):
 
 @login_required
 @require_POST
-def session_close(request, pk):
+def session_close(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     result = services.close_session(request.user, session)
     messages.success(
@@ -253,7 +253,7 @@ def session_close(request, pk):
 
 @login_required
 @require_POST
-def enrolment_cancel(request, pk, enrolment_id):
+def enrolment_cancel(request: HttpRequest, pk: int, enrolment_id: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     enrolment = visible_or_404(session.enrolments.all(), pk=enrolment_id)
     try:
@@ -274,7 +274,7 @@ CHECKIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def checkin(request, token):
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The page the session's QR code opens: a logged-in member confirms with one tap, anyone
     else gives their CCCD and date of birth."""
     if not CHECKIN_TOKEN.fullmatch(token):
