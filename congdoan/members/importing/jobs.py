@@ -162,10 +162,7 @@ def start_job(
         job.file.save(upload.name, upload, save=False)
         stored(job.file)
         job.save()
-    size = getattr(upload, "size", 0) or 0
-    run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
-    job.refresh_from_db()
-    return job
+    return _run_and_reload(job, getattr(upload, "size", 0) or 0, background)
 
 
 def rerun_job(
@@ -189,7 +186,12 @@ def rerun_job(
     job.message = ""
     job.heartbeat_at, job.finished_at = timezone.now(), None
     job.save()
-    size = job.file.size if job.file else 0
+    return _run_and_reload(job, job.file.size if job.file else 0, background)
+
+
+def _run_and_reload(job: ImportJob, size: int, background: bool | None) -> ImportJob:
+    """Run ``job``, in the background when asked or, unless told, when its file is large; the
+    job as it is afterwards (finished when it ran here)."""
     run_job(job, background=size > SYNC_LIMIT_BYTES if background is None else background)
     job.refresh_from_db()
     return job
