@@ -519,3 +519,17 @@ def test_a_job_whose_officer_lost_the_role_before_it_ran_says_so(
     assert tree.gr_a1.name in job.message
     assert not Member.objects.exists()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_member_renamed_by_an_import_is_found_by_the_new_given_name(tree, officer_a):
+    """Both search keys follow the name (the given-name key was left as it was)."""
+    number = cccd.make("022", "male", 1990, 5)
+    rows = [["Họ và tên", "Số CCCD"], ["Nguyễn Văn An", number]]
+    run(officer_a, tree.gr_a1, xlsx_bytes(rows), dry_run=False)
+    rows[1][0] = "Nguyễn Văn Bình"
+    job = run(officer_a, tree.gr_a1, xlsx_bytes(rows), dry_run=False)
+    assert job.updated == 1
+    assert list(Member.objects.search("binh").values_list("full_name", flat=True)) == [
+        "Nguyễn Văn Bình"
+    ]
+    assert not Member.objects.search("an").exists()

@@ -79,7 +79,14 @@ def write_batch(prepared: PreparedInsert | None, rows: list[RowResult], user: Us
             changed,
             Member,
             COMPARED_FIELDS
-            + ["name_folded", "completeness", "is_complete", "version", "updated_at"],
+            + [
+                "name_folded",
+                "given_name_folded",
+                "completeness",
+                "is_complete",
+                "version",
+                "updated_at",
+            ],
             batch_size=500,
             default_user=user,
             default_change_reason="updated by import",
