@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.common.forms import add_service_errors
+from congdoan.common.views import form_page
 from congdoan.org.choices import MEMBER_MANAGERS
 from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
@@ -29,10 +31,13 @@ from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, T
 from .models import ImportJob, Member
 from .tables import MemberRows, MemberTable
 
+FORM_TEMPLATE = "members/form.html"
+
 
 def _form_page(request, form, title: str, **context):
-    """The one form page of members (admit, edit, transfer, status actions)."""
-    return render(request, "members/form.html", {"form": form, "title": title, **context})
+    """The form page of members whose outcome ``common.views.form_page`` does not fit (admit,
+    edit and transfer each say something of their own after saving)."""
+    return render(request, FORM_TEMPLATE, {"form": form, "title": title, **context})
 
 
 def _filtered(request):
@@ -244,16 +249,17 @@ def change_status(request, pk: int, action: str):
     form = StatusForm(request.POST or None)
     if rule.needs_reason:
         form.fields["reason"].required = True
-    if request.method == "POST" and form.is_valid():
-        reason, on = form.cleaned_data["reason"], form.cleaned_data["on"]
-        try:
-            services.change_status(request.user, member, rule.name, reason, on)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("members:detail", pk=member.pk)
-    return _form_page(request, form, f"{rule.title}: {member.full_name}", member=member)
+    return form_page(
+        request,
+        form,
+        lambda: services.change_status(
+            request.user, member, rule.name, form.cleaned_data["reason"], form.cleaned_data["on"]
+        ),
+        template=FORM_TEMPLATE,
+        context={"member": member, "title": f"{rule.title}: {member.full_name}"},
+        success=_("Saved."),
+        then=lambda changed: reverse("members:detail", args=[changed.pk]),
+    )
 
 
 @login_required
