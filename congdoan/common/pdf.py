@@ -68,7 +68,3 @@ def render_pdf(
     config = FontConfiguration()
     sheets = [CSS(string=css, font_config=config) for css in [font_css(), *(stylesheets or [])]]
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets, font_config=config)
-
-
-# The name documents.pdftext imported before it was public; remove once nothing uses it.
-_be_vietnam_pro_dir = be_vietnam_pro_dir
