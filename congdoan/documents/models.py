@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 from congdoan.accounts.models import AnyUser
 from congdoan.common.text import fold, normalize_text
 from congdoan.org.models import Unit
-from congdoan.org.scoping import scope_q
+from congdoan.org.scoping import UnitScopedQuerySet, scope_q
 
 from . import pki
 from .choices import (
@@ -78,10 +78,8 @@ class DocumentType(models.Model):
         return self.name
 
 
-class RegisterQuerySet(models.QuerySet):
-    def visible_to(self, user: AnyUser) -> RegisterQuerySet:
-        """Registers of units in ``user``'s scope."""
-        return self.filter(scope_q(user, "unit__path"))
+class RegisterQuerySet(UnitScopedQuerySet):
+    """Registers: ``visible_to`` gives those of units in the user's scope."""
 
 
 class Register(models.Model):

@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from congdoan.accounts.models import AnyUser
 from congdoan.org.models import Unit
-from congdoan.org.scoping import scope_q
+from congdoan.org.scoping import UnitScopedQuerySet
 
 
 class FigureQuerySet(models.QuerySet):
@@ -80,10 +79,8 @@ class RefreshState(models.Model):
         return f"{self.indicator} @ {self.refreshed_at}"
 
 
-class TargetQuerySet(models.QuerySet):
-    def visible_to(self, user: AnyUser) -> TargetQuerySet:
-        """Targets set on units in ``user``'s scope."""
-        return self.filter(scope_q(user, "unit__path"))
+class TargetQuerySet(UnitScopedQuerySet):
+    """Targets set on units: ``visible_to`` gives those of units in the user's scope."""
 
 
 class Target(models.Model):

@@ -24,9 +24,8 @@ from congdoan.common import cccd
 from congdoan.common.phone import display_phone
 from congdoan.common.text import fold, normalize_text
 from congdoan.org import divisions
-from congdoan.org.models import Unit
-from congdoan.org.paths import STEPLEN, prefix_q, root_path
-from congdoan.org.scoping import scope_q
+from congdoan.org.paths import STEPLEN, root_path
+from congdoan.org.scoping import UnitScopedQuerySet, scope_q
 
 from .choices import (
     EducationLevel,
@@ -78,18 +77,6 @@ def given_first(folded: str) -> str:
     """``"nguyen van an"`` → ``"an nguyen van"`` (Vietnamese names end with the given name)."""
     words = folded.split(" ")
     return " ".join(words[-1:] + words[:-1])[:150]
-
-
-class UnitScopedQuerySet(models.QuerySet):
-    """Rows placed in the tree by their ``unit``: ``visible_to`` is the subtree rule."""
-
-    def visible_to(self, user: AnyUser | None, roles: Iterable[str] | None = None) -> Self:
-        """Rows of units in ``user``'s scope (optionally only where they hold ``roles``)."""
-        return self.filter(scope_q(user, "unit__path", roles))
-
-    def in_subtree(self, unit: Unit) -> Self:
-        """Rows of ``unit`` and the units below it."""
-        return self.filter(prefix_q(unit.path, "unit__path"))
 
 
 class MemberQuerySet(UnitScopedQuerySet):

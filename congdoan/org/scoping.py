@@ -12,14 +12,15 @@ so it never imports them: a user's assignments are read through the reverse acce
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
+from django.db import models
 from django.db.models import Q
 
 from congdoan.accounts.models import AnyUser
 
 from .choices import ROLE_RANK, Role, UnitStatus
-from .paths import is_within, prefix_q
+from .paths import ancestor_paths, is_within, prefix_q
 
 if TYPE_CHECKING:  # models import this module: the name is for annotations only
     from .models import Unit
@@ -102,3 +103,31 @@ def roles_held(user: AnyUser) -> set[str]:
     if user.is_superuser:
         return set(Role.values)
     return {r for _, r in _assignments(user)}
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """The queryset of any model placed in the tree by a unit (at ``scope_path``): the
+    subtree rule and the tree questions every app asks of such rows, written once."""
+
+    scope_path = "unit__path"
+
+    def visible_to(self, user: AnyUser | None, roles: Iterable[str] | None = None) -> Self:
+        """Rows of units in ``user``'s scope (optionally only where they hold ``roles``)."""
+        return self.filter(scope_q(user, self.scope_path, roles))
+
+    def in_subtree(self, unit: Unit) -> Self:
+        """Rows of ``unit`` and the units below it."""
+        return self.filter(prefix_q(unit.path, self.scope_path))
+
+    def applying_to(self, unit: Unit) -> Self:
+        """Rows of ``unit`` or one of its ancestors: what reaches ``unit`` from above."""
+        return self.filter(
+            **{f"{self.scope_path}__in": ancestor_paths(unit.path, include_self=True)}
+        )
+
+    def concerning(self, unit: Unit) -> Self:
+        """Rows of ``unit``, its ancestors or the units below it: those on ``unit``'s line."""
+        return self.filter(
+            Q(**{f"{self.scope_path}__in": ancestor_paths(unit.path)})
+            | prefix_q(unit.path, self.scope_path)
+        )

@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Self
 
-from django.db import models
 from django.db.models import Q
 
 from congdoan.accounts.models import AnyUser
 from congdoan.org.models import Unit
 from congdoan.org.paths import ancestor_paths, prefix_q
-from congdoan.org.scoping import scope_paths, scope_q
+from congdoan.org.scoping import UnitScopedQuerySet, scope_paths, scope_q
 
 
 def catalogue_q(
@@ -43,36 +42,14 @@ def catalogue_q(
     return q
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(UnitScopedQuerySet):
     """Rows placed in the tree by the unit at ``scope_path``; ``visible_to`` is the subtree rule."""
-
-    scope_path = "unit__path"
-
-    def visible_to(self, user: AnyUser, roles: Iterable[str] | None = None) -> Self:
-        return self.filter(scope_q(user, self.scope_path, roles))
 
     def managed_by(self, user: AnyUser, roles: Iterable[str] | None = None) -> Self:
         """Rows placed in the user's subtree: those they may change. Narrower than
         ``visible_to`` for catalogue items seen from below and certificates seen through
         their holder."""
         return self.filter(scope_q(user, self.scope_path, roles))
-
-    def in_subtree(self, unit: Unit) -> Self:
-        """Rows of ``unit`` and the units below it."""
-        return self.filter(prefix_q(unit.path, self.scope_path))
-
-    def applying_to(self, unit: Unit) -> Self:
-        """Rows of ``unit`` or one of its ancestors: what reaches ``unit`` from above."""
-        return self.filter(
-            **{f"{self.scope_path}__in": ancestor_paths(unit.path, include_self=True)}
-        )
-
-    def concerning(self, unit: Unit) -> Self:
-        """Rows of ``unit``, its ancestors or the units below it: those on ``unit``'s line."""
-        return self.filter(
-            Q(**{f"{self.scope_path}__in": ancestor_paths(unit.path)})
-            | prefix_q(unit.path, self.scope_path)
-        )
 
 
 class CatalogueQuerySet(ScopedQuerySet):
