@@ -187,6 +187,8 @@ MFA_REQUIRED_CHECK = "congdoan.org.queries.mfa_required"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Only what Django's own formats lack (Vietnamese digit grouping): congdoan/common/formats.
+FORMAT_MODULE_PATH = ["congdoan.common.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

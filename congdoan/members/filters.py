@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.org.models import Unit
 from congdoan.org.paths import prefix_q
 
-from .choices import AgeBand, Gender, MemberStatus
+from .choices import OPEN_STATUSES, AgeBand, Gender, MemberStatus
+
+ALL_STATUSES = "all"  # the status filter's value for every member, former ones too
 
 
 def _years_ago(today: datetime.date, years: int) -> datetime.date:
@@ -74,7 +76,7 @@ class MemberFilter(django_filters.FilterSet):
         ),
     )
     unit = django_filters.CharFilter(
-        label=_("Unit (code, with everything below it)"),
+        label=_("Unit"),
         method="filter_unit",
         widget=forms.TextInput(
             attrs={
@@ -84,11 +86,16 @@ class MemberFilter(django_filters.FilterSet):
             }
         ),
     )
+    # Blank: the current members (active or suspended); those who left, moved away or died
+    # show when asked for (``ALL_STATUSES`` or their own status).
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=MemberStatus.choices, empty_label=_("All statuses")
+        label=_("Status"),
+        choices=[(ALL_STATUSES, _("All, including former members")), *MemberStatus.choices],
+        empty_label=_("Current members"),
+        method="filter_status",
     )
     gender = django_filters.ChoiceFilter(
-        label=_("Gender"), choices=Gender.choices, empty_label=_("All")
+        label=_("Gender"), choices=Gender.choices, empty_label=_("Male and female")
     )
     age = django_filters.ChoiceFilter(
         label=_("Age"), choices=AgeBand.choices, method="filter_age", empty_label=_("All ages")
@@ -96,7 +103,7 @@ class MemberFilter(django_filters.FilterSet):
     complete = django_filters.ChoiceFilter(
         label=_("Record"),
         method="filter_complete",
-        empty_label=_("All"),
+        empty_label=_("All records"),
         choices=[("1", _("Complete")), ("0", _("Incomplete"))],
     )
 
@@ -112,6 +119,8 @@ class MemberFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         """All filters, the search last; ``unsearched`` keeps the rows before the search (the
         list reads a name search's pages from it: ``queries.NameSearchPages``)."""
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=OPEN_STATUSES)
         self.unsearched = super().filter_queryset(queryset)
         text = self.form.cleaned_data.get("q")
         return self.unsearched.search(text) if text else self.unsearched
@@ -121,6 +130,9 @@ class MemberFilter(django_filters.FilterSet):
         if unit is None:
             return queryset.none()
         return apply_filters(queryset, unit=unit)
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == ALL_STATUSES else queryset.filter(status=value)
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(age_q(value))

@@ -7,7 +7,7 @@ Every object a view or an API endpoint acts on is fetched here through its model
 
 Name search (filters in ``search``) reads a prefix range of a byte-ordered index, which gives
 the rows in order: a first page (``NameSearchPages``) walks the range and stops after 50
-rows instead of fetching and sorting every match; counts stop at ``COUNT_CAP``.
+rows instead of fetching and sorting every match; counts are exact up to ``COUNT_CAP``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .choices import OPEN_STATUSES, MemberStatus
 from .models import ImportJob, Member, TransferRequest
 from .search import name_prefix_q
 
-COUNT_CAP = 1000  # lists count matches up to this many, then say "more than"
+COUNT_CAP = 10_000  # lists count matches exactly up to this many, then estimate ("about …")
 
 
 # --- the visible object or 404 ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableQuerysetData
 
+from congdoan.common.db import count_rows
 from congdoan.common.phone import display_phone
 
 from . import queries
@@ -15,7 +16,8 @@ from .models import Member
 
 
 class MemberRows(TableQuerysetData):
-    """The table's rows: counted up to ``queries.COUNT_CAP`` (``more`` says there are more), and for a
+    """The table's rows: counted exactly up to ``queries.COUNT_CAP``, estimated beyond it on
+    PostgreSQL (``exact`` is False then, and the page says "about …"), and for a
     name search in the default order, read page by page from the name indexes
     (``queries.NameSearchPages``) instead of sorting every match."""
 
@@ -28,14 +30,11 @@ class MemberRows(TableQuerysetData):
         self.pages = (
             queries.NameSearchPages(qs if unsearched is None else unsearched, key) if key else None
         )
-        self.more = False
+        self.exact = True
 
     def __len__(self):
         if getattr(self, "_length", None) is None:
-            cap = queries.COUNT_CAP
-            n = queries.capped_count(self.data, cap)
-            self.more = n > cap
-            self._length = min(n, cap)
+            self._length, self.exact = count_rows(self.data, queries.COUNT_CAP)
         return self._length
 
     def order_by(self, aliases):

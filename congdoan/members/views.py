@@ -42,17 +42,16 @@ def _form_page(request, form, title: str, **context):
 
 def _filtered(request):
     base = Member.objects.visible_to(request.user).select_related("unit")
-    return MemberFilter(request.GET or None, queryset=base, user=request.user)
+    # Always bound: a page without parameters still hides former members (the status filter's blank).
+    return MemberFilter(request.GET, queryset=base, user=request.user)
 
 
 @login_required
 @require_GET
 def member_list(request):
     members = _filtered(request)
-    qs = members.qs if members.is_bound else members.queryset
-    search = (
-        members.form.cleaned_data.get("q") if members.is_bound and members.form.is_valid() else None
-    )
+    qs = members.qs
+    search = members.form.cleaned_data.get("q") if members.form.is_valid() else None
     table = MemberTable(MemberRows(qs, search, getattr(members, "unsearched", None)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     query = request.GET.copy()
@@ -71,8 +70,7 @@ def member_list(request):
 @login_required
 @require_GET
 def export(request, fmt: str):
-    qs = _filtered(request)
-    qs = qs.qs if qs.is_bound else qs.queryset
+    qs = _filtered(request).qs
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -379,15 +377,15 @@ def import_rerun(request, pk: int):
     job = queries.visible_import_job(request.user, pk)
     require_role(request.user, job.unit, MEMBER_MANAGERS)
     if request.POST.get("resume") == "1" and job.status == ImportStatus.INTERRUPTED:
-        importing.rerun_job(job, dry_run=job.dry_run)
+        importing.rerun_job(job, actor=request.user, dry_run=job.dry_run)
     elif request.POST.get("commit") == "1":
-        importing.rerun_job(job, dry_run=False)
+        importing.rerun_job(job, actor=request.user, dry_run=False)
     else:
         form = MappingForm(
             request.POST, headers=importing.headers_of(job), mapping=job.mapping or {}
         )
         if form.is_valid():
-            importing.rerun_job(job, dry_run=True, mapping=form.mapping())
+            importing.rerun_job(job, actor=request.user, dry_run=True, mapping=form.mapping())
     return redirect("members:import_detail", pk=job.pk)
 
 
