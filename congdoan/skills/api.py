@@ -73,6 +73,7 @@ class SessionOut(Schema):
     online_url: str
     trainer_name: str
     capacity: int | None
+    walk_ins: bool
     audience: str
     status: str
 

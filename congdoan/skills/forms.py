@@ -149,6 +149,7 @@ class SessionForm(forms.ModelForm):
             "online_url",
             "trainer_name",
             "capacity",
+            "walk_ins",
             "audience",
             "campaign",
             "plan",

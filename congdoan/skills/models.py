@@ -502,6 +502,14 @@ class TrainingSession(models.Model):
     trainer_name = models.CharField(_("trainer"), max_length=255, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     audience = models.CharField(_("target audience"), max_length=255, blank=True)
+    walk_ins = models.BooleanField(
+        _("takes walk-ins"),
+        default=True,
+        help_text=_(
+            "Members of the organising unit who were not enrolled may enrol themselves when "
+            "they check in at the session's QR code."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )

@@ -58,6 +58,53 @@ def is_eligible(session: TrainingSession, member: Member) -> bool:
     )
 
 
+# The ways a member checks themself in; the session's ``walk_ins`` flag governs these only
+# (a trainer's mark or an attendance sheet records what the organisers saw).
+SELF_CHECK_IN = (CheckInMethod.QR_ACCOUNT, CheckInMethod.QR_IDENTITY)
+
+
+def _enrol_walk_in(
+    session: TrainingSession, member: Member, *, method: str, recorded_by: User | None
+) -> None:
+    """Make sure ``member`` is enrolled: a member of the organising subtree who was not (or
+    whose enrolment was cancelled) is enrolled as a walk-in, when the session takes them."""
+    if not member.is_active:
+        raise CheckInRefused(_("Only active members can check in."))
+    enrolment = session.enrolments.filter(member=member).first()
+    if enrolment is not None and enrolment.status != EnrolmentStatus.CANCELLED:
+        return
+    if not is_within(member.unit.path, session.unit.path):
+        raise CheckInRefused(
+            _(
+                "You are not enrolled in this session, and it is open only to members of "
+                "%(unit)s. Ask the organisers."
+            )
+            % {"unit": session.unit.name}
+        )
+    if method in SELF_CHECK_IN and not session.walk_ins:
+        raise CheckInRefused(
+            _(
+                "You are not enrolled in this session, and it does not take walk-ins. Ask the "
+                "organisers to enrol you."
+            )
+        )
+    if enrolment is not None:
+        Enrolment.objects.filter(pk=enrolment.pk, status=EnrolmentStatus.CANCELLED).update(
+            status=EnrolmentStatus.ENROLLED, source=EnrolmentSource.WALK_IN
+        )
+        return
+    try:
+        with transaction.atomic():
+            Enrolment.objects.create(
+                session=session,
+                member=member,
+                source=EnrolmentSource.WALK_IN,
+                enrolled_by=recorded_by,
+            )
+    except IntegrityError:
+        pass  # enrolled by a concurrent check-in of the same member
+
+
 def check_in(
     session: TrainingSession,
     member: Member,
@@ -70,20 +117,11 @@ def check_in(
 
     Safe under any number of concurrent calls: the unique constraint decides, a duplicate
     returns the row that won. Members of the session's subtree who were not enrolled are
-    enrolled as walk-ins.
+    enrolled as walk-ins, unless the session takes no walk-ins and the member is checking
+    themself in (``CheckInRefused`` then, with a message for the member).
     """
     day = _checkin_day(session, day)
-    if not is_eligible(session, member):
-        raise CheckInRefused(_("You are not enrolled in this session."))
-    try:
-        with transaction.atomic():
-            Enrolment.objects.get_or_create(
-                session=session,
-                member=member,
-                defaults={"source": EnrolmentSource.WALK_IN, "enrolled_by": recorded_by},
-            )
-    except IntegrityError:
-        pass  # enrolled by a concurrent check-in of the same member
+    _enrol_walk_in(session, member, method=method, recorded_by=recorded_by)
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(

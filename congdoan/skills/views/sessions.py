@@ -29,7 +29,7 @@ from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
 
 from .. import certificates, queries, services
-from ..choices import CheckInMethod, SessionStatus
+from ..choices import CheckInMethod, EnrolmentSource, SessionStatus
 from ..forms import BulkEnrolForm, CheckInForm, SessionForm
 from ..models import TrainingSession
 from .pages import day_param, flash_errors, form_page, list_page
@@ -285,19 +285,21 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     if session is None:
         raise Http404
     member = queries.member_for_user(request.user)
-    form = (
-        CheckInForm(request.POST or None)
-        if request.POST.get("mode") != "account"
-        else CheckInForm()
-    )
-    done = None
+    account_mode = request.method == "POST" and request.POST.get("mode") == "account"
+    form = CheckInForm(request.POST if request.method == "POST" and not account_mode else None)
+    done = refused = None
     # Identity numbers and birth dates must not be guessable by trial: failures per address are capped.
     fail_key = f"skills:checkin-failures:{request.META.get('REMOTE_ADDR', '')}"
-    if request.method == "POST":
+    if account_mode and member is not None:
+        # The logged-in member's own tap: a refusal is a message for them, not a form error
+        # (the identity form was not sent, so it has nothing to hold one).
         try:
-            if request.POST.get("mode") == "account" and member is not None:
-                done = services.check_in(session, member, method=CheckInMethod.QR_ACCOUNT)
-            elif cache.get(fail_key, 0) >= CHECKIN_FAILURES_ALLOWED:
+            done = services.check_in(session, member, method=CheckInMethod.QR_ACCOUNT)
+        except ValidationError as exc:
+            refused = " ".join(exc.messages)
+    elif request.method == "POST" and not account_mode:
+        try:
+            if cache.get(fail_key, 0) >= CHECKIN_FAILURES_ALLOWED:
                 form.is_valid()
                 form.add_error(
                     None, _("Too many failed attempts. Ask the trainer to mark your attendance.")
@@ -309,8 +311,24 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
             cache.set(fail_key, cache.get(fail_key, 0) + 1, CHECKIN_FAILURE_WINDOW)
+    # Enrolled on the spot: a walk-in enrolment and this first attendance.
+    walked_in = bool(
+        done
+        and done[1]
+        and session.enrolments.filter(
+            member=done[0].member_id, source=EnrolmentSource.WALK_IN
+        ).exists()
+        and session.attendances.filter(member=done[0].member_id).count() == 1
+    )
     return render(
         request,
         "skills/checkin.html",
-        {"session": session, "member": member, "form": form, "done": done},
+        {
+            "session": session,
+            "member": member,
+            "form": form,
+            "done": done,
+            "refused": refused,
+            "walked_in": walked_in,
+        },
     )
