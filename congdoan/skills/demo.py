@@ -13,10 +13,10 @@ import datetime
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from congdoan.common import cccd
 from congdoan.common.demo import DemoContext
 from congdoan.members import services as member_services
 from congdoan.members.models import Member
@@ -628,22 +628,52 @@ def _open_session_today(courses):
     )
 
 
+# The demo's worker: the login ``member`` is this person (org.demo names the account), and
+# the member record linked to it must be theirs, not the first record of the union.
+DEMO_MEMBER_UNIT = "QN-CDCS-0001"
+DEMO_MEMBER_BORN = datetime.date(1994, 3, 12)
+
+
 def _link_demo_member():
-    """Give the demo login ``member`` a member record, through the members app's own service
-    (matched by e-mail until accounts link to members; the change is in the member's history)."""
+    """Give the demo login ``member`` their own member record, through the members app's own
+    services (matched by e-mail until accounts link to members; the change is in the
+    member's history). A record of somebody else linked by an earlier demo is unlinked."""
     users = get_user_model().objects
     user = users.filter(username="member").first()
     actor = users.filter(username="federation_admin").first()
-    if user is None or actor is None or not user.email:
+    unit = Unit.objects.filter(code=DEMO_MEMBER_UNIT).first()
+    if user is None or actor is None or unit is None or not user.email or not user.full_name:
         return
-    if Member.objects.filter(email__iexact=user.email).exists():
+    linked = list(Member.objects.filter(email__iexact=user.email))
+    if len(linked) == 1 and linked[0].full_name == user.full_name and linked[0].is_active:
         return
-    candidates = Member.objects.active().filter(unit__code="QN-CDCS-0001", email="").order_by("pk")
-    for member in candidates[:5]:
-        try:
-            member_services.update_member(
-                actor, member, email=user.email, reason="demo: linked to the login 'member'"
-            )
-        except ValidationError:
-            continue  # a demo record with a gap the service refuses: take the next one
+    for other in linked:
+        member_services.update_member(
+            actor, other, email="", reason="demo: not the person of the login 'member'"
+        )
+    own = (
+        Member.objects.active()
+        .filter(unit=unit, full_name=user.full_name, email="")
+        .order_by("pk")
+        .first()
+    )
+    if own is not None:
+        member_services.update_member(
+            actor, own, email=user.email, reason="demo: linked to the login 'member'"
+        )
         return
+    serial = 999_999
+    while Member.objects.filter(
+        cccd=cccd.make("022", "male", DEMO_MEMBER_BORN.year, serial)
+    ).exists():
+        serial -= 1
+    member_services.admit_member(
+        actor,
+        unit,
+        full_name=user.full_name,
+        gender="male",
+        date_of_birth=DEMO_MEMBER_BORN,
+        cccd=cccd.make("022", "male", DEMO_MEMBER_BORN.year, serial),
+        email=user.email,
+        joined_on=datetime.date(2019, 5, 1),
+    )
