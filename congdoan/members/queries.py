@@ -24,6 +24,7 @@ from congdoan.org.choices import FINANCE_ROLES, MEMBER_MANAGERS, UnitKind
 from congdoan.org.models import Unit
 from congdoan.org.scoping import has_role_on, scope_paths
 
+from . import history
 from .choices import OPEN_STATUSES, MemberStatus
 from .models import ImportJob, Member, TransferRequest
 from .search import name_prefix_q
@@ -81,7 +82,8 @@ def manages_members_somewhere(user: AnyUser) -> bool:
 
 def history_with_merged(member: Member) -> tuple[list, list[Member]]:
     """``member``'s history (the last 50 changes) with that of the records merged into it (the
-    last 20 each), newest first; and those merged records."""
+    last 20 each), newest first, each row with its ``reason_text`` in the reader's language;
+    and those merged records."""
     histories = list(
         member.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
     )
@@ -91,6 +93,8 @@ def history_with_merged(member: Member) -> tuple[list, list[Member]]:
             other.history.select_related("history_user").order_by("-history_date")[:20]
         )
     histories.sort(key=lambda h: h.history_date, reverse=True)
+    for row in histories:
+        row.reason_text = history.reason_text(row.history_change_reason)
     return histories, merged
 
 

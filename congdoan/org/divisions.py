@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
+from congdoan.common.text import fold
+
 
 @lru_cache(maxsize=1)
 def provinces() -> list[tuple[int, str]]:
@@ -42,7 +44,10 @@ def commune_in_province(commune_code: int, province_code: int) -> bool:
 def communes_of(province_code: int) -> list[tuple[int, str]]:
     return sorted(
         ((code, name) for code, (name, prov) in _communes().items() if prov == int(province_code)),
-        key=lambda x: x[1],
+        key=lambda x: (
+            fold(x[1]),
+            x[1],
+        ),  # Vietnamese order: "Đông …" among the D's, not after "Yên …"
     )
 
 

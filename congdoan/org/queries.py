@@ -75,14 +75,16 @@ def role_history(unit: Unit, limit: int = 30) -> QuerySet:
 
 
 def children_with_counts(unit: Unit, include_inactive: bool = False) -> list[Unit]:
-    """Children of ``unit`` ordered by name, each with ``descendant_count`` (active units below it).
+    """Children of ``unit`` in Vietnamese name order (by the folded name, so "Đông Triều" comes
+    after "Cẩm Phả", not after "Uông Bí" as a byte or C-collation order puts it), each with
+    ``descendant_count`` (active units below it).
 
     Two queries whatever the number of children: the children, then one grouped count.
     """
     children = list(
         Unit.objects.filter(prefix_q(unit.path), depth=unit.depth + 1)
         .exclude(status__in=[] if include_inactive else [UnitStatus.MERGED, UnitStatus.DISSOLVED])
-        .order_by("name")
+        .order_by("name_folded", "name")  # Vietnamese order on both databases: Đông after Cẩm
     )
     if not children:
         return children
@@ -155,7 +157,9 @@ def breadcrumbs(user: AnyUser, unit: Unit) -> list[Unit]:
 
 
 def search_units(user: AnyUser, text: str, limit: int = 50) -> UnitQuerySet:
-    return Unit.objects.visible_to(user).search(text).order_by("depth", "name")[:limit]
+    return (
+        Unit.objects.visible_to(user).search(text).order_by("depth", "name_folded", "name")[:limit]
+    )
 
 
 HISTORY_VERBS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
