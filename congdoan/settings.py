@@ -182,6 +182,8 @@ MFA_TOTP_ISSUER = "Công Đoàn Số"
 # Who must use two-factor login follows from roles (org); accounts asks through this name so
 # that it does not import org. See accounts.services.mfa_required.
 MFA_REQUIRED_CHECK = "congdoan.org.queries.mfa_required"
+# Whether a user holds any role (an officer) or none (a worker, shown only their own pages).
+OFFICER_CHECK = "congdoan.org.queries.holds_role"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "vi"

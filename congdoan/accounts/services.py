@@ -33,6 +33,12 @@ def mfa_required(user: AnyUser) -> bool:
     return bool(import_string(settings.MFA_REQUIRED_CHECK)(user))
 
 
+def is_officer(user: AnyUser) -> bool:
+    """Whether ``user`` holds a role somewhere; API tokens are officers' tools, a worker
+    (no role) has none. Asked through ``settings.OFFICER_CHECK``, as ``mfa_required`` is."""
+    return bool(import_string(settings.OFFICER_CHECK)(user))
+
+
 def needs_mfa_setup(user: AnyUser) -> bool:
     """A user whom a policy obliges to use two-factor login and who has not set it up yet."""
     return mfa_required(user) and not user_has_totp(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +21,16 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100, required=False)
 
 
+def _officers_only(request: HttpRequest) -> None:
+    """API tokens reach the officers' API; a worker (no role) has no use for one."""
+    if not services.is_officer(request.user):
+        raise Http404
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    _officers_only(request)
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():

@@ -229,6 +229,15 @@ def roles_requiring_mfa() -> set[str]:
     return roles
 
 
+def holds_role(user: AnyUser) -> bool:
+    """Whether ``user`` is an officer of some kind (holds any role on an active unit); a
+    worker, who holds none, is shown only their own pages.
+
+    Named by ``settings.OFFICER_CHECK``: accounts asks this without importing org.
+    """
+    return bool(user.is_authenticated and roles_held(user))
+
+
 def mfa_required(user: AnyUser) -> bool:
     """Whether ``user`` holds a role whose policy requires two-factor login.
 

@@ -15,11 +15,12 @@ from congdoan.org.queries import visible_unit
 from .. import queries, services
 from ..forms import AssessmentForm, QuestionForm
 from ..models import Assessment, Question
-from .pages import form_page, list_page
+from .pages import form_page, list_page, officers_only
 
 
 @login_required
 @require_GET
+@officers_only
 def questions(request: HttpRequest) -> HttpResponse:
     qs = (
         Question.objects.visible_to(request.user)
@@ -63,6 +64,7 @@ def question_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@officers_only
 def assessments(request: HttpRequest) -> HttpResponse:
     items = Assessment.objects.visible_to(request.user).select_related("competence", "unit")
     return list_page(request, "skills/assessments.html", items=items)

@@ -18,11 +18,12 @@ from .. import queries, services
 from ..choices import EnrolmentStatus
 from ..forms import CampaignForm, PlanForm
 from ..models import Campaign, TrainingPlan, TrainingSession
-from .pages import form_page, list_page
+from .pages import form_page, list_page, officers_only
 
 
 @login_required
 @require_GET
+@officers_only
 def campaigns(request: HttpRequest) -> HttpResponse:
     items = Campaign.objects.visible_to(request.user).select_related("unit", "definition")
     return list_page(request, "skills/campaigns.html", items=items)
@@ -80,6 +81,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@officers_only
 def plans(request: HttpRequest) -> HttpResponse:
     items = (
         TrainingPlan.objects.visible_to(request.user)

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import certificates, queries, services
 from ..forms import ReasonForm
 from ..models import Certificate
-from .pages import form_page
+from .pages import form_page, officers_only
 
 
 @login_required
 @require_GET
+@officers_only
 def certificate_list(request: HttpRequest) -> HttpResponse:
     qs = Certificate.objects.visible_to(request.user).select_related("member", "unit")
     q = request.GET.get("q", "").strip()

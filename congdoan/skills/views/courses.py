@@ -17,7 +17,7 @@ from congdoan.org.scoping import has_role_on
 from .. import queries, services
 from ..forms import CourseForm, MaterialForm
 from ..models import Course, TrainingSession
-from .pages import form_page, list_page
+from .pages import form_page, list_page, officers_only
 
 
 def _course_url(course: Course) -> str:
@@ -26,6 +26,7 @@ def _course_url(course: Course) -> str:
 
 @login_required
 @require_GET
+@officers_only
 def courses(request: HttpRequest) -> HttpResponse:
     items = (
         Course.objects.visible_to(request.user)

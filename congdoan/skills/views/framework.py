@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from congdoan.common.errors import visible_or_404
 from congdoan.common.views import form_page as common_form_page
-from congdoan.org.queries import visible_unit
+from congdoan.org.queries import holds_role, visible_unit
 
 from .. import queries, services
 from ..forms import AreaForm, CompetenceForm, DefinitionForm, NewVersionForm
@@ -25,13 +25,15 @@ from ..models import (
     FrameworkVersion,
     TrainingSession,
 )
-from .pages import form_page, list_page
+from .pages import form_page, list_page, officers_only
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not holds_role(user):
+        return redirect("skills:my_skills")  # a worker's part of the movement is their own page
     today = timezone.localdate()
     sessions = (
         TrainingSession.objects.visible_to(user)
@@ -115,6 +117,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@officers_only
 def definitions(request: HttpRequest) -> HttpResponse:
     items = (
         DigitalSkillsDefinition.objects.visible_to(request.user)

@@ -32,7 +32,7 @@ from .. import certificates, queries, services
 from ..choices import CheckInMethod, EnrolmentSource, SessionStatus
 from ..forms import BulkEnrolForm, CheckInForm, SessionForm
 from ..models import TrainingSession
-from .pages import day_param, flash_errors, form_page, list_page
+from .pages import day_param, flash_errors, form_page, list_page, officers_only
 
 
 def _session_url(session: TrainingSession) -> str:
@@ -53,6 +53,7 @@ def _enrol_message(request: HttpRequest, result: dict[str, int]) -> None:
 
 @login_required
 @require_GET
+@officers_only
 def sessions(request: HttpRequest) -> HttpResponse:
     qs = (
         TrainingSession.objects.visible_to(request.user)
