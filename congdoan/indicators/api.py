@@ -147,7 +147,7 @@ def indicator_children(request, code: str, unit: str, date: date | None = None):
     """``unit``'s sub-units ranked by ``code`` on ``date``."""
     u = visible_unit(request.user, unit)
     indicator = indicator_or_404(code)
-    rows = queries.children_ranked(u, indicator, _day(date))
+    rows = queries.children_ranked(u, indicator, _day(date), laggards_first=False)
     return 200, [
         {
             "unit": r.unit.code,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import AnyUser
 from congdoan.common.errors import visible_or_404
-from congdoan.org.choices import UnitStatus
+from congdoan.org.choices import GRASSROOTS_KINDS, UnitKind, UnitStatus
 from congdoan.org.models import Unit
-from congdoan.org.paths import ancestor_paths
+from congdoan.org.paths import ancestor_paths, parent_path
 
 from . import registry
 from .models import Figure, RefreshState, Target
@@ -97,6 +97,24 @@ class ChildRow:
     numerator: int
     denominator: int
     value: float | None
+    # The target the unit is measured against on the day (ratios only), see current_target.
+    target: float | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """False when nothing was counted at all (no stored figure): "no data", not a zero."""
+        return bool(self.numerator or self.denominator)
+
+    @property
+    def gap(self) -> float | None:
+        """Percentage points still missing to the target (0 when reached); None without one."""
+        if self.target is None or self.value is None:
+            return None
+        return round(max(self.target - self.value, 0.0), 2)
+
+    @property
+    def below_target(self) -> bool:
+        return bool(self.gap)
 
 
 def expand(
@@ -247,30 +265,119 @@ def card(unit: Unit, indicator: Indicator, day: date, start: date) -> Card:
     return unit_cards(unit, day, start, [indicator])[0]
 
 
-def children_ranked(
-    unit: Unit, indicator: Indicator, day: date, include_inactive: bool = False
-) -> list[ChildRow]:
-    """The unit's children with their figure on ``day``, best first (no figure last). Two queries."""
-    children = list(_children(unit, include_inactive))
+def current_target(targets: list[Target], day: date) -> Target | None:
+    """The milestone a unit is measured against on ``day``: the soonest target whose deadline
+    has not passed, else the last one (80 % by 2027 before 100 % by 2030)."""
+    ordered = sorted(targets, key=lambda t: t.deadline)
+    return next((t for t in ordered if t.deadline >= day), ordered[-1] if ordered else None)
+
+
+def current_targets(
+    indicator: Indicator, within: Unit, units: list[Unit], day: date
+) -> dict[int, float]:
+    """Per unit of ``units`` (all in ``within``'s subtree): the value of its current target.
+
+    Each unit follows its own set or its nearest ancestor's (ratios only: a count target
+    belongs to the unit it was set on and means nothing below it). One query.
+    """
+    if not indicator.is_ratio or not units:
+        return {}
+    by_path: dict[str, list[Target]] = defaultdict(list)
+    for target in (
+        Target.objects.filter(indicator=indicator.code).concerning(within).select_related("unit")
+    ):
+        by_path[target.unit.path].append(target)
+    if not by_path:
+        return {}
+    result = {}
+    for unit in units:
+        for path in reversed(ancestor_paths(unit.path, include_self=True)):
+            if path in by_path:
+                chosen = current_target(by_path[path], day)
+                if chosen is not None:
+                    result[unit.pk] = float(chosen.value)
+                break
+    return result
+
+
+def _rows(indicator: Indicator, units: list[Unit], day: date, unit_ids=None) -> list[ChildRow]:
+    """Figures on ``day`` of ``units``; ``unit_ids`` (a subquery) replaces a long id list."""
     figures = {
         unit_id: (num, den)
         for unit_id, num, den in Figure.objects.filter(
-            indicator=indicator.code, unit__in=[c.pk for c in children]
+            indicator=indicator.code,
+            unit__in=unit_ids if unit_ids is not None else [u.pk for u in units],
         )
         .on(day)
         .values_list("unit_id", "numerator", "denominator")
     }
     rows = []
-    for child in children:
-        num, den = figures.get(child.pk, (0, 0))
-        rows.append(ChildRow(child, num, den, indicator.value(num, den)))
-    rows.sort(key=lambda r: (r.value is None, -(r.value or 0), -r.denominator, r.unit.name))
+    for u in units:
+        num, den = figures.get(u.pk, (0, 0))
+        rows.append(ChildRow(u, num, den, indicator.value(num, den)))
     return rows
+
+
+def children_ranked(
+    unit: Unit,
+    indicator: Indicator,
+    day: date,
+    include_inactive: bool = False,
+    laggards_first: bool | None = None,
+) -> list[ChildRow]:
+    """The unit's children with their figure and current target on ``day``. Three queries.
+
+    Percentages are ranked laggards first by default (who needs help), counts best first;
+    units with no data come last either way.
+    """
+    children = list(_children(unit, include_inactive))
+    rows = _rows(indicator, children, day)
+    targets = current_targets(indicator, unit, children, day)
+    for row in rows:
+        row.target = targets.get(row.unit.pk)
+    if laggards_first is None:
+        laggards_first = indicator.is_ratio
+    sign = 1 if laggards_first else -1
+    rows.sort(key=lambda r: (r.value is None, sign * (r.value or 0), -r.denominator, r.unit.name))
+    return rows
+
+
+# The grassroots level of each family: where members are recorded and targets are met.
+# Union groups and farmers' branches sit inside a grassroots union and are left out.
+GRASSROOTS_UNION_KINDS = GRASSROOTS_KINDS - {UnitKind.UNION_GROUP, UnitKind.FARMERS_BRANCH}
+
+
+def grassroots_below_target(unit: Unit, indicator: Indicator, day: date) -> list[ChildRow]:
+    """Every active grassroots union in ``unit``'s subtree whose figure on ``day`` is below
+    its current target, the furthest behind first. Three queries, whatever the depth."""
+    if not indicator.is_ratio:
+        return []
+    grassroots = Unit.objects.subtree_of(unit).filter(
+        kind__in=GRASSROOTS_UNION_KINDS, status=UnitStatus.ACTIVE
+    )
+    units = list(grassroots.order_by("path"))
+    targets = current_targets(indicator, unit, units, day)
+    units = [u for u in units if u.pk in targets]
+    rows = _rows(indicator, units, day, grassroots.values("pk"))
+    below = []
+    for row in rows:
+        row.target = targets[row.unit.pk]
+        if row.below_target:
+            below.append(row)
+    below.sort(key=lambda r: (-(r.gap or 0), -r.denominator, r.unit.name))
+    return below
 
 
 def _children(unit: Unit, include_inactive: bool = False):
     children = Unit.objects.subtree_of(unit).filter(depth=unit.depth + 1)
     return children if include_inactive else children.filter(status=UnitStatus.ACTIVE)
+
+
+def parent_names(units: list[Unit]) -> dict[int, str]:
+    """Per unit: the name of its parent (one query, for a list's "under" column)."""
+    wanted = {u.pk: parent_path(u.path) for u in units if u.depth > 1}
+    names = dict(Unit.objects.filter(path__in=set(wanted.values())).values_list("path", "name"))
+    return {pk: names.get(path, "") for pk, path in wanted.items()}
 
 
 @dataclass

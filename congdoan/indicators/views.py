@@ -70,13 +70,22 @@ def dashboard(request, code):
     selected = next(
         (c for c in cards if c.indicator.code == request.GET.get("i")), cards[0] if cards else None
     )
-    children = queries.children_ranked(unit, selected.indicator, day) if selected else []
+    # Percentages: furthest behind first unless ?order=best; counts: largest first.
+    laggards_first = request.GET.get("order") != "best"
+    children = (
+        queries.children_ranked(
+            unit, selected.indicator, day, laggards_first=None if laggards_first else False
+        )
+        if selected
+        else []
+    )
     context = {
         "unit": unit,
         "crumbs": org_queries.breadcrumbs(request.user, unit),
         "cards": cards,
         "selected": selected,
         "children": children,
+        "laggards_first": laggards_first,
         "period_form": period_form,
         "start": start,
         "day": day,
@@ -88,6 +97,34 @@ def dashboard(request, code):
         "query": request.GET.urlencode(),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def below_target(request, code, indicator):
+    """Every grassroots union of the subtree below its current target, in one list."""
+    unit = visible_unit(request.user, code)
+    ind = indicator_or_404(indicator)
+    if not ind.is_ratio:
+        raise Http404(_("Only percentage indicators have targets that units fall below."))
+    _start, day = PeriodForm(request.GET or None).period()
+    services.ensure_fresh()
+    rows = queries.grassroots_below_target(unit, ind, day)
+    page = Paginator(rows, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    parents = queries.parent_names([r.unit for r in page.object_list])
+    return render(
+        request,
+        "indicators/below_target.html",
+        {
+            "unit": unit,
+            "indicator": ind,
+            "day": day,
+            "page": page,
+            "total": len(rows),
+            "parents": parents,
+            "crumbs": org_queries.breadcrumbs(request.user, unit),
+        },
+    )
 
 
 @login_required

@@ -23,6 +23,9 @@ ROUTES = [
         "indicators:records",
         lambda t: f"/indicators/{t.gr_a1.code}/org.active_grassroots_unions/records/",
     ),
+    ScopedRoute(
+        "indicators:below_target", lambda t: f"/indicators/{t.zone.code}/{IND}/below-target/"
+    ),
     ScopedRoute("indicators:targets", lambda t: f"/indicators/{t.zone.code}/{IND}/targets/"),
     ScopedRoute(
         "indicators:targets",

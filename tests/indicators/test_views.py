@@ -43,8 +43,8 @@ def test_dashboard_shows_cards_children_and_links(figures, admin_user, client_fo
     assert "/indicators/PROV/test.foreign_workers/records/?part=complement" in body
     assert 'id="chart-data"' in body and "chart.umd.min.js" in body
     children = response.context["children"]
-    assert [r.unit.code for r in children] == ["ZONE", "WARD"]  # 20 % vs 0 %
-    assert (children[0].numerator, children[0].denominator) == (100, 400)
+    assert [r.unit.code for r in children] == ["WARD", "ZONE"]  # 0 % vs 20 %: laggards first
+    assert (children[1].numerator, children[1].denominator) == (100, 400)
     card = next(c for c in response.context["cards"] if c.indicator.code == "test.foreign_workers")
     assert card.value == 20 and card.targets[0].status == "behind"
 

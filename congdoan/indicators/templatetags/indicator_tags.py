@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import get_format, number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -41,14 +42,23 @@ def status_class(status: str) -> str:
 
 
 @register.filter
-def bar_width(value, maximum) -> float:
-    """Width (0–100) of a table bar for ``value`` against ``maximum``."""
+def bar_width(value, maximum) -> str:
+    """Width in % (``"29.5"``, 0–100) of a bar for ``value`` against ``maximum``, for data-width.
+
+    A string with a decimal point whatever the language: congdoan.js reads it with
+    parseFloat, which stops at a decimal comma ("29,5" would be 29) and a thousands dot.
+    """
     try:
-        if not value or not maximum:
-            return 0
-        return round(100.0 * float(value) / float(maximum), 1)
+        width = 100.0 * float(value) / float(maximum) if value and maximum else 0.0
     except (TypeError, ValueError, ZeroDivisionError):
-        return 0
+        width = 0.0
+    return f"{min(max(width, 0.0), 100.0):.1f}"
+
+
+@register.filter
+def points(value) -> str:
+    """A gap in percentage points: ``12,3 điểm %``."""
+    return _("%(points)s pts") % {"points": number_format(value, 1)}
 
 
 @register.filter
