@@ -23,6 +23,7 @@ VALUES = (
     "full_name",
     "gender",
     "date_of_birth",
+    "birth_year_only",
     "cccd",
     "ethnicity",
     "religion",
@@ -103,6 +104,7 @@ def rows(queryset, *, dates_as_text: bool) -> Iterator[list]:
             name,
             g,
             dob,
+            year_only,
             number,
             eth,
             rel,
@@ -128,7 +130,8 @@ def rows(queryset, *, dates_as_text: bool) -> Iterator[list]:
             card,
             name,
             gender.get(g, ""),
-            day(dob),
+            # Only the year known: the year, never 1 January presented as a birthday.
+            dob.year if dob and year_only else day(dob),
             cccd.mask(number),
             ethnicity.get(eth, ""),
             religion.get(rel, ""),
@@ -205,19 +208,21 @@ def roster_file(unit, queryset) -> IO[bytes]:
             "full_name",
             "gender",
             "date_of_birth",
+            "birth_year_only",
             "ethnicity",
             "job_title",
             "joined_on",
             "card_number",
         )
-        for n, (name, g, dob, eth, job, joined, card) in enumerate(
+        for n, (name, g, dob, year_only, eth, job, joined, card) in enumerate(
             queryset.order_by("name_folded", "id").values_list(*values).iterator(chunk_size=CHUNK),
             start=1,
         ):
-            male = dob.strftime("%d/%m/%Y") if dob and g == Gender.MALE else ""
-            female = dob.strftime("%d/%m/%Y") if dob and g == Gender.FEMALE else ""
+            born = (str(dob.year) if year_only else dob.strftime("%d/%m/%Y")) if dob else ""
+            male = born if g == Gender.MALE else ""
+            female = born if g == Gender.FEMALE else ""
             if dob and not g:
-                male = dob.strftime("%d/%m/%Y")
+                male = born
             yield [
                 n,
                 name,

@@ -108,6 +108,9 @@ class Member(models.Model):
     given_name_folded = models.CharField(max_length=150, editable=False, default="")
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # Official rosters often give only the year of birth: then ``date_of_birth`` holds 1 January
+    # of it and this flag says that day and month are unknown (shown as "1990", never a date).
+    birth_year_only = models.BooleanField(_("only the year of birth is known"), default=False)
     cccd = models.CharField(_("citizen identity number"), max_length=12, blank=True)
     cccd_exception = models.BooleanField(
         _("documented exception"),
@@ -294,11 +297,22 @@ class Member(models.Model):
     def is_active(self) -> bool:
         return self.status == MemberStatus.ACTIVE
 
+    @property
+    def birth_display(self) -> str:
+        """The date of birth as known: "1990" when only the year is, else dd/mm/yyyy."""
+        if not self.date_of_birth:
+            return ""
+        if self.birth_year_only:
+            return str(self.date_of_birth.year)
+        return self.date_of_birth.strftime("%d/%m/%Y")
+
     def age_on(self, day: datetime.date | None = None) -> int | None:
         if not self.date_of_birth:
             return None
         day = day or datetime.date.today()
         dob = self.date_of_birth
+        if self.birth_year_only:  # the age reached this year (the birthday itself is unknown)
+            return day.year - dob.year
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     @property
@@ -438,6 +452,13 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     header_row = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
+    # What the check found about the file's shape: where the table ended (a form's footer) and
+    # the columns nobody mapped, with the closest field (``importing.run.Summary.report``).
+    report = models.JSONField(default=dict, blank=True)
+    # The officer who ran the import for real (history names them, not the one who checked it).
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Touched as the job starts, reads its file and commits each batch: a running job whose
     # heartbeat is old has lost its worker (members.importing.jobs.recover_stale_jobs).
     heartbeat_at = models.DateTimeField(null=True, blank=True)

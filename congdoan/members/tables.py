@@ -109,8 +109,11 @@ class MemberTable(tables.Table):
         per_page = 50
         empty_text = _("No members match.")
 
+    def render_date_of_birth(self, record):
+        return record.birth_display
+
     def render_full_name(self, record):
-        born = record.date_of_birth.strftime("%d/%m/%Y") if record.date_of_birth else ""
+        born = record.birth_display
         details = " · ".join(part for part in (record.card_number, born, record.unit.name) if part)
         return format_html(
             '<a href="{}">{}</a><div class="d-md-none small text-body-secondary">{} {}</div>',

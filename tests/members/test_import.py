@@ -16,7 +16,7 @@ from congdoan.common import cccd
 from congdoan.common.spreadsheets import cell_date, cell_text, read_rows
 from congdoan.members import importing
 from congdoan.members.choices import ImportStatus
-from congdoan.members.models import Member
+from congdoan.members.models import ImportJob, Member
 from congdoan.org import services as org_services
 from congdoan.org.choices import Role
 from congdoan.org.models import RoleAssignment
@@ -258,7 +258,9 @@ def test_interrupted_import_leaves_whole_batches_and_can_run_again(tree, officer
             raise RuntimeError("power cut")
 
     monkeypatch.setattr(importing.Importer, "_write", failing_write)
-    job = run(officer_a, tree.gr_a1, data, dry_run=False)
+    with pytest.raises(RuntimeError):  # not the file's fault: raised on, not swallowed
+        run(officer_a, tree.gr_a1, data, dry_run=False)
+    job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     assert Member.objects.count() == 2  # the first batch; the second was rolled back whole
     monkeypatch.setattr(importing.Importer, "_write", original)
@@ -434,8 +436,10 @@ def test_a_failing_batch_stops_the_writer_and_leaves_whole_batches(
 
     monkeypatch.setattr(importing.Importer, "_apply", failing_apply)
     data = xlsx_bytes(_people(10))
-    job = run(officer_a, tree.gr_a1, data, dry_run=False)
-    assert job.status == ImportStatus.FAILED and "power cut" in job.message
+    with pytest.raises(RuntimeError):  # raised on (from the writer thread), not swallowed
+        run(officer_a, tree.gr_a1, data, dry_run=False)
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED and "power cut" not in job.message
     assert Member.objects.count() == 3  # the first batch; the second rolled back, no third
     monkeypatch.setattr(importing.Importer, "_apply", original)
     job = run(officer_a, tree.gr_a1, data, dry_run=False)

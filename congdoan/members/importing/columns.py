@@ -3,8 +3,10 @@ or without accents) that name them, and finding the header row below any title r
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +45,16 @@ FIELDS: dict[str, tuple] = {
             "nam sinh",
             "sinh ngay",
         ],
+    ),
+    # Official rosters split the date of birth under one merged "Ngày sinh" header into a "Nam"
+    # and a "Nữ" column: the column a date sits in gives the gender (``split_birth_columns``).
+    "date_of_birth_male": (
+        gettext_lazy("Date of birth, men's column (Nam)"),
+        ["ngay sinh nam", "ngay thang nam sinh nam", "nam sinh nam"],
+    ),
+    "date_of_birth_female": (
+        gettext_lazy("Date of birth, women's column (Nữ)"),
+        ["ngay sinh nu", "ngay thang nam sinh nu", "nam sinh nu"],
     ),
     "cccd": (
         gettext_lazy("Citizen identity number"),
@@ -243,6 +255,153 @@ class Detected:
     mapping: dict[str, int]
 
 
+# --- the shape of an official form: sub-headers, column numbers, footer ---------------------
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[A-Za-z])\s*\)?$")
+_SUB_HEADERS = frozenset({"nam", "nu"})
+_BIRTH_SPLIT = {"nam": "date_of_birth_male", "nu": "date_of_birth_female"}
+# How the footer of a roster begins (its first non-blank cell, folded): the total, the place
+# and date line, the signature blocks. Nothing below it is a member.
+_FOOTER = re.compile(
+    r"^(tong so|tong cong|cong( \d.*)?$|nguoi lap|tm ban chap hanh|t m ban chap hanh|"
+    r"ky ghi ro|ky va ghi ro|ky ten|xac nhan cua|thu truong|ban chap hanh|chu tich|"
+    r"pho chu tich|ke toan)"
+    r"|\bngay \S+ thang \S+ nam\b|\bngay thang nam\b"
+)
+# Headers of columns that are not the member's (the row number): never listed as unmapped.
+_IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "thu tu", "no"})
+
+
+def is_column_numbers(cells: list) -> bool:
+    """The row of column numbers under a form's header: "(1) (2) (3) …" or "1 2 3 …"."""
+    texts = [t for t in (cell_text(c) for c in cells) if t]
+    return len(texts) >= 3 and all(_COLUMN_NUMBER.match(t) for t in texts)
+
+
+def is_sub_header(cells: list) -> bool:
+    """The "Nam" / "Nữ" row under a merged "Ngày sinh" header."""
+    folded = {fold(cell_text(c)) for c in cells} - {""}
+    # Other merged headers may have sub-headers of their own on the row ("Tỉnh", "Xã"): short
+    # titles, never a number or a name-length text.
+    return folded >= _SUB_HEADERS and all(len(f.split()) <= 3 and not f.isdigit() for f in folded)
+
+
+def is_header_part(cells: list) -> bool:
+    return is_column_numbers(cells) or is_sub_header(cells)
+
+
+def footer_text(cells: list) -> str | None:
+    """The text of the row when it begins a form's footer ("Tổng số: …", "…, ngày … tháng …
+    năm …", "NGƯỜI LẬP BIỂU", "TM. BAN CHẤP HÀNH", "(Ký, ghi rõ họ tên)"), else None."""
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is not str:
+            return None  # a row number: a member's row
+        text = cell_text(cell)
+        if not text:
+            continue
+        return text if _FOOTER.search(fold(text)) else None
+    return None
+
+
+def _parent_header(headers: list[str], index: int) -> int | None:
+    """The column of the merged header above ``index``: itself, or the nearest titled one left."""
+    for i in range(min(index, len(headers) - 1), -1, -1):
+        if headers[i]:
+            return i
+    return None
+
+
+def split_birth_columns(headers: list[str], sub: list, mapping: dict[str, int]) -> dict[str, int]:
+    """``mapping`` with the date of birth split into its "Nam" and "Nữ" columns when ``sub`` is
+    the sub-header row under a merged "Ngày sinh" header; unchanged otherwise."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(sub):
+        key = fold(cell_text(cell))
+        if key not in _BIRTH_SPLIT:
+            continue
+        parent = _parent_header(headers, index)
+        if parent is not None and _match_field(headers[parent])[0] == "date_of_birth":
+            found.setdefault(_BIRTH_SPLIT[key], index)
+    if len(found) < 2:
+        return mapping
+    result = {
+        k: v for k, v in mapping.items() if k not in ("date_of_birth", *_BIRTH_SPLIT.values())
+    }
+    result.update(found)
+    return result
+
+
+def column_titles(headers: list[str], sub: list | None) -> list[str]:
+    """The title of each column as an officer reads it: the header, or "Ngày sinh (Nữ)" for a
+    column under a merged header with a sub-header."""
+    titles = list(headers)
+    if sub is None or not is_sub_header(sub):
+        return titles
+    for index, cell in enumerate(sub):
+        text = cell_text(cell)
+        if not text:
+            continue
+        while len(titles) <= index:
+            titles.append("")
+        parent = _parent_header(headers, index)
+        titles[index] = f"{headers[parent]} ({text})" if parent is not None else text
+    return titles
+
+
+def closest_field(header: str) -> str | None:
+    """The field whose headers look most like ``header`` (for a column nobody mapped)."""
+    key = fold(header)
+    if not key:
+        return None
+    best, score = None, 0.0
+    for name, (_label, aliases) in FIELDS.items():
+        for alias in aliases:
+            ratio = difflib.SequenceMatcher(None, key, alias).ratio()
+            if alias.startswith(key + " ") or key.startswith(alias + " "):
+                ratio = max(ratio, 0.8)
+            if ratio > score:
+                best, score = name, ratio
+    return best if score >= 0.6 else None
+
+
+def unmapped_columns(titles: list[str], mapping: dict[str, int]) -> list[dict]:
+    """The titled columns no field reads, each with the closest field (or none)."""
+    used = set(mapping.values())
+    found = []
+    for index, title in enumerate(titles):
+        if not title or index in used or fold(title) in _IGNORED_HEADERS:
+            continue
+        if is_column_numbers([title]):
+            continue
+        name = closest_field(title)
+        found.append(
+            {
+                "column": index + 1,
+                "header": title,
+                "suggestion": name or "",
+                "suggestion_label": field_label(name) if name else "",
+            }
+        )
+    return found
+
+
+@dataclass
+class TableShape:
+    """What reading the rows found out about the table: its header row (and the sub-header
+    under it) and, on an official form, where the table ended and the footer began."""
+
+    header_row: int
+    headers: list = field(default_factory=list)
+    sub_header: list | None = None
+    table_end: int | None = None  # the last row of the table, when a footer follows
+    footer_row: int | None = None
+    footer: str = ""
+
+    def titles(self) -> list[str]:
+        return column_titles([cell_text(c) for c in self.headers], self.sub_header)
+
+
 def detect(source, filename: str) -> Detected:
     """The header row (the best-matching of the first rows) and its column mapping."""
     return detect_in(read_rows(source, filename), [])
@@ -258,6 +417,10 @@ def detect_in(rows: Iterator[tuple[int, list]], seen: list) -> Detected:
         mapping = map_headers(cells)
         if len(mapping) >= 2 and (best is None or len(mapping) > len(best.mapping)):
             best = Detected(row_no, [cell_text(c) for c in cells], mapping)
+    if best is not None:
+        below = dict(seen).get(best.header_row + 1)
+        if below is not None and is_sub_header(below):
+            best.mapping = split_birth_columns(best.headers, below, best.mapping)
     if best is None:
         raise UnreadableFile(
             _(

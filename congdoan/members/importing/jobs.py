@@ -41,7 +41,7 @@ from congdoan.org.services import require_role
 from ..choices import ImportStatus
 from ..models import ImportJob, Member
 from ..services import check_unit, resolve_unit
-from .columns import detect_in
+from .columns import column_titles, detect_in
 from .run import Importer
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,7 @@ def start_job(
         mapping=mapping or {},
         header_row=header_row,
         heartbeat_at=timezone.now(),
+        committed_by=None if dry_run else actor,
     )
     with uploads.removed_on_failure() as stored:
         job.file.save(upload.name, upload, save=False)
@@ -168,14 +169,21 @@ def start_job(
 def rerun_job(
     job: ImportJob,
     *,
+    actor: User,
     dry_run: bool,
     mapping: dict | None = None,
     header_row: int | None = None,
     background: bool | None = None,
 ) -> ImportJob:
     """Run a checked job again: with a corrected mapping, or for real (``dry_run=False``); or an
-    interrupted one, which completes it (``interrupted_at`` is kept, for the job page)."""
+    interrupted one, which completes it (``interrupted_at`` is kept, for the job page).
+
+    ``actor`` is the officer asking: a real run writes in their name (scope checked on them,
+    history naming them), whoever uploaded the file and checked it first."""
+    require_role(actor, job.unit, MEMBER_MANAGERS)
     job.dry_run = dry_run
+    if not dry_run:
+        job.committed_by = actor
     if mapping is not None:
         job.mapping = mapping
     if header_row is not None:
@@ -183,6 +191,7 @@ def rerun_job(
     job.status = ImportStatus.QUEUED
     job.progress = job.created = job.updated = job.unchanged = job.rejected = job.total = 0
     job.errors = []
+    job.report = {}
     job.message = ""
     job.heartbeat_at, job.finished_at = timezone.now(), None
     job.save()
@@ -223,8 +232,9 @@ def run_job(job: ImportJob, *, background: bool) -> None:
 def execute_job(job_id: int, language: str | None = None) -> None:
     """Run ``job_id`` here and record its outcome on the job; a failure is a message on the job
     (and a logged traceback when it is not the file's or the officer's fault), never half a batch."""
-    job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("unit", "created_by", "committed_by").get(pk=job_id)
     mark_running(job.pk)
+    actor = job_actor(job)
 
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         try:
@@ -245,7 +255,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
             job.total = total
             mapping = {k: int(v) for k, v in job.mapping.items()} if job.mapping else None
             importer = Importer(
-                job.created_by,
+                actor,
                 job.unit,
                 dry_run=job.dry_run,
                 mapping=mapping,
@@ -268,13 +278,24 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 finished_at=timezone.now(),
             )
             return
-        except (UnreadableFile, Exception) as exc:  # the job reports; it never half-writes
+        except (UnreadableFile, ValidationError) as exc:  # the file's fault: said on the job
             ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()
+                status=ImportStatus.FAILED, message=_error_text(exc), finished_at=timezone.now()
             )
-            if not isinstance(exc, UnreadableFile):
-                logger.exception("member import %s failed", job.pk)
             return
+        except Exception:
+            # A fault of ours: the job says so without the details (they may hold SQL or data),
+            # the batch being written rolled back whole, and the error goes on to be logged and
+            # seen (the request's 500, the thread's or the worker's log) rather than swallowed.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED,
+                message=_(
+                    "The import stopped on an error of the platform (it has been logged). The "
+                    "batches already saved stay; run the import again once it is fixed."
+                ),
+                finished_at=timezone.now(),
+            )
+            raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.CHECKED if job.dry_run else ImportStatus.DONE,
         header_row=importer.header_row,
@@ -286,11 +307,25 @@ def execute_job(job_id: int, language: str | None = None) -> None:
         unchanged=summary.unchanged,
         rejected=summary.rejected,
         errors=summary.errors,
+        report=summary.report,
         finished_at=timezone.now(),
     )
     if not job.dry_run and summary.created >= ANALYZE_AFTER_CREATED:
         # Fresh statistics before anyone searches the new members (see common.db).
         analyze([Member, Member.history.model])
+
+
+def job_actor(job: ImportJob) -> User:
+    """Who a run of ``job`` acts for: the officer who started the real run, else the uploader."""
+    if not job.dry_run and job.committed_by_id:
+        return job.committed_by
+    return job.created_by
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
 
 
 def role_lost_message(job: ImportJob) -> str:
@@ -299,24 +334,28 @@ def role_lost_message(job: ImportJob) -> str:
         "(it was changed or removed after the file was uploaded). Nothing was written; an "
         "officer of the unit can upload the file again."
     ) % {
-        "user": job.created_by.get_full_name() or job.created_by.get_username(),
+        "user": job_actor(job).get_full_name() or job_actor(job).get_username(),
         "unit": job.unit.name,
     }
 
 
 def headers_of(job: ImportJob) -> list[str]:
-    """The titles of ``job``'s header row as the file has them (for correcting the mapping);
-    none when the file has no header row found or can no longer be read."""
+    """The titles of ``job``'s columns as the file has them (for correcting the mapping): the
+    header row, and "Ngày sinh (Nam)" / "Ngày sinh (Nữ)" under a merged header with a
+    sub-header; none when the file has no header row found or can no longer be read."""
     if not job.header_row:
         return []
+    headers: list[str] | None = None
     try:
         with job.file.open("rb") as handle:
             for row_no, cells in read_rows(handle, job.original_name):
                 if row_no == job.header_row:
-                    return [cell_text(c) for c in cells]
+                    headers = [cell_text(c) for c in cells]
+                elif headers is not None:
+                    return column_titles(headers, cells)
     except (UnreadableFile, OSError):
         return []
-    return []
+    return headers or []
 
 
 # Celery tasks (used when ``REDIS_URL`` is set), beside the functions they run; ``tasks.py``

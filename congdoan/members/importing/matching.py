@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import User
+from congdoan.common.text import fold
 from congdoan.org.models import Unit
 
 from ..choices import OPEN_STATUSES, MemberStatus
 from ..models import Member
 from ..queries import can_manage
 from ..services import EDITABLE_FIELDS, FINANCE_FIELDS, check_fields
+from ..services.batches import among
 from .rows import RowResult
 
 # The fields a row may change on an existing member (the salary is for finance officers only).
@@ -37,11 +38,6 @@ class Destination:
     default_group: Unit | None
     tree: str
 
-    @property
-    def history_user(self) -> User | None:
-        """The user history rows name: none for the system (the command line's unsaved user)."""
-        return self.actor if getattr(self.actor, "pk", None) else None
-
 
 def match_rows(rows: list[RowResult], dest: Destination, cache: dict) -> None:
     """Each checked row matched to an existing member (identity number first, then card number)
@@ -53,7 +49,8 @@ def match_rows(rows: list[RowResult], dest: Destination, cache: dict) -> None:
     by_cccd = {m.cccd: m for m in among(members.filter(tree=dest.tree), "cccd", numbers)}
     by_card = {m.card_number: m for m in among(members, "card_number", cards)}
     # Their units: almost always the importing unit itself, the others in one query.
-    found = [*by_cccd.values(), *by_card.values()]
+    by_name = _by_name(rows, dest)
+    found = [*by_cccd.values(), *by_card.values(), *(m for ms in by_name.values() for m in ms)]
     units = {dest.unit.pk: dest.unit}
     units.update(Unit.objects.in_bulk({m.unit_id for m in found} - set(units)))
     for m in found:
@@ -79,6 +76,8 @@ def match_rows(rows: list[RowResult], dest: Destination, cache: dict) -> None:
                     ),
                 )
             )
+        if existing is None and not values.get("cccd") and values.get("full_name"):
+            existing = _same_person(values, by_name, result)
         if existing is not None:
             if existing.tree != dest.tree:
                 result.errors.append(
@@ -146,6 +145,53 @@ def match_rows(rows: list[RowResult], dest: Destination, cache: dict) -> None:
             result.outcome = "updated" if changed else "unchanged"
 
 
+def _by_name(rows: list[RowResult], dest: Destination) -> dict[str, list[Member]]:
+    """The unit's members bearing the folded name of a row without an identity number."""
+    names = {
+        fold(r.values["full_name"])
+        for r in rows
+        if not r.errors and not r.values.get("cccd") and r.values.get("full_name")
+    }
+    found: dict[str, list[Member]] = {}
+    if names:
+        for member in among(Member.objects.filter(unit=dest.unit), "name_folded", names):
+            found.setdefault(member.name_folded, []).append(member)
+    return found
+
+
+def _same_person(values: dict, by_name: dict, result: RowResult) -> Member | None:
+    """The unit's member a row without an identity number is about: the same folded name and
+    date of birth (or the same year, when either side knows only the year; none on both when
+    the row has none). Several such members: the row is refused rather than guessed."""
+    born = values.get("date_of_birth")
+    year_only = values.get("birth_year_only", False)
+    candidates = []
+    for member in by_name.get(fold(values["full_name"]), ()):
+        dob = member.date_of_birth
+        if born is None or dob is None:
+            same = born is None and dob is None
+        elif year_only or member.birth_year_only:
+            same = dob.year == born.year
+        else:
+            same = dob == born
+        if same:
+            candidates.append(member)
+    open_ones = [m for m in candidates if m.status in OPEN_STATUSES]
+    candidates = open_ones or candidates
+    if len(candidates) > 1:
+        result.errors.append(
+            (
+                "cccd",
+                _(
+                    "Several members of this union have this name and date of birth: add the "
+                    "citizen identity number to say which one this row is about."
+                ),
+            )
+        )
+        return None
+    return candidates[0] if candidates else None
+
+
 def member_from(values: dict, existing: Member | None, dest: Destination, cache: dict) -> Member:
     """The record a row makes: a new member of ``dest`` or a copy of ``existing`` with the
     row's values."""
@@ -184,20 +230,6 @@ def member_from(values: dict, existing: Member | None, dest: Destination, cache:
     ):
         member.cccd_exception = True
     return member
-
-
-def among(queryset, field: str, values):
-    """``queryset`` filtered on ``field`` IN ``values``: on PostgreSQL as ``= ANY(array)``, one parameter
-    instead of one per value (a batch's 2,000 placeholders cost more to build than the query)."""
-    values = list(values)
-    if not values:
-        return queryset.none()
-    if connection.vendor == "postgresql":
-        column = Member._meta.get_field(field).column
-        table = Member._meta.db_table
-        quote = connection.ops.quote_name
-        return queryset.extra(where=[f"{quote(table)}.{quote(column)} = ANY(%s)"], params=[values])
-    return queryset.filter(**{f"{field}__in": values})
 
 
 def _clone(member: Member) -> Member:

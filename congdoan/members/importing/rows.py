@@ -3,6 +3,8 @@ message for each cell that cannot be read, and the numbers a file repeats in two
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -14,8 +16,11 @@ from congdoan.common.phone import normalize_phone
 from congdoan.common.spreadsheets import cell_date, cell_text, read_rows
 from congdoan.common.text import fold
 
+from ..choices import Gender
 from ..models import Member
+from .columns import TableShape, footer_text, is_header_part
 from .values import (
+    name_case,
     parse_commune,
     parse_education,
     parse_ethnicity,
@@ -73,16 +78,37 @@ def _memo(cache: dict, key, compute):
         return value
 
 
+_YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
+_MONTH = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+
+
 def _parse_date(raw):
+    """A date of joining: a date, or "mm/yyyy" (the first of the month)."""
+    month = _MONTH.match(raw) if type(raw) is str else None
+    if month and 1 <= int(month[1]) <= 12:
+        return datetime.date(int(month[2]), int(month[1]), 1)
     try:
         return cell_date(raw)
     except (ValueError, OverflowError):
         return _NO_DATE
 
 
+def _parse_birth(raw):
+    """A date of birth as ``(date, year_only)``: a bare year ("1990", as text or a number) is
+    the year alone (1 January of it, flagged), never read as an Excel serial number (12 June
+    1905); anything else as ``_parse_date``."""
+    if not isinstance(raw, bool) and isinstance(raw, int | float | str):
+        year = _YEAR.match(cell_text(raw))
+        if year and 1900 <= int(year[1]) <= datetime.date.today().year:
+            return datetime.date(int(year[1]), 1, 1), True
+    parsed = _parse_date(raw)
+    return parsed if parsed is _NO_DATE else (parsed, False)
+
+
 # How each column is read (see ``_plan``).
-_TEXT, _LOWER, _UPPER, _CHOICE, _DATE, _CCCD, _PHONE, _LATER = range(8)
-_MEMO_KINDS = frozenset({_CHOICE, _DATE})
+_TEXT, _LOWER, _UPPER, _CHOICE, _DATE, _CCCD, _PHONE, _LATER, _BIRTH = range(9)
+_MEMO_KINDS = frozenset({_CHOICE, _DATE, _BIRTH})
+_BIRTH_FIELDS = ("date_of_birth", "date_of_birth_male", "date_of_birth_female")
 _TEXT_FIELDS = ("full_name", "job_title", "permanent_street", "current_street")
 _LATER_FIELDS = (
     "permanent_province",
@@ -103,8 +129,10 @@ def _plan(mapping: dict[str, int], cache: dict) -> list[tuple]:
         for name, index in mapping.items():
             if name in choices:
                 plan.append((name, index, _CHOICE, *choices[name]))
-            elif name in ("date_of_birth", "joined_on"):
-                plan.append((name, index, _DATE, None, None))
+            elif name in _BIRTH_FIELDS:
+                plan.append((name, index, _BIRTH, _parse_birth, None))
+            elif name == "joined_on":
+                plan.append((name, index, _DATE, _parse_date, None))
             elif name in _TEXT_FIELDS:
                 plan.append((name, index, _TEXT, None, None))
             elif name == "email":
@@ -142,15 +170,10 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
         if cell is None or cell == "":
             continue
         if kind in _MEMO_KINDS:  # parsed once per distinct cell
-            key = (name if kind == _CHOICE else "date", type(cell), cell)
+            key = (name if kind == _CHOICE else kind, type(cell), cell)
             parsed = memo.get(key, _UNSEEN)
             if parsed is _UNSEEN:
-                if not cell_text(cell):
-                    parsed = _BLANK_CELL
-                elif kind == _CHOICE:
-                    parsed = parser(cell)
-                else:
-                    parsed = _parse_date(cell)
+                parsed = parser(cell) if cell_text(cell) else _BLANK_CELL
                 memo[key] = parsed
             if parsed is _BLANK_CELL:
                 continue
@@ -173,7 +196,7 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
         if not text:
             continue
         if kind == _TEXT:
-            values[name] = text
+            values[name] = name_case(text) if name == "full_name" else text
         elif kind == _CCCD:
             values["cccd"] = cccd_rules.restore(cell)
         elif kind == _PHONE:
@@ -197,9 +220,48 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
             later[name] = text
     if later:
         _parse_places(later, values, errors, memo, cache)
+    if (
+        "date_of_birth" in values
+        or "date_of_birth_male" in values
+        or "date_of_birth_female" in values
+    ):
+        _birth(values, errors)
     if "full_name" not in values and not errors:
         errors.append(("full_name", _("The full name is missing.")))
     return result
+
+
+_BIRTH_IN_BOTH = gettext_lazy(
+    "A date of birth is written in both the Nam and the Nữ column: keep the one that is right."
+)
+_GENDER_AGAINST_COLUMN = gettext_lazy(
+    "The gender column says %(gender)s but the date of birth is in the %(column)s column."
+)
+
+
+def _birth(values: dict, errors: list) -> None:
+    """The date of birth (and whether only its year is known) from whichever column holds it;
+    from an official form's "Nam" / "Nữ" columns, the gender as well."""
+    male = values.pop("date_of_birth_male", None)
+    female = values.pop("date_of_birth_female", None)
+    if male and female:
+        errors.append(("date_of_birth", str(_BIRTH_IN_BOTH)))
+        return
+    if male or female:
+        gender = Gender.MALE if male else Gender.FEMALE
+        given = values.get("gender")
+        if given and given != gender:
+            errors.append(
+                (
+                    "gender",
+                    _GENDER_AGAINST_COLUMN
+                    % {"gender": Gender(given).label, "column": "Nam" if male else "Nữ"},
+                )
+            )
+            return
+        values["gender"] = gender
+        values["date_of_birth"] = male or female
+    values["date_of_birth"], values["birth_year_only"] = values["date_of_birth"]
 
 
 _UNKNOWN_PROVINCE = gettext_lazy("Unknown province: %(value)s (use a name after the 2025 merger).")
@@ -256,14 +318,43 @@ def rows_of(source, filename: str, header_row: int) -> Iterator[tuple[int, list]
     return data_rows(read_rows(source, filename), header_row)
 
 
-def data_rows(rows: Iterator[tuple[int, list]], header_row: int) -> Iterator[tuple[int, list]]:
+# Rows just below the header that may still belong to it (sub-header, column numbers).
+HEADER_PARTS_BELOW = 3
+
+
+def data_rows(
+    rows: Iterator[tuple[int, list]], header_row: int, shape: TableShape | None = None
+) -> Iterator[tuple[int, list]]:
+    """The table's rows below ``header_row``, without blank rows, the header's own rows under it
+    ("Nam" / "Nữ", "(1) (2) (3) …") and anything from a form's footer on ("Tổng số: …",
+    signatures), which ends the table. ``shape`` learns the header and where the table ended."""
+    shape = shape or TableShape(header_row)
+    last = header_row
     for row_no, cells in rows:
         if row_no <= header_row:
+            if row_no == header_row:
+                shape.headers = cells
             continue
         for cell in cells:  # a row is kept at its first non-blank cell (usually the first)
             if not _blank(cell):
-                yield row_no, cells
                 break
+        else:
+            continue
+        if (
+            row_no <= header_row + HEADER_PARTS_BELOW
+            and last == row_no - 1
+            and is_header_part(cells)
+        ):
+            if row_no == header_row + 1 and shape.sub_header is None:
+                shape.sub_header = cells
+            last = row_no
+            continue
+        footer = footer_text(cells)
+        if footer is not None:
+            shape.footer_row, shape.footer = row_no, footer
+            return  # nothing below a form's footer is a member
+        shape.table_end = last = row_no
+        yield row_no, cells
 
 
 _REPEATS = (
@@ -278,6 +369,12 @@ _REPEATS = (
 )
 
 
+_SAME_PERSON = gettext_lazy(
+    "Row %(row)d of this file has the same name and date of birth and no citizen identity "
+    "number either: add the numbers to tell the two apart (or remove the repeated row)."
+)
+
+
 def check_repeats(result: RowResult, seen: dict) -> None:
     """An identity or card number already met in an earlier row of the file (``seen``, kept by
     the caller for the whole file) is an error on this row."""
@@ -288,3 +385,9 @@ def check_repeats(result: RowResult, seen: dict) -> None:
             first = seen.setdefault((name, value), result.row)
             if first != result.row:
                 result.errors.append((name, message % {"row": first}))
+    if not values.get("cccd") and values.get("full_name") and not result.errors:
+        # Without an identity number a person is known by name and date of birth (matching).
+        key = ("person", fold(values["full_name"]), values.get("date_of_birth"))
+        first = seen.setdefault(key, result.row)
+        if first != result.row:
+            result.errors.append(("cccd", _SAME_PERSON % {"row": first}))

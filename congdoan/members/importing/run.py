@@ -32,7 +32,7 @@ from congdoan.org.services import require_role
 from ..bulk import PreparedInsert
 from ..models import tree_key
 from ..services import check_unit, resolve_unit
-from .columns import REQUIRED_COLUMNS, detect_in, field_label
+from .columns import REQUIRED_COLUMNS, TableShape, detect_in, field_label, unmapped_columns
 from .matching import Destination, match_rows
 from .rows import RowResult, check_repeats, data_rows, parse_row
 from .writing import prepare_new, write_batch
@@ -50,6 +50,8 @@ class Summary:
     unchanged: int = 0
     rejected: int = 0
     errors: list[dict] = field(default_factory=list)
+    # The file's shape: header row, where the table ended (a form's footer), unmapped columns.
+    report: dict = field(default_factory=dict)
 
     def add(self, result: RowResult) -> None:
         self.total += 1
@@ -125,8 +127,9 @@ class Importer:
         batch: list[RowResult] = []
         writer: BatchWriter | None = None
         self.done = 0
+        self.shape = shape = TableShape(self.header_row)
         try:
-            for row_no, cells in data_rows(rows, self.header_row):
+            for row_no, cells in data_rows(rows, self.header_row, shape):
                 result = parse_row(row_no, cells, self.mapping, self.cache)
                 check_repeats(result, seen)
                 batch.append(result)
@@ -141,6 +144,13 @@ class Importer:
             raise
         if writer is not None:
             writer.close()  # waits for the last batch; re-raises a failure of the writing
+        self.summary.report = {
+            "header_row": self.header_row,
+            "table_end": shape.table_end,
+            "footer_row": shape.footer_row,
+            "footer": shape.footer[:200],
+            "unmapped": unmapped_columns(shape.titles(), self.mapping),
+        }
         return self.summary
 
     # One batch: match, validate, write — each batch all or nothing.
@@ -188,7 +198,7 @@ class Importer:
         return prepare_new(rows, self.destination, self.issued, self.today)
 
     def _apply(self, prepared: PreparedInsert | None, rows: list[RowResult]) -> None:
-        write_batch(prepared, rows, self.destination.history_user)
+        write_batch(prepared, rows, self.destination)
 
 
 _frozen = {"imports": 0}

@@ -92,6 +92,15 @@ _QUALIFICATIONS = [
 ]
 
 
+def name_case(name: str) -> str:
+    """A name typed in capitals in title case, letter by letter as Vietnamese writes it
+    ("NGUYỄN VĂN AN" → "Nguyễn Văn An", "ĐỖ THỊ ÁNH" → "Đỗ Thị Ánh"); any other name as typed
+    (it may hold capitals on purpose)."""
+    if not name.isupper():
+        return name
+    return " ".join(word[:1] + word[1:].lower() for word in name.split(" "))
+
+
 def _choice_by_value(choices, text: str):
     return text if text in choice_values(choices) else None
 

@@ -8,11 +8,12 @@ naming the actor and the reason. Views, the API, the import, the command line an
 all call these, through this package: ``from congdoan.members import services``.
 
 One module a topic (Zulip's ``actions/<topic>.py``): ``validation`` (what a record may hold),
-``records`` (admit, update), ``transfers``, ``lifecycle``, ``duplicates``, ``tree``. Reads —
+``records`` (admit, update), ``batches`` (many at once: the import), ``transfers``, ``lifecycle``, ``duplicates``, ``tree``. Reads —
 the visible record or 404, who may manage or see what — are in ``members.queries``.
 """
 
 from ..access_log import reveal_cccd
+from .batches import admit_members_batch, prepare_admissions, update_members_batch
 from .duplicates import merge_duplicates
 from .lifecycle import (
     STATUS_ACTIONS,
@@ -59,6 +60,7 @@ __all__ = [
     "FieldChange",
     "StatusAction",
     "admit_member",
+    "admit_members_batch",
     "cancel_transfer",
     "cccd_owner",
     "change_status",
@@ -73,6 +75,7 @@ __all__ = [
     "move_members_of_merged_unit",
     "normalise_fields",
     "note_change",
+    "prepare_admissions",
     "record_death",
     "reinstate",
     "reserve_card_numbers",
@@ -83,5 +86,6 @@ __all__ = [
     "transfer_member",
     "transfer_out",
     "update_member",
+    "update_members_batch",
     "validate",
 ]

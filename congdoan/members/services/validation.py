@@ -33,6 +33,7 @@ EDITABLE_FIELDS = (
     "full_name",
     "gender",
     "date_of_birth",
+    "birth_year_only",
     "cccd",
     "cccd_exception",
     "cccd_exception_reason",

@@ -1,4 +1,5 @@
-"""``congdoan import-members FILE --unit CODE [--dry-run] [--user USERNAME]``."""
+"""``congdoan import-members FILE --unit CODE [--dry-run] [--user USERNAME]
+[--map "Trình độ=education_level" …]``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from congdoan.common.spreadsheets import UnreadableFile
+from congdoan.common.spreadsheets import UnreadableFile, read_rows
+from congdoan.common.text import fold
 from congdoan.common.uploads import UploadRefused
 from congdoan.members import importing
+from congdoan.members.importing.columns import FIELDS, column_titles
 from congdoan.org.models import Unit
 
 
@@ -28,6 +31,14 @@ class Command(BaseCommand):
             "--user", help="act as this user (scope and history); default: the system"
         )
         parser.add_argument("--errors", type=int, default=50, help="how many row errors to print")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help='read the column titled HEADER as FIELD, e.g. --map "Trình độ=education_level" '
+            "(repeatable; FIELD empty to ignore the column). Fields: " + ", ".join(FIELDS),
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -51,8 +62,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"\r{n} rows…", ending="")
 
         try:
+            header_row, mapping = None, None
+            if options["map"]:
+                header_row, mapping = self._mapping(path, options["map"])
             importer = importing.Importer(
-                actor, unit, dry_run=options["dry_run"], progress=progress
+                actor,
+                unit,
+                dry_run=options["dry_run"],
+                progress=progress,
+                mapping=mapping,
+                header_row=header_row,
             )
             summary = importer.run(str(path), path.name)
         except (UnreadableFile, UploadRefused, PermissionDenied, Http404) as exc:
@@ -64,7 +83,45 @@ class Command(BaseCommand):
             f"{mode}: {summary.total} rows (header row {importer.header_row}): {summary.created} new, "
             f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.rejected} rejected"
         )
+        report = summary.report
+        if report.get("footer_row"):
+            self.stdout.write(
+                f"table ends at row {report['table_end'] or importer.header_row}; "
+                f"footer from row {report['footer_row']} ({report['footer']!r}) not read"
+            )
+        for column in report.get("unmapped", []):
+            hint = f" (closest field: {column['suggestion']})" if column["suggestion"] else ""
+            self.stdout.write(
+                f"  column {column['column']} {column['header']!r} not imported{hint}; "
+                f'map it with --map "{column["header"]}=FIELD"'
+            )
         for error in summary.errors[: options["errors"]]:
             self.stdout.write(f"  row {error['row']} · {error['column']}: {error['message']}")
         if len(summary.errors) > options["errors"]:
             self.stdout.write(f"  … and {len(summary.errors) - options['errors']} more")
+
+    def _mapping(self, path: Path, pairs: list[str]) -> tuple[int, dict[str, int]]:
+        """The detected header row and mapping, with the columns named in ``--map`` read as told."""
+        detected = importing.detect(str(path), path.name)
+        below = dict(read_rows(str(path), path.name)).get(detected.header_row + 1)
+        titles = column_titles(detected.headers, below)
+        mapping = dict(detected.mapping)
+        for pair in pairs:
+            header, sep, name = pair.partition("=")
+            header, name = header.strip(), name.strip()
+            if not sep or (name and name not in FIELDS):
+                raise CommandError(
+                    f"--map {pair!r}: write HEADER=FIELD, FIELD one of {', '.join(FIELDS)}"
+                )
+            key = fold(header)
+            columns = [i for i, t in enumerate(titles) if fold(t) == key] or [
+                i for i, t in enumerate(detected.headers) if fold(t) == key
+            ]
+            if not columns:
+                raise CommandError(
+                    f"--map {pair!r}: no column titled {header!r} in row {detected.header_row}"
+                )
+            mapping = {f: c for f, c in mapping.items() if c != columns[0] and f != name}
+            if name:
+                mapping[name] = columns[0]
+        return detected.header_row, mapping
