@@ -187,6 +187,9 @@ class ImportOut(Schema):
     header_row: int | None
     message: str
     errors: list[RowErrorOut]
+    # The file's shape as the check found it: ``table_end`` / ``footer_row`` / ``footer`` when a
+    # form's footer ended the table, ``unmapped`` columns with the closest field.
+    report: dict
 
     @staticmethod
     def resolve_unit(obj) -> str:

@@ -231,3 +231,10 @@ def test_an_upload_keeps_its_name(tree, officer_a):
         background=False,
     )
     assert job.created == 15
+
+
+def test_the_api_gives_the_dry_run_report(tree, officer_a, api_client_for):
+    job = run(officer_a, tree.gr_a1, form("official_roster.xlsx"))
+    body = api_client_for(officer_a).get(f"/api/v1/members/imports/{job.pk}").json()
+    assert body["report"]["footer_row"] == 26
+    assert body["report"]["unmapped"][0]["header"] == "Trình độ"
