@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.common import cccd as cccd_rules
+from congdoan.common.phone import display_phone
 from congdoan.org import divisions
 from congdoan.org.choices import UnitKind
 from congdoan.org.models import Unit
@@ -36,8 +38,49 @@ class MaskedCccdInput(forms.TextInput):
         return context
 
 
+# The form's fields in groups, as on the paper record (fields not named here go in the last).
+FIELDSETS = (
+    (
+        pgettext_lazy("member form", "Identity"),
+        (
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "birth_year_only",
+            "cccd",
+            "cccd_clear",
+            "cccd_exception",
+            "cccd_exception_reason",
+            "ethnicity",
+            "religion",
+            "education_level",
+            "qualification",
+        ),
+    ),
+    (pgettext_lazy("member form", "Contact"), ("phone", "email")),
+    (
+        pgettext_lazy("member form", "Addresses"),
+        (
+            "permanent_province",
+            "permanent_commune",
+            "permanent_street",
+            "current_province",
+            "current_commune",
+            "current_street",
+        ),
+    ),
+    (
+        pgettext_lazy("member form", "Union"),
+        ("unit_code", "group", "card_number", "job_title", "joined_on", "monthly_salary"),
+    ),
+)
+
+
 class MemberForm(forms.ModelForm):
-    """The member's details. Model validation is left to ``services`` (one place for the rules)."""
+    """The member's details. Model validation is left to ``services`` (one place for the rules).
+
+    Shown in ``FIELDSETS``; the commune list follows the chosen province (htmx, ``org:communes``).
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -69,6 +112,15 @@ class MemberForm(forms.ModelForm):
                 required=False,
                 empty_value=None,
             )
+            # The communes follow the province without a submit (htmx swaps the options in).
+            self.fields[f"{kind}_province"].widget.attrs.update(
+                {
+                    "hx-get": reverse("org:communes"),
+                    "hx-trigger": "change",
+                    "hx-target": f"#id_{kind}_commune",
+                    "hx-swap": "innerHTML",
+                }
+            )
         groups = Unit.objects.none()
         if unit is not None:
             groups = Unit.objects.filter(
@@ -84,7 +136,13 @@ class MemberForm(forms.ModelForm):
         self.masks_cccd = bool(self.instance.pk and self.instance.cccd)
         if self.masks_cccd:
             self._mask_stored_cccd()
+        phone = self.fields["phone"]
+        phone.help_text = _("For example 0912 345 678.")
+        phone.widget.attrs.update({"type": "tel", "placeholder": "0912 345 678"})
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = display_phone(self.instance.phone)
         for field in self.fields.values():
+            field.label = capfirst(field.label)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -108,6 +166,40 @@ class MemberForm(forms.ModelForm):
         fields = list(self.fields.items())
         at = [name for name, _field in fields].index("cccd") + 1
         self.fields = dict([*fields[:at], ("cccd_clear", clear), *fields[at:]])
+
+    @property
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) in ``FIELDSETS`` order; empty groups left out."""
+        placed: set[str] = set()
+        groups = []
+        for legend, names in FIELDSETS:
+            fields = [self[n] for n in names if n in self.fields and not self[n].is_hidden]
+            placed.update(names)
+            groups.append((legend, fields))
+        rest = [f for f in self.visible_fields() if f.name not in placed]
+        if rest:
+            groups[-1][1].extend(rest)
+        return [(legend, fields) for legend, fields in groups if fields]
+
+    def clean_cccd(self):
+        """Twelve digits, as typed by an officer (a spreadsheet's dropped leading zero is
+        restored by the import, not here: on a form 11 digits is a typing slip)."""
+        value = (self.cleaned_data.get("cccd") or "").strip()
+        digits = "".join(ch for ch in value if ch not in " .-")
+        if not digits:
+            return ""
+        if len(digits) == 9 and digits.isdigit():
+            raise forms.ValidationError(
+                _(
+                    "A 9-digit number is an old identity card: the citizen identity number has 12 digits."
+                ),
+                code="old_card",
+            )
+        if len(digits) != 12 or not digits.isdigit():
+            raise forms.ValidationError(
+                _("The citizen identity number must have 12 digits."), code="length"
+            )
+        return digits
 
     def clean(self):
         cleaned = super().clean()
@@ -144,15 +236,58 @@ class MemberForm(forms.ModelForm):
         }
 
 
+class UnitListInput(forms.TextInput):
+    """A text box with a ``<datalist>`` of units: the browser offers the matching ones as the
+    officer types part of a name or a code."""
+
+    template_name = "members/widgets/unit_datalist.html"
+
+    def __init__(self, units=(), attrs: dict | None = None):
+        super().__init__(attrs)
+        self.units = units
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id', name)}-options"
+        context["widget"]["attrs"]["list"] = context["widget"]["list_id"] = list_id
+        context["widget"]["units"] = self.units
+        return context
+
+
 class AdmitForm(MemberForm):
-    unit_code = forms.CharField(label=_("Grassroots union or union group (code)"), max_length=32)
+    """A new member: the unit is one of the officer's grassroots unions or union groups, chosen
+    from a list the browser filters as one types (a union group places the member in it)."""
+
+    unit_code = forms.CharField(label=_("Grassroots union or union group"), max_length=32)
     card_number = forms.CharField(
         label=_("Union card number"),
         required=False,
         help_text=_("Leave empty to issue the next number."),
     )
 
-    field_order = ["unit_code", "card_number"]
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units if units is not None else Unit.objects.none()
+        field = self.fields["unit_code"]
+        field.widget = UnitListInput(
+            [(u.code, u.name) for u in self.units.only("code", "name")],
+            attrs={
+                "class": "form-control",
+                "autocomplete": "off",
+                "placeholder": gettext("Type part of the name or the code"),
+            },
+        )
+        field.help_text = _("Only your grassroots unions and union groups are listed.")
+        del self.fields["group"]  # a union group is chosen in the list itself
+
+    def clean_unit_code(self):
+        code = self.cleaned_data["unit_code"].strip().upper()
+        if not self.units.filter(code=code).exists():
+            raise forms.ValidationError(
+                _("Choose one of your grassroots unions or union groups from the list."),
+                code="unit",
+            )
+        return code
 
 
 def _unit_code_field(label) -> forms.CharField:

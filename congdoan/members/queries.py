@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from congdoan.accounts.models import AnyUser
 from congdoan.common.errors import visible_or_404
 from congdoan.common.text import fold
-from congdoan.org.choices import FINANCE_ROLES, MEMBER_MANAGERS, UnitKind
+from congdoan.org.choices import FINANCE_ROLES, MEMBER_MANAGERS, UnitKind, UnitStatus
 from congdoan.org.models import Unit
 from congdoan.org.scoping import has_role_on, scope_paths
 
@@ -78,6 +78,20 @@ def manages_members_somewhere(user: AnyUser) -> bool:
     """True when ``user`` may admit members into some unit (the list page's "Admit" button)."""
     paths = scope_paths(user, MEMBER_MANAGERS)
     return paths is None or bool(paths)
+
+
+def units_accepting_members(user: AnyUser) -> QuerySet[Unit]:
+    """The active units where ``user`` may admit members (grassroots unions, union groups and
+    their counterparts in the other trees), in Vietnamese name order: the admission form's list."""
+    # Imported here: services import this module, so the services package is not loaded yet
+    # when this module is.
+    from .services import UNIT_KINDS_FOR_MEMBERS
+
+    return (
+        Unit.objects.visible_to(user, MEMBER_MANAGERS)
+        .filter(kind__in=UNIT_KINDS_FOR_MEMBERS, status=UnitStatus.ACTIVE)
+        .order_by("name_folded", "name")
+    )
 
 
 def history_with_merged(member: Member) -> tuple[list, list[Member]]:

@@ -27,7 +27,14 @@ from congdoan.org.services import require_role
 from . import exports, importing, queries, services
 from .choices import ImportStatus, MemberStatus, TransferStatus
 from .filters import MemberFilter
-from .forms import AdmitForm, ImportForm, MappingForm, MemberForm, StatusForm, TransferForm
+from .forms import (
+    AdmitForm,
+    ImportForm,
+    MappingForm,
+    MemberForm,
+    StatusForm,
+    TransferForm,
+)
 from .models import ImportJob, Member
 from .tables import MemberRows, MemberTable
 
@@ -141,11 +148,13 @@ def reveal_cccd(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def admit(request):
-    code = request.POST.get("unit_code") or request.GET.get("unit") or ""
-    unit = visible_unit(request.user, code) if code else None
+    units = queries.units_accepting_members(request.user)
+    code = (request.POST.get("unit_code") or request.GET.get("unit") or "").strip().upper()
+    unit = units.filter(code=code).first() if code else None  # a wrong code: the form says so
     form = AdmitForm(
         request.POST or None,
         unit=unit,
+        units=units,
         initial={"unit_code": code},
         show_salary=bool(unit and queries.can_see_salary(request.user, unit)),
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -62,13 +63,18 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def communes(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of the communes of a province, for a form whose commune list follows
+    its province select (htmx sends that select's value under its own name, ``*_province``)."""
+    value = request.GET.get("province_code") or next(
+        (v for k, v in request.GET.items() if k.endswith("province")), ""
+    )
     try:
-        province = int(request.GET.get("province_code") or 0)
+        province = int(value or 0)
     except ValueError:
         province = 0
     options = divisions.communes_of(province) if province else []
-    html = '<option value="">—</option>' + "".join(
-        f'<option value="{code}">{name}</option>' for code, name in options
+    html = format_html('<option value="">—</option>') + format_html_join(
+        "", '<option value="{}">{}</option>', options
     )
     return HttpResponse(html)
 
