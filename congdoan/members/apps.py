@@ -19,3 +19,4 @@ class MembersConfig(AppConfig):
         hooks.register_merge_handler(services.move_members_of_merged_unit)
         hooks.register_emptiness_check(queries.unit_has_active_members)
         hooks.register_unit_counter(queries.member_count)
+        hooks.register_waiting_counter(queries.waiting_for)

@@ -15,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import AnyUser
 from congdoan.common.errors import visible_or_404
 from congdoan.common.text import fold
 from congdoan.org.choices import FINANCE_ROLES, MEMBER_MANAGERS, UnitKind, UnitStatus
+from congdoan.org.hooks import Waiting
 from congdoan.org.models import Unit
-from congdoan.org.scoping import has_role_on, scope_paths
+from congdoan.org.scoping import has_role_on, scope_paths, scope_q
 
 from . import history
-from .choices import OPEN_STATUSES, MemberStatus
+from .choices import OPEN_STATUSES, ImportStatus, MemberStatus, TransferStatus
 from .models import ImportJob, Member, TransferRequest
 from .search import name_prefix_q
 
@@ -92,6 +94,28 @@ def units_accepting_members(user: AnyUser) -> QuerySet[Unit]:
         .filter(kind__in=UNIT_KINDS_FOR_MEMBERS, status=UnitStatus.ACTIVE)
         .order_by("name_folded", "name")
     )
+
+
+def waiting_for(user: AnyUser) -> list[Waiting]:
+    """The home page's member items (``org.hooks.waiting_counters``): transfer requests that
+    the user's units must decide, and the user's imports still queued or running."""
+    if not user.is_authenticated:
+        return []
+    to_decide = TransferRequest.objects.filter(
+        scope_q(user, "to_unit__path", MEMBER_MANAGERS), status=TransferStatus.PENDING
+    ).count()
+    imports = ImportJob.objects.filter(
+        created_by=user, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).count()
+    return [
+        Waiting(
+            _("Transfer requests to decide"),
+            to_decide,
+            reverse("members:transfers"),
+            icon="arrow-left-right",
+        ),
+        Waiting(_("Member imports running"), imports, reverse("members:imports"), icon="upload"),
+    ]
 
 
 def history_with_merged(member: Member) -> tuple[list, list[Member]]:

@@ -201,6 +201,13 @@ def unit_history(unit: Unit, limit: int = 20) -> list[dict]:
     return rows[:limit]
 
 
+def waiting_for(user: AnyUser) -> list[hooks.Waiting]:
+    """What waits for ``user`` across the apps (``hooks.waiting_counters``), the urgent first,
+    nothing with a count of zero."""
+    items = [item for counter in hooks.waiting_counters for item in counter(user) if item.count > 0]
+    return sorted(items, key=lambda item: not item.urgent)
+
+
 def extra_counts(unit: Unit) -> dict[str, int]:
     """What the apps registered in ``hooks.unit_counters`` count on ``unit``."""
     counts: dict[str, int] = {}

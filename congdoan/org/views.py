@@ -30,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "assignments": queries.own_assignments(request.user),
             "tops": queries.top_units(request.user),
+            "waiting": queries.waiting_for(request.user),
         },
     )
 
