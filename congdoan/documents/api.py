@@ -17,7 +17,7 @@ from congdoan.org.queries import visible_unit
 
 from . import queries, services
 from .models import Document, DocumentType
-from .verification import verify_by_code, verify_pdf
+from .verification import PdfReport, verify_by_code, verify_pdf
 
 PREFIX = "documents"
 router = Router(tags=["documents"])
@@ -40,6 +40,7 @@ class DocumentOut(Schema):
     urgency: str
     confidentiality: str
     signer: str | None
+    signing_unit: str | None
     signer_prefix: str
     signer_position: str
     recipients: list[str]
@@ -67,6 +68,10 @@ class DocumentOut(Schema):
         return obj.signer.username if obj.signer_id else None
 
     @staticmethod
+    def resolve_signing_unit(obj) -> str | None:
+        return obj.signing_unit.code if obj.signing_unit_id else None
+
+    @staticmethod
     def resolve_recipients(obj) -> list[str]:
         return [r.unit.code if r.unit_id else r.user.username for r in obj.recipients.all()]
 
@@ -80,6 +85,7 @@ class DocumentCreateIn(Schema):
     place: str = ""
     department: str = ""
     signer: str = ""
+    signing_unit: str = Field("", description="code of an upper unit that signs and issues")
     signer_prefix: str = ""
     signer_position: str = ""
     recipient_units: str = Field("", description="comma-separated unit codes")
@@ -192,6 +198,8 @@ class VerifyOut(Schema):
     signatures: list[SignatureReportOut]
     error: str
     all_ok: bool
+    verdict: str = Field(description="valid, changed, not_trusted or not_verifiable")
+    verdict_label: str
     document: VerifiedDocumentOut | None = None
 
 
@@ -208,6 +216,18 @@ def _user(username: str, field: str):
     if user is None:
         raise ValidationError({field: _("No user %(name)s.") % {"name": username}})
     return user
+
+
+def _upper_unit(code: str) -> Unit | None:
+    """The unit a paper is sent to for signature; the service checks it is an upper one."""
+    if not code.strip():
+        return None
+    unit = Unit.objects.filter(code=code.strip().upper()).first()
+    if unit is None:
+        raise ValidationError(
+            {"signing_unit": _("A document can be sent for signature only to an upper unit.")}
+        )
+    return unit
 
 
 @router.get("", response=responses({200: list[DocumentOut]}, 400, 401, 403, 422))
@@ -263,6 +283,7 @@ def create_document(
         place=payload.place,
         department=payload.department,
         signer=_user(payload.signer, "signer") if payload.signer else None,
+        signing_unit=_upper_unit(payload.signing_unit),
         signer_prefix=payload.signer_prefix,
         signer_position=payload.signer_position,
         recipient_units=tuple(recipients),
@@ -282,11 +303,7 @@ def verify(request, file: File[UploadedFile] = None, code: Form[str] = ""):
     if code.strip():
         document, report = verify_by_code(code)
         if document is None:
-            return {
-                "signatures": [],
-                "error": _("No issued document has this code."),
-                "all_ok": False,
-            }
+            return PdfReport([], error=_("No issued document has this code.")).as_dict()
         data = report.as_dict()
         data["document"] = {
             "number_symbol": document.number_symbol,

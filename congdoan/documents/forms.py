@@ -88,6 +88,15 @@ class DocumentForm(forms.Form):
         empty_label=_("(the head of the unit)"),
         help_text=_("Empty: the head of the unit signs."),
     )
+    signing_unit = forms.ModelChoiceField(
+        label=_("Send for signature to"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("(the drafting unit signs)"),
+        help_text=_(
+            "An upper unit: its officer signs and it issues the paper with its own number."
+        ),
+    )
     signer_prefix = forms.ChoiceField(
         label=_("Signer prefix"), choices=SignerPrefix.choices, required=False
     )
@@ -108,12 +117,8 @@ class DocumentForm(forms.Form):
         self.fields["file"].help_text = _file_help()
         if services.office_converter() is None:
             self.fields["file"].widget.attrs["accept"] = "application/pdf,.pdf"
-        self.fields["signer"].queryset = (
-            get_user_model()
-            .objects.filter(role_assignments__unit__in=units)
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["signer"].queryset = queries.possible_signers(units).order_by("username")
+        self.fields["signing_unit"].queryset = queries.upper_units(units).order_by("path")
         first = units.first()
         recipients = Unit.objects.visible_to(user).active()
         if first is not None:
@@ -132,6 +137,7 @@ class DocumentForm(forms.Form):
             place=d["place"] or "",
             department=d["department"] or "",
             signer=d["signer"],
+            signing_unit=d["signing_unit"],
             signer_prefix=d["signer_prefix"] or "",
             signer_position=d["signer_position"] or "",
             recipient_units=tuple(d["recipient_units"]),

@@ -224,6 +224,18 @@ class Document(FoldedHeading):
         related_name="documents_to_sign",
         verbose_name=_("signer"),
     )
+    signing_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents_routed_for_signature",
+        verbose_name=_("signing unit"),
+        help_text=_(
+            "An upper unit whose officer signs and whose register numbers the document; "
+            "empty: the drafting unit signs and issues."
+        ),
+    )
     signer_prefix = models.CharField(
         _("signer prefix"), max_length=5, choices=SignerPrefix.choices, blank=True
     )

@@ -34,8 +34,10 @@ _VIETNAMESE |= {c.upper() for c in _VIETNAMESE}
 _ASCII = {chr(i) for i in range(32, 127)}
 
 REPERTOIRES = (
-    frozenset("0123456789-:+T ") | frozenset("Thời gian ký:"),
-    frozenset("0123456789-:+T /.,()–") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ"),
+    frozenset("0123456789-:+T /") | frozenset("Thời gian ký: ngày"),
+    frozenset("0123456789-:+T /.,()–")
+    | frozenset("ngày")
+    | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ"),
     frozenset(_ASCII | _VIETNAMESE | set("–—“”‘’…")),
 )
 

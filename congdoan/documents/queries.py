@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from congdoan.accounts.models import AnyUser, User
 from congdoan.common.errors import visible_or_404
-from congdoan.org.models import Unit
+from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.paths import ancestor_paths
 from congdoan.org.scoping import has_role_on
 
-from .choices import HEADS, Direction, DocumentStatus, IncomingStatus, ReviewDecision
+from .choices import DRAFTERS, HEADS, Direction, DocumentStatus, IncomingStatus, ReviewDecision
 from .models import (
     Attachment,
     CertificateAuthority,
@@ -38,7 +38,9 @@ from .models import (
 
 def visible_document(user: AnyUser, pk: int) -> Document:
     return visible_or_404(
-        Document.objects.visible_to(user).select_related("unit", "doc_type", "signer", "register"),
+        Document.objects.visible_to(user).select_related(
+            "unit", "doc_type", "signer", "signing_unit", "register"
+        ),
         pk=pk,
     )
 
@@ -111,7 +113,9 @@ def filter_documents(
 ) -> QuerySet[Document]:
     """Documents in scope matching the filters; ``q`` searches number/symbol and summary,
     accents optional."""
-    qs = Document.objects.visible_to(user).select_related("unit", "doc_type", "signer")
+    qs = Document.objects.visible_to(user).select_related(
+        "unit", "doc_type", "signer", "signing_unit"
+    )
     qs = _search(qs, q=q, status=status, unit=unit)
     if doc_type:
         qs = qs.filter(doc_type__code=doc_type)
@@ -213,10 +217,52 @@ def pending_reviews(document: Document) -> QuerySet[Review]:
 
 
 def can_sign(user: User, document: Document) -> bool:
-    """The named signer, or a head of the issuing unit when no signer is named."""
+    """The named signer, or, when no signer is named, a head of the unit that signs (the
+    upper unit the document is routed to, else the drafting unit)."""
     if document.signer_id:
         return document.signer_id == user.pk
-    return has_role_on(user, document.unit, HEADS)
+    return has_role_on(user, document.signing_unit or document.unit, HEADS)
+
+
+def signer_unit(user: User, document: Document) -> Unit:
+    """The unit a signer signs for, named on their block: the unit the document is routed to
+    for signature when it is, else the nearest unit at or above the drafting unit on which
+    the signer holds a role (a federation chair signing a grassroots paper signs for the
+    federation, not for the grassroots union)."""
+    target = document.signing_unit or document.unit
+    paths = ancestor_paths(target.path, include_self=True)
+    assignment = (
+        RoleAssignment.objects.filter(user=user, unit__path__in=paths)
+        .select_related("unit")
+        .order_by("-unit__depth")
+        .first()
+    )
+    if document.signing_unit_id or assignment is None:
+        return target
+    return assignment.unit
+
+
+def upper_units(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Active units above any of ``units``: where a paper may be sent for signature."""
+    paths = {p for path in units.values_list("path", flat=True) for p in ancestor_paths(path)}
+    return Unit.objects.active().filter(path__in=paths)
+
+
+def possible_signers(units: QuerySet[Unit]) -> QuerySet[User]:
+    """Who may be named signer of a paper drafted in ``units``: anyone with a role there, and
+    the heads and drafters of the units above (the paper is then routed up for signature)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(role_assignments__unit__in=units)
+            | Q(
+                role_assignments__unit__in=upper_units(units),
+                role_assignments__role__in=HEADS | DRAFTERS,
+            ),
+            is_active=True,
+        )
+        .distinct()
+    )
 
 
 def users_on(unit: Unit) -> QuerySet[User]:

@@ -30,6 +30,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from congdoan.common.pdf import font_css
 
 from . import pdftext, pki
+from .header import NBSP, keep_names_together
 
 # Box sizes in PDF points (1/72 inch).
 SIGNER_BOX = (200, 78)
@@ -112,8 +113,15 @@ class KeyMaterial:
 
 
 def iso_vietnam(moment: datetime) -> str:
-    """ISO 8601 in Vietnam time, e.g. 2026-11-22T10:15:00+07:00 (Decree 30, seal signature)."""
+    """ISO 8601 in Vietnam time, e.g. 2026-11-22T10:15:00+07:00: kept in the signature's own
+    data (its signing time); the visible blocks show ``readable_time``."""
     return moment.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+
+
+def readable_time(moment: datetime) -> tuple[str, str]:
+    """("12:48:52", "ngày 02/12/2026") in Vietnam time, as people read it on a block."""
+    local = moment.astimezone(VIETNAM)
+    return local.strftime("%H:%M:%S"), f"ngày {local:%d/%m/%Y}"
 
 
 def render_block(html: str) -> bytes:
@@ -156,34 +164,123 @@ def signer_appearance(
 ) -> Appearance:
     """Title lines, "Ký bởi: name", unit (cached) and "Thời gian ký: time" (drawn each time)."""
     static = _signer_static(tuple(nfc(line) for line in title_lines if line), nfc(name), nfc(unit))
-    return Appearance(
-        static, (Line(f"Thời gian ký: {iso_vietnam(moment)}", 4.8, 5.6, 6.6, SIGNER_BLUE),)
-    )
+    clock, day = readable_time(moment)
+    return Appearance(static, (Line(f"Thời gian ký: {clock} {day}", 4.8, 5.6, 6.6, SIGNER_BLUE),))
+
+
+# The seal's ring: centre and the radius text must stay within (inside the red border,
+# with a little air), in points from the block's top left corner.
+SEAL_CENTRE = (SEAL_BOX[0] / 2 - 1, SEAL_BOX[1] / 2 - 1)
+SEAL_TEXT_RADIUS = SEAL_BOX[0] / 2 - 4 - 2.4 - 3
+SEAL_NAME_BOTTOM = 45.0  # the unit's name ends here (from the top of the block); the star below
+SEAL_NAME_SIZES = (6.4, 6.0, 5.6, 5.2, 4.8, 4.4, 4.0)
+SEAL_NAME_MAX_LINES = 3
+LINE_HEIGHT = 1.2
+
+
+def _chord(top: float, bottom: float) -> float:
+    """Width of the ring's inside between two heights (from the top of the block): the
+    narrower of the chords at the line's top and bottom edges."""
+    cy, r = SEAL_CENTRE[1], SEAL_TEXT_RADIUS
+    far = max(abs(top - cy), abs(bottom - cy))
+    return 2 * (r * r - far * far) ** 0.5 if far < r else 0.0
+
+
+@dataclass(frozen=True)
+class SealName:
+    """The unit's name broken into lines that fit the ring, and the size they fit at; the
+    lines end just above the star, so a short name sits lower, where the ring is wider."""
+
+    lines: tuple[str, ...]
+    size: float
+
+    def top(self, index: int) -> float:
+        height = self.size * LINE_HEIGHT
+        return SEAL_NAME_BOTTOM - (len(self.lines) - index) * height
+
+
+def _splits(words: list[str], parts: int):
+    """Every way of cutting ``words`` into ``parts`` non-empty lines, in order."""
+    if parts == 1:
+        yield [" ".join(words)]
+        return
+    for cut in range(1, len(words) - parts + 2):
+        for rest in _splits(words[cut:], parts - 1):
+            yield [" ".join(words[:cut]), *rest]
+
+
+def fit_seal_name(unit: str) -> SealName:
+    """The name in capitals in at most three lines, each no wider than the ring at its
+    height, at the largest size that fits, the lines as even as possible; words are never
+    split, and a proper name ("Quảng Ninh") or a set phrase ("Công đoàn") is not cut across
+    lines when any other cut fits."""
+    glued = [w.replace(NBSP, " ") for w in keep_names_together(unit).upper().split(" ") if w]
+    plain = unit.upper().split()
+    metrics = pdftext.subset_for(" ".join(plain), bold=True)
+
+    def slack(lines: list[str], size: float) -> float | None:
+        """The tightest line's share of its chord (None: a line does not fit)."""
+        height = size * LINE_HEIGHT
+        name = SealName(tuple(lines), size)
+        worst = 0.0
+        for i, line in enumerate(lines):
+            chord = _chord(name.top(i), name.top(i) + height)
+            if chord <= 0 or metrics.width(line, size) > chord:
+                return None
+            worst = max(worst, metrics.width(line, size) / chord)
+        return worst
+
+    for words in (glued, plain):
+        for size in SEAL_NAME_SIZES:
+            fitting = [
+                (len(lines), score, lines)
+                for parts in range(1, min(SEAL_NAME_MAX_LINES, len(words)) + 1)
+                for lines in _splits(words, parts)
+                if (score := slack(lines, size)) is not None
+            ]
+            if fitting:
+                return SealName(tuple(min(fitting)[2]), size)
+    return SealName(tuple(_even_lines(plain, SEAL_NAME_MAX_LINES)), SEAL_NAME_SIZES[-1])
+
+
+def _even_lines(words: list[str], parts: int) -> list[str]:
+    per = -(-len(words) // parts)
+    return [" ".join(words[i : i + per]) for i in range(0, len(words), per)]
 
 
 @lru_cache(maxsize=64)
 def _seal_static(unit: str) -> bytes:
+    name = fit_seal_name(unit)
+    lines = "".join(
+        f"<div class='o' style='top: {name.top(i):.2f}pt'>{escape(line)}</div>"
+        for i, line in enumerate(name.lines)
+    )
+    star_top = name.top(len(name.lines)) + 1
     html = f"""<html><head><style>
       @page {{ size: {SEAL_BOX[0]}pt {SEAL_BOX[1]}pt; margin: 0 }}
-      body {{ margin: 0; color: #c8102e; font-size: 6pt; text-align: center; line-height: 1.2 }}
-      .seal {{ width: {SEAL_BOX[0] - 8}pt; height: {SEAL_BOX[1] - 8}pt; margin: 3pt; border: 2.4pt solid #c8102e;
-               border-radius: 50%; box-sizing: border-box; padding: 19pt 12pt 0 12pt; }}
-      .o {{ font-weight: 700; text-transform: uppercase; font-size: 6.2pt; max-height: 23pt; overflow: hidden }}
-      .star {{ font-size: 12pt; line-height: 1 }}
-    </style></head><body><div class="seal">
-      <div class="o">{escape(unit)}</div><div class="star">★</div>
-    </div></body></html>"""
+      body {{ margin: 0; color: #c8102e; text-align: center; line-height: {LINE_HEIGHT} }}
+      .seal {{ position: absolute; left: 3pt; top: 3pt; width: {SEAL_BOX[0] - 8}pt;
+               height: {SEAL_BOX[1] - 8}pt; border: 2.4pt solid #c8102e; border-radius: 50%;
+               box-sizing: border-box }}
+      .o {{ position: absolute; left: 0; width: {SEAL_BOX[0] - 2}pt; white-space: nowrap;
+            font-weight: 700; font-size: {name.size}pt }}
+      .star {{ position: absolute; left: 0; width: {SEAL_BOX[0] - 2}pt; top: {star_top:.2f}pt;
+               font-size: 12pt; line-height: 1 }}
+    </style></head><body><div class="seal"></div>{lines}<div class="star">★</div></body></html>"""
     return render_block(html)
 
 
 def seal_appearance(*, unit: str, number_symbol: str, moment: datetime) -> Appearance:
-    """The seal: unit and star (cached per unit), number and ISO 8601 time (drawn each time)."""
-    centre = SEAL_BOX[0] / 2 - 1
+    """The seal: unit and star (cached per unit), number and time (drawn each time), all
+    inside the ring."""
+    centre = SEAL_CENTRE[0]
+    clock, day = readable_time(moment)
     return Appearance(
         _seal_static(nfc(unit)),
         (
             Line(nfc(number_symbol), centre, 50, 6.4, SEAL_RED, centre=True),
-            Line(iso_vietnam(moment), centre, 41, 5.8, SEAL_RED, centre=True),
+            Line(clock, centre, 40, 5.8, SEAL_RED, centre=True),
+            Line(day, centre, 32.5, 5.8, SEAL_RED, centre=True),
         ),
     )
 
@@ -297,14 +394,15 @@ def signer_box(
     return _box_on_page(pdf, page_ix, SIGNER_BOX, position)
 
 
+SEAL_GAP = 8  # points between the seal and the signer's block
+
+
 def seal_box(
     pdf: bytes | IncrementalPdfFileWriter, page_ix: int, position: str
 ) -> tuple[int, int, int, int]:
-    # The seal covers the left part of the signer's block, as a red seal does on paper.
-    left, bottom, _right, _top = _box_on_page(pdf, page_ix, SIGNER_BOX, position)
-    return (
-        left - SEAL_BOX[0] // 2,
-        bottom - 20,
-        left - SEAL_BOX[0] // 2 + SEAL_BOX[0],
-        bottom - 20 + SEAL_BOX[1],
-    )
+    """Beside the signer's block, never over it: to its left, or to its right when the block
+    sits at the left margin; vertically centred on it."""
+    left, bottom, right, top = _box_on_page(pdf, page_ix, SIGNER_BOX, position)
+    seal_left = right + SEAL_GAP if position == "bottom-left" else left - SEAL_GAP - SEAL_BOX[0]
+    seal_bottom = bottom + (top - bottom - SEAL_BOX[1]) // 2
+    return (seal_left, seal_bottom, seal_left + SEAL_BOX[0], seal_bottom + SEAL_BOX[1])

@@ -9,11 +9,14 @@ internal CA, and any imported root such as the national root CA).
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -24,6 +27,35 @@ from congdoan.common import uploads
 
 from .choices import DocumentStatus
 from .models import Document, SigningCertificate, TrustAnchor
+
+log = logging.getLogger(__name__)
+
+# pyHanko logs a validation failure (a file changed after signing) with its traceback at
+# WARNING, which Python's last-resort handler prints on stderr when logging is not configured
+# (a command). The report says it in one line; the detail goes to this module's log at DEBUG.
+PYHANKO_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
+
+
+class _ToDebug(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("%s: %s", record.name, record.getMessage(), exc_info=record.exc_info)
+
+
+for _name in PYHANKO_LOGGERS:
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(h, _ToDebug) for h in _logger.handlers):
+        _logger.addHandler(_ToDebug())
+    _logger.propagate = False
+
+
+class Verdict(models.TextChoices):
+    """The one-line answer of a verification, worst first when several apply."""
+
+    NOT_VERIFIABLE = "not_verifiable", gettext_lazy("Not a signed PDF that can be checked")
+    CHANGED = "changed", gettext_lazy("Changed after signing")
+    NOT_TRUSTED = "not_trusted", gettext_lazy("Intact, but the signer is not trusted")
+    VALID = "valid", gettext_lazy("Intact and trusted")
+
 
 ACCEPTED_LEVELS = {
     ModificationLevel.NONE,
@@ -67,6 +99,11 @@ class SignatureReport:
     ok: bool = False
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        """The signed bytes do not match, or the file was changed after this signature."""
+        return not (self.intact and self.valid) or self.modified_after_signing
+
 
 @dataclass
 class PdfReport:
@@ -77,9 +114,27 @@ class PdfReport:
     def all_ok(self) -> bool:
         return bool(self.signatures) and all(s.ok for s in self.signatures)
 
+    @property
+    def verdict(self) -> Verdict:
+        """Changed (any signature altered, invalid or followed by other changes) outranks
+        not trusted: a changed file is never called merely "not trusted"."""
+        if self.error or not self.signatures:
+            return Verdict.NOT_VERIFIABLE
+        if any(s.changed for s in self.signatures):
+            return Verdict.CHANGED
+        if not self.all_ok:
+            return Verdict.NOT_TRUSTED
+        return Verdict.VALID
+
+    @property
+    def verdict_label(self) -> str:
+        return str(self.verdict.label)
+
     def as_dict(self) -> dict:
         data = asdict(self)
         data["all_ok"] = self.all_ok
+        data["verdict"] = self.verdict.value
+        data["verdict_label"] = self.verdict_label
         return data
 
 
@@ -137,6 +192,7 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
         try:
             status = validate_pdf_signature(sig, context, key_usage_settings=KEY_USAGE)
         except Exception as exc:  # noqa: BLE001 - a malformed signature is reported as invalid
+            log.info("signature %s could not be validated", sig.field_name, exc_info=True)
             reports.append(
                 SignatureReport(
                     field_name=sig.field_name or "",
@@ -184,7 +240,8 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate] | None = None) ->
             problems.append(_("The document was changed after this signature."))
         if not status.valid:
             problems.append(_("The cryptographic signature is invalid."))
-        if not status.trusted:
+        elif not status.trusted and not modified:
+            # Trust is only worth saying of an intact signature: a changed file is changed.
             problems.append(_("The certificate does not chain to a trusted root."))
         signing_time = status.signer_reported_dt
         if status.timestamp_validity is not None:

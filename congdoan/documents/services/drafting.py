@@ -18,6 +18,7 @@ from congdoan.common import uploads
 from congdoan.common.errors import NotAllowed
 from congdoan.org.choices import ALL_ROLES
 from congdoan.org.models import Unit
+from congdoan.org.paths import ancestor_paths
 from congdoan.org.scoping import has_role_on
 from congdoan.org.services import require_role
 
@@ -48,6 +49,7 @@ class DraftData:
     place: str = ""
     department: str = ""
     signer: User | None = None
+    signing_unit: Unit | None = None  # an upper unit that signs and issues (routing)
     signer_prefix: str = SignerPrefix.NONE
     signer_position: str = ""
     recipient_units: tuple[Unit, ...] = ()
@@ -59,7 +61,9 @@ class DraftData:
 def lock_document(document: Document) -> Document:
     """The document again, read under a row lock (inside the caller's transaction)."""
     return (
-        Document.objects.select_for_update().select_related("unit", "doc_type").get(pk=document.pk)
+        Document.objects.select_for_update()
+        .select_related("unit", "doc_type", "signing_unit")
+        .get(pk=document.pk)
     )
 
 
@@ -86,8 +90,21 @@ def create_document(actor: User, data: DraftData) -> Document:
         errors["confidentiality"] = _("Unknown confidentiality level.")
     if data.signer_prefix not in SignerPrefix.values:
         errors["signer_prefix"] = _("Unknown signer prefix.")
-    if data.signer is not None and not has_role_on(data.signer, data.unit, HEADS | DRAFTERS):
-        errors["signer"] = _("The signer must hold a role on the issuing unit.")
+    signing_unit = data.signing_unit
+    if signing_unit is not None and signing_unit.pk == data.unit.pk:
+        signing_unit = None
+    if signing_unit is not None and not (
+        signing_unit.path in ancestor_paths(data.unit.path) and signing_unit.is_active
+    ):
+        errors["signing_unit"] = _("A document can be sent for signature only to an upper unit.")
+    elif data.signer is not None and not has_role_on(
+        data.signer, signing_unit or data.unit, HEADS | DRAFTERS
+    ):
+        errors["signer"] = (
+            _("The signer must hold a role on the unit the document is sent to for signature.")
+            if signing_unit
+            else _("The signer must hold a role on the issuing unit.")
+        )
     allowed = set(allowed_recipient_units(actor, data.unit).values_list("pk", flat=True))
     if any(u.pk not in allowed for u in data.recipient_units):
         errors["recipient_units"] = _("A recipient unit is not one you can send to.")
@@ -106,6 +123,7 @@ def create_document(actor: User, data: DraftData) -> Document:
         place=data.place or data.unit.province_name,
         department=data.department.strip().upper(),
         signer=data.signer,
+        signing_unit=signing_unit,
         signer_prefix=data.signer_prefix,
         signer_position=data.signer_position,
         recipients_text=data.recipients_text,

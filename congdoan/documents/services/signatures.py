@@ -37,7 +37,7 @@ from ..choices import (
     SignatureRole,
 )
 from ..models import Document, DocumentSignature, SigningCertificate
-from ..queries import can_sign, pending_reviews, usable_certificate
+from ..queries import can_sign, pending_reviews, signer_unit, usable_certificate
 from .drafting import lock_document, mark_approved, require_status
 from .incoming import deliver
 from .journal import record_event, set_history
@@ -179,7 +179,7 @@ def _check_signable(actor: User, document: Document) -> None:
         raise NotAllowed(_("You are not the signer of this document."))
     if document.status == DocumentStatus.APPROVED:
         return
-    head = has_role_on(actor, document.unit, HEADS)
+    head = has_role_on(actor, document.signing_unit or document.unit, HEADS)
     if not (head and document.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)):
         require_status(document, DocumentStatus.APPROVED)
     if document.status == DocumentStatus.IN_REVIEW and pending_reviews(document).exists():
@@ -214,7 +214,7 @@ def sign_document(
     # made meanwhile (returned, revised, signed by someone else) is refused and the new
     # signature thrown away, never stored over it.
     require_role(actor, document.unit, ALL_ROLES)
-    seen = Document.objects.select_related("unit", "doc_type").get(pk=document.pk)
+    seen = Document.objects.select_related("unit", "doc_type", "signing_unit").get(pk=document.pk)
     _check_signable(actor, seen)
     position = _signing_position(position)
     certificate = usable_certificate(user=actor, kind=CertificateKind.PERSONAL)
@@ -225,8 +225,9 @@ def sign_document(
     writer = signing.open_pdf(pdf)
     page_ix = _page_index(writer, page)
     moment = timezone.now()
+    own_unit = signer_unit(actor, seen)
     titles = [
-        seen.signer_prefix and f"{seen.signer_prefix} {seen.unit.name}",
+        seen.signer_prefix and f"{seen.signer_prefix} {own_unit.name}",
         seen.signer_position,
     ]
     block = _Block(
@@ -235,7 +236,7 @@ def sign_document(
         position=position,
         box=signing.signer_box(writer, page_ix, position),
         appearance=signing.signer_appearance(
-            title_lines=titles, name=actor.display_name, unit=seen.unit.name, moment=moment
+            title_lines=titles, name=actor.display_name, unit=own_unit.name, moment=moment
         ),
         reason=_("Signed by the competent person"),
         signer_name=actor.display_name,
@@ -291,18 +292,22 @@ def issue_document(
     issue_date: date | None = None,
 ) -> Document:
     """The clerk issues a signed document: next number of the register, the organisation's
-    seal as a second signature (name, number, ISO 8601 Vietnam time), and delivery into the
-    incoming register of every recipient unit. The clerk confirms with ``password`` or ``otp``.
+    seal as a second signature (name, number, Vietnam time), and delivery into the incoming
+    register of every recipient unit. The clerk confirms with ``password`` or ``otp``.
+
+    A document routed to an upper unit for signature (``signing_unit``) is issued by that
+    unit: its clerk, its register and number, its seal; the paper stays the drafting unit's.
     """
     # Unlike sign_document, the seal is made inside the transaction, under the register's row
     # lock: it prints the number taken from the register, and taking a number and using it
     # must commit together, or the register would have a gap. So the wait for the timestamp
     # server is bounded tightly instead (SEAL_TSA_TIMEOUT); a server that does not answer in
     # time refuses the issue and the number is given back.
-    require_role(actor, document.unit, CLERKS)
+    require_role(actor, document.signing_unit or document.unit, CLERKS)
     document = lock_document(document)
+    issuer = document.signing_unit or document.unit
     require_status(document, DocumentStatus.SIGNED)
-    seal = usable_certificate(unit=document.unit, kind=CertificateKind.SEAL)
+    seal = usable_certificate(unit=issuer, kind=CertificateKind.SEAL)
     if seal is None:
         raise ValidationError(
             _(
@@ -312,7 +317,7 @@ def issue_document(
     confirm_identity(actor, password=password, otp=otp)
     issue_date = issue_date or timezone.localdate()
     register, number = take_number(
-        unit=document.unit,
+        unit=issuer,
         direction=Direction.OUTGOING,
         year=issue_date.year,
         doc_type=document.doc_type,
@@ -320,7 +325,7 @@ def issue_document(
     )
     document.register, document.number = register, number
     document.number_symbol = format_number_symbol(
-        number, document.doc_type, document.unit, document.department
+        number, document.doc_type, issuer, document.department
     )
     document.issue_date = issue_date
     writer = signing.open_pdf(_read(document.content))
@@ -332,10 +337,10 @@ def issue_document(
         position=position,
         box=signing.seal_box(writer, page_ix, position),
         appearance=signing.seal_appearance(
-            unit=document.unit.name, number_symbol=document.number_symbol, moment=moment
+            unit=issuer.name, number_symbol=document.number_symbol, moment=moment
         ),
         reason=_("Issued: %(number)s") % {"number": document.number_symbol},
-        signer_name=document.unit.name,
+        signer_name=issuer.name,
     )
     sealed = _apply(document, writer, seal, block, tsa_timeout=SEAL_TSA_TIMEOUT)
     with uploads.removed_on_failure() as stored:

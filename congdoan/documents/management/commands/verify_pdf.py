@@ -31,12 +31,14 @@ class Command(BaseCommand):
         else:
             self._print(report)
         if not report.all_ok:
-            raise CommandError("not all signatures are valid and trusted")
+            raise CommandError(report.verdict_label)
 
     def _print(self, report):
+        """The verdict in one line first, then the details of each signature."""
         if report.error:
-            self.stdout.write(report.error)
+            self.stdout.write(f"{report.verdict_label}: {report.error}")
             return
+        self.stdout.write(report.verdict_label)
         for i, s in enumerate(report.signatures, 1):
             self.stdout.write(f"Signature {i} ({s.field_name}): {s.signer}")
             self.stdout.write(
@@ -46,11 +48,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  changed after signing: {'YES' if s.modified_after_signing else 'no'}"
             )
-            self.stdout.write(
-                f"  trusted root:          {s.trust_anchor if s.trusted else 'NOT TRUSTED'}"
-            )
+            if s.trusted:
+                self.stdout.write(f"  trusted root:          {s.trust_anchor}")
+            elif not s.changed:
+                self.stdout.write("  trusted root:          NOT TRUSTED")
             for c in s.chain:
                 self.stdout.write(f"  chain: {c.subject}")
             for p in s.problems:
                 self.stdout.write(f"  problem: {p}")
-        self.stdout.write("ALL OK" if report.all_ok else "NOT OK")
