@@ -37,6 +37,9 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdefghijk"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The installation's public address, for links that leave the site (the QR codes printed on
+# certificates and shown for check-in): never the host a page happened to be opened from.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # Project apps first: their templates and translations take precedence over the

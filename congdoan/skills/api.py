@@ -404,7 +404,7 @@ def make_certificates_router(name: str) -> Router:
     )
     def certificate_pdf(request, number: str):
         certificate = queries.visible_certificate(request.user, number)
-        return certificate_files.pdf_response(certificate, request)
+        return certificate_files.pdf_response(certificate)
 
     return r
 

@@ -34,7 +34,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = queries.visible_certificate(request.user, number)
-    return certificates.pdf_response(certificate, request)
+    return certificates.pdf_response(certificate)
 
 
 @login_required
@@ -54,12 +54,15 @@ def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
-    """Public: what a QR code on a certificate opens. Shows only the masked name."""
-    certificate = Certificate.objects.filter(number=number.upper()).first()
+    """Public: what a QR code on a certificate opens: whether it stands, the course with what it
+    certifies, the date and the issuing unit, and the holder's masked name only (never the
+    full name, identity number or birth date)."""
+    certificate = Certificate.objects.select_related("course").filter(number=number.upper()).first()
+    competences = certificate.course.competences.order_by("code") if certificate else ()
     response = render(
         request,
         "skills/verify.html",
-        {"c": certificate, "number": number},
+        {"c": certificate, "number": number, "competences": competences},
         status=200 if certificate else 404,
     )
     response["X-Robots-Tag"] = "noindex"

@@ -40,7 +40,9 @@ def _session_url(session: TrainingSession) -> str:
 
 
 def checkin_url(request: HttpRequest, session: TrainingSession) -> str:
-    return request.build_absolute_uri(reverse("skills:checkin", args=[session.checkin_token]))
+    """The check-in page on the public address: members' phones must reach it, whatever
+    address the officer opened the session page from."""
+    return certificates.public_url(reverse("skills:checkin", args=[session.checkin_token]))
 
 
 def _enrol_message(request: HttpRequest, result: dict[str, int]) -> None:
