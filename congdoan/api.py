@@ -25,7 +25,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
@@ -33,6 +33,7 @@ from ninja.security import HttpBearer, django_auth
 from congdoan.accounts.models import ApiToken, User
 from congdoan.accounts.services import token_refusal
 from congdoan.common.discovery import app_modules
+from congdoan.common.errors import not_found as common_not_found
 
 NUL_MESSAGE = "Null characters are not allowed."
 
@@ -111,7 +112,7 @@ def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if settings.API_DOCS_PUBLIC or _authenticated(request):
             return view(request, *args, **kwargs)
         if request.resolver_match.url_name == "openapi-json":
-            return api.create_response(request, {"detail": "Unauthorized"}, status=401)
+            return api.create_response(request, {"detail": unauthorized_message()}, status=401)
         return redirect_to_login(request.get_full_path())
 
     return guarded
@@ -157,12 +158,23 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+    message = str(exc) or _("Your role does not allow this.")
+    return api.create_response(request, {"detail": message}, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found"}, status=404)
+    # One answer for "missing" and "not yours" (and never Django's English model names).
+    return api.create_response(request, {"detail": str(common_not_found())}, status=404)
+
+
+def unauthorized_message() -> str:
+    return _("Sign in first: this needs a session or an API token.")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": unauthorized_message()}, status=401)
 
 
 # A body Django refuses to read is the caller's fault. Left to Django it is an HTML 400 page

@@ -126,7 +126,7 @@ def test_api_docs_page_sends_anonymous_to_login(client):
 def test_api_schema_refuses_anonymous(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unauthorized"}
+    assert response.json() == {"detail": "Hãy đăng nhập trước: cần phiên đăng nhập hoặc mã API."}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/openapi.json"])
