@@ -154,8 +154,12 @@ class ReviseForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    # Checkboxes, not a multi-select box: usable with a thumb on a phone.
     reviewers = forms.ModelMultipleChoiceField(
-        label=_("Reviewers"), queryset=get_user_model().objects.none(), required=False
+        label=_("Reviewers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, document, **kwargs):
@@ -179,7 +183,7 @@ class ConfirmForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     otp = forms.CharField(
-        label=_("or authentication code (TOTP)"),
+        label=_("or authentication code"),
         required=False,
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
