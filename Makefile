@@ -33,7 +33,7 @@ messages: $(STAMP)
 run: install static messages
 	$(BIN)/congdoan migrate --noinput
 	$(BIN)/congdoan demo --if-empty
-	@$(BIN)/congdoan demo --logins
+	@$(BIN)/congdoan demo --logins --url http://$(HOST):$(PORT)/
 	$(BIN)/congdoan runserver $(HOST):$(PORT)
 
 test: install static messages

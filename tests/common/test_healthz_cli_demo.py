@@ -1,4 +1,7 @@
 import io
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -58,3 +61,25 @@ def test_demo_is_idempotent_and_builds_the_province():
 def test_demo_refuses_database_with_other_data(tree):
     with pytest.raises(CommandError):
         call_command("demo", units=3, members=0, stdout=io.StringIO())
+
+
+def test_demo_logins_print_the_address_given():
+    out = io.StringIO()
+    call_command("demo", logins=True, url="http://0.0.0.0:9000/", stdout=out)
+    assert "at http://0.0.0.0:9000/" in out.getvalue()
+
+
+def test_make_run_prints_the_address_it_serves():
+    """``make run HOST=… PORT=…`` prints the logins with the address runserver listens on."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    dry = subprocess.run(
+        ["make", "-n", "-B", "run", "HOST=0.0.0.0", "PORT=9000"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "demo --logins --url http://0.0.0.0:9000/" in dry
+    assert "runserver 0.0.0.0:9000" in dry

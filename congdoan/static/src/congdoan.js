@@ -5,6 +5,7 @@
 //   <button data-print>               opens the print dialog
 //   <a data-back href="fallback">     goes back in history, or to href when there is none
 //   <div data-width="42.5">           sets the width in % (computed bars; style="" is blocked)
+//   <ul class="nav overflow-auto">    a sub-menu scrolled sideways so that its active tab shows
 (function () {
   "use strict";
 
@@ -40,7 +41,23 @@
       bar.style.width = (Number.isFinite(value) ? Math.min(Math.max(value, 0), 100) : 0) + "%";
     });
   }
+  // A sub-menu wider than the screen (a phone) starts scrolled to its active tab, centred.
+  function showActiveTabs(root) {
+    root.querySelectorAll(".nav.overflow-auto").forEach(function (nav) {
+      const active = nav.querySelector(".nav-link.active");
+      if (!active || nav.scrollWidth <= nav.clientWidth) return;
+      const navBox = nav.getBoundingClientRect();
+      const box = active.getBoundingClientRect();
+      nav.scrollLeft += box.left - navBox.left - (navBox.width - box.width) / 2;
+    });
+  }
+
   // htmx calls this for the page once loaded and for every piece of content it swaps in.
   if (window.htmx) window.htmx.onLoad(setWidths);
   else document.addEventListener("DOMContentLoaded", function () { setWidths(document); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { showActiveTabs(document); });
+  } else {
+    showActiveTabs(document);
+  }
 })();

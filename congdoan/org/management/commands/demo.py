@@ -34,10 +34,15 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing unless the database is empty"
         )
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="the address printed with the logins (make run passes the one it serves)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["logins"]:
-            self.print_logins()
+            self.print_logins(options["url"])
             return
         if options["if_empty"] and not database_is_empty():
             self.stdout.write("Database already holds data: demo not loaded.")
@@ -56,9 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {label} ready")
         self.stdout.write(self.style.SUCCESS("Demo province ready."))
 
-    def print_logins(self) -> None:
+    def print_logins(self, url: str) -> None:
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}) at http://127.0.0.1:8000/")
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}) at {url}")
         for username, what in DEMO_LOGINS:
             self.stdout.write(f"  {username:<20} {what}")
         self.stdout.write("")
