@@ -39,7 +39,7 @@ def _session_url(session: TrainingSession) -> str:
     return reverse("skills:session_detail", args=[session.pk])
 
 
-def checkin_url(request: HttpRequest, session: TrainingSession) -> str:
+def checkin_url(session: TrainingSession) -> str:
     """The check-in page on the public address: members' phones must reach it, whatever
     address the officer opened the session page from."""
     return certificates.public_url(reverse("skills:checkin", args=[session.checkin_token]))
@@ -136,7 +136,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         session.starts_on + datetime.timedelta(days=i)
         for i in range((session.ends_on - session.starts_on).days + 1)
     ]
-    url = checkin_url(request, session)
+    url = checkin_url(session)
     return render(
         request,
         "skills/session_detail.html",
@@ -160,7 +160,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
     session = queries.visible_session(request.user, pk)
     return HttpResponse(
-        certificates.qr_svg(checkin_url(request, session), scale=10), content_type="image/svg+xml"
+        certificates.qr_svg(checkin_url(session), scale=10), content_type="image/svg+xml"
     )
 
 
