@@ -68,6 +68,11 @@ class Card:
     series: list[Point] = field(default_factory=list)
 
     @property
+    def has_data(self) -> bool:
+        """Whether the period has any figure to draw (not only "no data yet" days)."""
+        return any(p.value is not None for p in self.series)
+
+    @property
     def next_target(self) -> TargetView | None:
         """The first target not yet reached, else the last one."""
         for t in self.targets:
@@ -102,7 +107,13 @@ class ChildRow:
 
     @property
     def has_data(self) -> bool:
-        """False when nothing was counted at all (no stored figure): "no data", not a zero."""
+        """False when there is nothing to compute the figure from (a ratio without a
+        denominator, a count without its base): shown as "no data yet", not as 0."""
+        return self.value is not None
+
+    @property
+    def has_figure(self) -> bool:
+        """Whether anything at all was counted for the unit (a stored figure)."""
         return bool(self.numerator or self.denominator)
 
     @property

@@ -58,6 +58,9 @@ Rules for ``compute``:
 - Return ``(unit_id, numerator, denominator)`` rows; omitted units count as zero; one row per
   unit (rows for the same unit are added up). Attach a record to the unit it belongs to
   directly, never to an ancestor: the engine does the rollup.
+- A count leaves the denominator 0 (or repeats the numerator), unless it declares
+  ``base_label``: then the denominator is the number of records it counts among (officers
+  identified, for officers trained), and a unit without any shows "no data yet", not 0.
 - It must not filter by user: figures are the organisation's, scoping applies when they are
   read (dashboards show only units in the reader's scope) and in ``records``.
 - Set ``history=True`` only when ``compute`` gives the right answer for a past
@@ -153,6 +156,10 @@ class Indicator:
     # Labels of the two parts of a ratio, e.g. _("with complete data") / _("active members").
     numerator_label: Any = ""
     denominator_label: Any = ""
+    # A count may say what it counts among, e.g. _("officers identified"): its rows then give
+    # that base as the denominator, and a figure with no base is "no data yet", not a zero
+    # (officers trained where no officer can be told from the other members).
+    base_label: Any = ""
     flow: bool = False
     history: bool = False
     records: Callable[[Any, Any, Period, str], Any] | None = None
@@ -175,11 +182,14 @@ class Indicator:
         return self.kind == Kind.RATIO
 
     def value(self, numerator: int, denominator: int) -> float | None:
-        """The figure shown: a percentage for a ratio (None without a denominator), else the count."""
+        """The figure shown: a percentage for a ratio, else the count; None when there is no
+        data to compute it from (a ratio without a denominator, a count without its base)."""
         if self.kind == Kind.RATIO:
             if not denominator:
                 return None
             return round(100.0 * numerator / denominator, 2)
+        if self.base_label and not denominator:
+            return None
         return float(numerator)
 
     @property

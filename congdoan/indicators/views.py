@@ -25,28 +25,44 @@ from congdoan.org.choices import UNIT_EDITORS
 from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
 
-from . import queries, services
+from . import labels, queries, services
 from .forms import PeriodForm, TargetForm
 from .queries import indicator_or_404
 from .registry import Part, Period
+from .templatetags.indicator_tags import target_figure
 
 RECORDS_PER_PAGE = 50
 
 
-def _chart_data(card, children) -> dict:
+def _chart_data(card, children, unit) -> dict:
+    """What dashboard.js draws: dates as people write them, the indicator's own name on its
+    line, each target line saying what it is, and only the sub-units that have data."""
+    ind = card.indicator
     series = card.series
+    charted = [r for r in children if r.has_data and r.has_figure][:20]
+    # One target line across the bars only when every charted unit is measured against it.
+    child_targets = {r.target for r in charted}
+    name = str(ind.name)
     return {
-        "labels": [p.day.isoformat() for p in series],
+        "labels": [p.day.strftime("%d/%m/%Y") for p in series],
         "values": [p.value for p in series],
+        "series_label": f"{name} ({ind.measure})" if ind.measure and not ind.is_ratio else name,
         "targets": [
-            {"label": f"{t.value:g} · {t.deadline:%d/%m/%Y}", "value": t.value}
+            {
+                "label": _("Target %(value)s by %(deadline)s")
+                % {"value": target_figure(t.value, ind), "deadline": f"{t.deadline:%d/%m/%Y}"},
+                "value": t.value,
+            }
             for t in card.targets
         ],
         "children": {
-            "labels": [r.unit.name for r in children[:20]],
-            "values": [r.value for r in children[:20]],
+            "labels": labels.short_names([r.unit.name for r in charted], unit.name),
+            "names": [r.unit.name for r in charted],
+            "values": [r.value for r in charted],
+            "target": child_targets.pop() if len(child_targets) == 1 else None,
+            "target_label": _("Target"),
         },
-        "percent": card.indicator.is_ratio,
+        "percent": ind.is_ratio,
     }
 
 
@@ -91,7 +107,10 @@ def dashboard(request, code):
         "day": day,
         "is_today": day == timezone.localdate(),
         "refreshed_at": queries.refreshed_at(),
-        "chart": _chart_data(selected, children) if selected else None,
+        "chart": _chart_data(selected, children, unit) if selected else None,
+        # Sub-units where anything was counted: none (union groups, whose members are recorded
+        # on their grassroots union) and the ranking says so instead of drawing empty bars.
+        "children_with_figures": sum(1 for r in children if r.has_figure),
         "children_max": max((r.value or 0 for r in children), default=0),
         "can_set_targets": has_role_on(request.user, unit, UNIT_EDITORS),
         "query": request.GET.urlencode(),
@@ -240,7 +259,8 @@ def export_xlsx(request, code):
     for u, cells in table.rows:
         line = [u.code, u.name]
         for ind, (value, n, d) in zip(indicators, cells, strict=True):
-            line += [value, n, d] if ind.is_ratio else [n]  # a ratio of nothing stays blank
+            # a ratio of nothing, or a count without its base, stays blank: no data, not 0
+            line += [value, n, d] if ind.is_ratio else [None if value is None else n]
         lines.append(line)
     sheet = _("Indicators")[:31]
     title = _("%(unit)s — figures on %(day)s") % {

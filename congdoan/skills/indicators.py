@@ -185,8 +185,21 @@ def members_trained(period: Period) -> QuerySet:
     return _trained_rows(period, officers_only=False)
 
 
-def officers_trained(period: Period) -> QuerySet:
-    return _trained_rows(period, officers_only=True)
+def officers_trained(period: Period) -> list[tuple[int, int, int]]:
+    """(unit, officers trained, officers identified): the base says whether there is data.
+
+    Officers are told from the other members only through an account's e-mail address; a
+    unit where none matches has no data on officers, which is not the same as none trained.
+    """
+    identified = dict(
+        Member.objects.filter(email__in=_officer_emails())
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    trained = dict((u, n) for u, n, _n in _trained_rows(period, officers_only=True))
+    return [(u, trained.get(u, 0), base) for u, base in identified.items()]
 
 
 def _trained_records(user: AnyUser, unit: Unit, period: Period, officers_only: bool) -> QuerySet:
@@ -286,6 +299,7 @@ register(
         kind=Kind.COUNT,
         measure=_("officers"),
         numerator_label=_("officers trained"),
+        base_label=_("officers identified"),
         flow=True,
         history=True,
         compute=officers_trained,

@@ -21,9 +21,10 @@ def num(value) -> str:
 
 @register.filter
 def figure(value, indicator) -> str:
-    """``72,5 %`` for a ratio, ``1.234`` for a count, an en dash when there is no figure."""
+    """``72,5 %`` for a ratio, ``1.234`` for a count, "no data yet" when there is no figure
+    (never a 0 or a dash that reads like one)."""
     if value is None:
-        return "–"
+        return _("no data yet")
     if indicator.is_ratio:
         return f"{number_format(value, 1)} %"
     return num(value)
