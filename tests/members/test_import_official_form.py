@@ -238,3 +238,32 @@ def test_the_api_gives_the_dry_run_report(tree, officer_a, api_client_for):
     body = api_client_for(officer_a).get(f"/api/v1/members/imports/{job.pk}").json()
     assert body["report"]["footer_row"] == 26
     assert body["report"]["unmapped"][0]["header"] == "Trình độ"
+
+
+def test_a_year_only_birth_stays_one_through_merge_and_edits(tree, officer_a):
+    from congdoan.members import services
+
+    from .conftest import member_fields
+
+    keep = services.admit_member(
+        officer_a, tree.gr_a1, **member_fields(1, cccd="", phone="", date_of_birth=None)
+    )
+    dup = services.admit_member(
+        officer_a,
+        tree.gr_a2,
+        **member_fields(1, cccd="", date_of_birth=datetime.date(1990, 1, 1), birth_year_only=True),
+    )
+    merged = services.merge_duplicates(officer_a, keep, dup)
+    assert merged.birth_display == "1990"
+    # A new full date given without the flag (the API) is a full date.
+    edited = services.update_member(officer_a, merged, date_of_birth=datetime.date(1990, 5, 17))
+    assert edited.birth_display == "17/05/1990"
+
+
+def test_command_refuses_a_unit_without_members_clearly(tree, admin_user):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="grassroots union"):
+        call_command(
+            "import_members", str(FILES / "official_roster.csv"), unit="ZONE", dry_run=True
+        )

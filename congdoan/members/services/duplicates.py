@@ -55,6 +55,8 @@ def merge_duplicates(actor: User, keep: Member, duplicate: Member, reason: str =
         theirs = getattr(duplicate, field + "_id" if field == "group" else field)
         if ours in (None, "") and theirs not in (None, "") and field != "group":
             setattr(keep, field, theirs)
+            if field == "date_of_birth":  # the date as it is known: maybe only its year
+                keep.birth_year_only = duplicate.birth_year_only
     if taken_cccd and not keep.cccd:
         keep.cccd = taken_cccd
         keep.cccd_exception = keep.cccd_exception or duplicate.cccd_exception

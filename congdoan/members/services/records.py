@@ -186,6 +186,13 @@ def update_member(
             _("A member who is %(status)s cannot be edited; reinstate them first.")
             % {"status": current.get_status_display().lower()}
         )
+    if (
+        "birth_year_only" not in changes
+        and "date_of_birth" in changes
+        and changes["date_of_birth"] != current.date_of_birth
+    ):
+        # A new date given without saying it is only a year (the API, another app) is a full date.
+        changes["birth_year_only"] = False
     changed = {k: v for k, v in changes.items() if _differs(current, k, v)}
     refuse_salary(actor, current.unit, changed)
     if version is not None and current.version != version:

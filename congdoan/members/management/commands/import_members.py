@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
@@ -74,6 +74,8 @@ class Command(BaseCommand):
                 header_row=header_row,
             )
             summary = importer.run(str(path), path.name)
+        except ValidationError as exc:  # the unit cannot hold members (not a grassroots union)
+            raise CommandError(" ".join(exc.messages)) from exc
         except (UnreadableFile, UploadRefused, PermissionDenied, Http404) as exc:
             raise CommandError(str(exc) or "Not allowed") from exc
         if self.stdout.isatty():
