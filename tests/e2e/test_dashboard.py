@@ -67,3 +67,36 @@ def test_count_bars_are_drawn_against_the_largest(page, dashboard, admin_user):
     assert zone["width"] == pytest.approx(zone_track["width"], abs=1)  # 200, the largest
     assert ward["width"] / zone["width"] == pytest.approx(0.5, abs=0.01)  # 100 of 200
     assert page.locator("[data-testid=rank-target]").count() == 0  # counts: no inherited target
+
+
+def test_phone_ranking_labels_stay_distinct_with_full_names_in_tooltips(
+    browser, live_server, dashboard, admin_user
+):
+    # Two names that only differ past the point a phone axis has room for.
+    long = "Công đoàn phường {} thành phố Hạ Long tỉnh Quảng Ninh"
+    Unit.objects.filter(pk=dashboard.zone.pk).update(name=long.format("Hồng Hải"))
+    Unit.objects.filter(pk=dashboard.ward.pk).update(name=long.format("Hồng Hà"))
+    Unit.objects.filter(pk=dashboard.gr_b1.pk).update(ownership="foreign_invested")
+    snapshots.refresh()
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url
+    try:
+        login(page, admin_user.username, PASSWORD)
+        page.goto(f"{page.base_url}/indicators/PROV/?i={IND}")
+        page.wait_for_function("window.Chart && Chart.getChart('children-chart')")
+        labels = page.evaluate(
+            "Chart.getChart('children-chart').scales.y.ticks.map((t) => [].concat(t.label).join('|'))"
+        )
+        assert len(labels) == 2 and len(set(labels)) == 2, labels
+        assert all(len(line) <= 16 for label in labels for line in label.split("|")), labels
+        joined = [label.replace("|", " ") for label in labels]
+        assert any("Hồng Hải" in label for label in joined), labels
+        assert any("Hồng Hà " in label for label in joined), labels
+        names = page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)")
+        assert sorted(names["children"]["names"]) == sorted(
+            [long.format("Hồng Hà"), long.format("Hồng Hải")]
+        )
+    finally:
+        context.close()
