@@ -267,3 +267,19 @@ def test_command_refuses_a_unit_without_members_clearly(tree, admin_user):
         call_command(
             "import_members", str(FILES / "official_roster.csv"), unit="ZONE", dry_run=True
         )
+
+
+def test_rejected_rows_file_names_the_split_columns(tree, officer_a, tmp_path):
+    from congdoan.common.spreadsheets import read_rows
+
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", None, "Số CCCD"],
+        [None, None, "Nam", "Nữ", None],
+        [1, "Trần Thị Bích", None, "22/07/1992", cccd.make("022", "male", 1992, 5)],
+    ]
+    job = run(officer_a, tree.gr_a1, xlsx_bytes(rows))
+    target = tmp_path / "rejected.xlsx"
+    with open(target, "wb") as handle:
+        importing.rejected_rows_xlsx(job, handle)
+    header = next(cells for _n, cells in read_rows(str(target), "rejected.xlsx"))
+    assert header[2:4] == ["Ngày sinh (Nam)", "Ngày sinh (Nữ)"]

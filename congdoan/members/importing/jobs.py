@@ -295,6 +295,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 ),
                 finished_at=timezone.now(),
             )
+            logger.exception("member import %s failed", job.pk)  # a thread has no other log
             raise
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.CHECKED if job.dry_run else ImportStatus.DONE,

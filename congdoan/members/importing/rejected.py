@@ -21,6 +21,7 @@ from congdoan.org.services import require_role
 
 from .. import access_log
 from ..models import ImportJob
+from .columns import column_titles
 
 
 def rejected_rows_file(actor: User, job: ImportJob) -> IO[bytes]:
@@ -47,7 +48,10 @@ def rejected_rows_xlsx(job: ImportJob, target) -> None:
     with job.file.open("rb") as handle:
         all_rows = list(read_rows(handle, job.original_name))
     header_row = job.header_row or 1
-    header = [cell_text(c) for c in dict(all_rows).get(header_row, [])]
+    by_number = dict(all_rows)
+    header = column_titles(
+        [cell_text(c) for c in by_number.get(header_row, [])], by_number.get(header_row + 1)
+    )
     rows = []
     for row_no, cells in all_rows:
         if row_no in messages:
