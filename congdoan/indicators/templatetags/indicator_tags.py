@@ -58,8 +58,8 @@ def bar_width(value, maximum) -> str:
 
 @register.filter
 def points(value) -> str:
-    """A gap in percentage points: ``12,3 điểm %``."""
-    return _("%(points)s pts") % {"points": number_format(value, 1)}
+    """A gap in percentage points, ``12,3`` (the column header says "điểm %")."""
+    return number_format(value, 1)
 
 
 @register.filter
