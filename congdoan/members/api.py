@@ -32,6 +32,8 @@ class MemberOut(Schema):
     full_name: str
     gender: str
     date_of_birth: datetime.date | None
+    # True when only the year of birth is known: ``date_of_birth`` is then 1 January of it.
+    birth_year_only: bool
     cccd: str  # masked: the full number only through POST /{id}/cccd (logged)
     cccd_exception: bool
     ethnicity: str

@@ -283,3 +283,11 @@ def test_rejected_rows_file_names_the_split_columns(tree, officer_a, tmp_path):
         importing.rejected_rows_xlsx(job, handle)
     header = next(cells for _n, cells in read_rows(str(target), "rejected.xlsx"))
     assert header[2:4] == ["Ngày sinh (Nam)", "Ngày sinh (Nữ)"]
+
+
+def test_the_api_says_when_only_the_year_of_birth_is_known(tree, officer_a, api_client_for):
+    rows = [["Họ và tên", "Giới tính", "Năm sinh"], ["Lê Văn An", "Nam", 1990]]
+    run(officer_a, tree.gr_a1, xlsx_bytes(rows), dry_run=False)
+    member = Member.objects.get()
+    body = api_client_for(officer_a).get(f"/api/v1/members/{member.pk}").json()
+    assert (body["date_of_birth"], body["birth_year_only"]) == ("1990-01-01", True)
