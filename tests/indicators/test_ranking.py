@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from congdoan.indicators import queries, registry, services, snapshots
 from congdoan.org.choices import UnitKind
@@ -84,3 +86,24 @@ def test_below_target_officer_of_the_zone_sees_only_the_zone(ranked, officer_a, 
     assert client.get(f"/indicators/PROV/{IND}/below-target/").status_code == 404
     rows = client.get(f"/indicators/ZONE/{IND}/below-target/").context["page"].object_list
     assert [r.unit.code for r in rows] == ["GR-A2", "GR-A1"]
+
+
+def test_below_target_query_count_does_not_grow_with_units(ranked, admin_user, client_for):
+    client = client_for(admin_user)
+    url = f"/indicators/PROV/{IND}/below-target/"
+    client.get(url)  # warm the session and the scope
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(12):
+        make_unit(
+            ranked.ward,
+            f"NEW-{i}",
+            f"Công đoàn cơ sở {i}",
+            UnitKind.GRASSROOTS_UNION,
+            worker_count=10,
+        )
+    snapshots.refresh()
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert response.context["total"] == 15
+    assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]
