@@ -17,11 +17,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from congdoan.common.demo import DEMO_PASSWORD, DemoContext
-from congdoan.common.pdf import render_pdf
 from congdoan.org.models import Unit
 from congdoan.org.paths import prefix_q
 
-from . import queries, services
+from . import header, queries, services
 from .choices import CertificateKind, DocumentStatus, IncomingStatus
 from .models import Document, DocumentType, IncomingEntry, SigningCertificate
 
@@ -64,21 +63,25 @@ PAPER_SENDERS = [
 
 
 def _pdf(title: str, unit: Unit) -> bytes:
+    """A sample paper in the format of Decree 30: its number and date are filled when issued."""
     paragraphs = "".join(
         f"<p>{i}. Các cấp công đoàn quán triệt, triển khai thực hiện nghiêm túc nội dung văn bản; "
         "bảo đảm quyền, lợi ích hợp pháp, chính đáng của đoàn viên và người lao động.</p>"
         for i in range(1, 7)
     )
-    html = f"""<html><head><style>
-      @page {{ size: A4; margin: 2cm 2cm 6.5cm 3cm }} body {{ font-size: 13pt; line-height: 1.45 }}
-      .head {{ display: flex; justify-content: space-between; text-align: center; font-size: 12pt }}
-      h1 {{ text-align: center; font-size: 14pt; margin-top: 1.2cm }}
-    </style></head><body>
-      <div class="head"><div><div>LIÊN ĐOÀN LAO ĐỘNG TỈNH QUẢNG NINH</div><b>{unit.name.upper()}</b></div>
-      <div><b>CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập – Tự do – Hạnh phúc</b></div></div>
-      <h1>{title.upper()}</h1>{paragraphs}
-      <p><i>Nơi nhận:</i> như trên; lưu VT.</p></body></html>"""
-    return render_pdf(html)
+    parent = unit.get_parent()
+    heading = header.Heading(
+        parent=parent.name if parent else "Tổng Liên đoàn Lao động Việt Nam",
+        unit=unit.name,
+        place=header.place_of(unit) or "Quảng Ninh",
+        doc_type="",
+        summary=title,
+    )
+    body = f"{paragraphs}<p><i>Nơi nhận:</i> như trên; lưu VT.</p>"
+    css = (
+        "@page { size: A4; margin: 2cm 2cm 6.5cm 3cm } body { font-size: 13pt; line-height: 1.45 }"
+    )
+    return header.compose_pdf(heading, body, extra_css=css)
 
 
 def _ensure_pki(root: Unit, seal_units: list[Unit], people: list) -> None:

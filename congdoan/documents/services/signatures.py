@@ -26,7 +26,7 @@ from congdoan.org.choices import ALL_ROLES
 from congdoan.org.scoping import has_role_on
 from congdoan.org.services import require_role
 
-from .. import pki, signing
+from .. import header, pki, signing
 from ..choices import (
     CLERKS,
     HEADS,
@@ -329,6 +329,9 @@ def issue_document(
     )
     document.issue_date = issue_date
     writer = signing.open_pdf(_read(document.content))
+    # A paper made from the Decree 30 heading gets its number and date now, in the update the
+    # seal signs (a form fill, which the signer's signature allows).
+    header.fill_heading(writer, number_symbol=document.number_symbol, day=issue_date)
     page_ix, position = _signature_page(document, writer)
     moment = timezone.now()
     block = _Block(
