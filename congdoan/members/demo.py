@@ -174,6 +174,21 @@ JOBS = [
     "Thợ điện",
     "Nhân viên kỹ thuật",
 ]
+HEALTH_JOBS = ["Bác sĩ", "Điều dưỡng", "Dược sĩ", "Kỹ thuật viên xét nghiệm", "Hộ lý", "Kế toán"]
+SCHOOL_JOBS = ["Giáo viên", "Giáo viên chủ nhiệm", "Nhân viên thư viện", "Kế toán", "Bảo vệ"]
+FACTORY_JOBS = [job for job in JOBS if job not in {"Điều dưỡng", "Giáo viên"}]
+
+
+def _jobs_for(unit) -> list[str]:
+    """Job titles that fit the employer: a hospital's nurses, a school's teachers (org.demo)."""
+    employer = unit.employer_name or ""
+    if employer.startswith(("Bệnh viện", "Trung tâm Y tế", "Phòng khám")):
+        return HEALTH_JOBS
+    if employer.startswith("Trường"):
+        return SCHOOL_JOBS
+    return FACTORY_JOBS
+
+
 BIRTH_PROVINCES = [
     ("022", 60),
     ("030", 5),
@@ -348,7 +363,7 @@ def _person(rng, index: int, unit: Unit, tree: str, communes: list, today: datet
         current_commune=home if rng.random() < 0.7 else rng.choice(communes),
         unit=unit,
         tree=tree,
-        job_title=rng.choice(JOBS),
+        job_title=rng.choice(_jobs_for(unit)),
         joined_on=joined,
         status=MemberStatus.ACTIVE,
         status_since=joined,

@@ -1,4 +1,7 @@
-"""Demo organisation: the Quảng Ninh provincial federation of labour, invented enterprises.
+"""Demo organisation: the Quảng Ninh provincial federation of labour, invented enterprises
+under the upper unions that fit them (hospitals under the health union, schools under the
+education union, factories in the industrial parks, small firms and cooperatives under the
+commune and ward unions).
 
 Unit codes are deterministic, so running the demo twice creates nothing new; ``--units N``
 grows the number of grassroots unions for benchmarks.
@@ -58,21 +61,93 @@ VN_PREFIXES = [
     "Yên Tử",
     "Vân Đồn",
 ]
-VN_TRADES = [
-    "May mặc",
-    "Cơ khí",
-    "Chế biến thủy sản",
-    "Chế biến gỗ",
-    "Vật liệu xây dựng",
-    "Vận tải biển",
+PLACES = [
+    "Hạ Long",
+    "Cẩm Phả",
+    "Uông Bí",
+    "Móng Cái",
+    "Đông Triều",
+    "Quảng Yên",
+    "Tiên Yên",
+    "Vân Đồn",
+    "Bãi Cháy",
+    "Hoành Bồ",
+    "Cô Tô",
+    "Bình Liêu",
+    "Hải Hà",
+    "Đầm Hà",
+    "Ba Chẽ",
+]
+# Vietnamese schools are named after people of the nation's history.
+SCHOOL_PATRONS = [
+    "Trần Phú",
+    "Lê Quý Đôn",
+    "Nguyễn Trãi",
+    "Chu Văn An",
+    "Hòn Gai",
+    "Bạch Đằng",
+    "Trần Hưng Đạo",
+    "Lê Thánh Tông",
+    "Ngô Quyền",
+    "Hoàng Văn Thụ",
+    "Kim Đồng",
+    "Võ Thị Sáu",
+    "Lý Thường Kiệt",
+    "Nguyễn Bỉnh Khiêm",
+    "Quang Trung",
+]
+# What a grassroots union under each kind of upper unit is at: a sector union has the public
+# units and enterprises of its sector, a commune or ward union the small enterprises and
+# cooperatives of its area, the industrial-zone union the factories of the parks.
+HEALTH_UNITS = [
+    "Bệnh viện Đa khoa khu vực {place}",
+    "Trung tâm Y tế {place}",
+    "Bệnh viện Y dược cổ truyền {place}",
+    "Phòng khám Đa khoa {place}",
+]
+SCHOOL_LEVELS = [
+    "Trường THPT {patron}",
+    "Trường THCS {patron}",
+    "Trường Tiểu học {patron}",
+    "Trường Mầm non {place}",
+]
+SECTOR_TRADES = {
+    "CDN-CT": [
+        "Nhiệt điện",
+        "Cơ khí",
+        "Thương mại",
+        "Xăng dầu",
+        "Chế biến thủy sản",
+        "Thực phẩm",
+        "Chế biến gỗ",
+        "May mặc",
+        "Điện lực",
+    ],
+    "CDN-XD": [
+        "Xây dựng",
+        "Xây lắp",
+        "Vật liệu xây dựng",
+        "Vận tải biển",
+        "Vận tải hành khách",
+        "Cầu đường",
+        "Tư vấn thiết kế xây dựng",
+        "Cảng biển",
+    ],
+}
+LOCAL_TRADES = [
     "Du lịch",
     "Khách sạn",
-    "Thực phẩm",
-    "Bao bì",
-    "Xây lắp",
-    "Nhiệt điện",
-    "Khai khoáng",
+    "Nhà hàng",
+    "Thương mại và Dịch vụ",
+    "Vận tải",
+    "Dịch vụ môi trường",
 ]
+LOCAL_COOPERATIVES = [
+    "Hợp tác xã Nuôi trồng thủy sản {place}",
+    "Hợp tác xã Nông nghiệp {place}",
+    "Hợp tác xã Dịch vụ vận tải {place}",
+]
+PARK_TRADES = ["Cơ khí chính xác", "Điện tử", "Linh kiện ô tô", "May mặc", "Bao bì", "Sợi"]
 FOREIGN_NAMES = [
     "Sunrise Textile",
     "Hanse Electronics",
@@ -124,17 +199,36 @@ def _worker_count(rng) -> int:
     return int(round(50 * (100 ** rng.random()), -1))
 
 
-def _enterprise(rng, index: int, foreign: bool) -> tuple[str, str]:
-    if foreign:
-        base = FOREIGN_NAMES[index % len(FOREIGN_NAMES)]
-        suffix = "" if index < len(FOREIGN_NAMES) else f" {index // len(FOREIGN_NAMES) + 1}"
-        return f"Công ty TNHH {base}{suffix} Việt Nam", Ownership.FOREIGN_INVESTED
-    prefix = rng.choice(VN_PREFIXES)
-    trade = rng.choice(VN_TRADES)
+def _company(rng, trades: list[str]) -> str:
     form = rng.choice(["Công ty TNHH", "Công ty Cổ phần"])
-    return f"{form} {trade} {prefix}", rng.choice(
-        [Ownership.PRIVATE, Ownership.PRIVATE, Ownership.STATE]
-    )
+    return f"{form} {rng.choice(trades)} {rng.choice(VN_PREFIXES)}"
+
+
+def _enterprise(rng, index: int, parent: Unit) -> tuple[str, str, int]:
+    """(employer name, ownership, workers) of the ``index``-th grassroots union under
+    ``parent``: what a union of that kind of upper unit really has below it."""
+    place = rng.choice(PLACES)
+    if parent.kind == UnitKind.INDUSTRIAL_ZONE_UNION:
+        if index % 4:  # most factories in the parks are foreign-invested
+            base = FOREIGN_NAMES[index % len(FOREIGN_NAMES)]
+            suffix = "" if index < len(FOREIGN_NAMES) else f" {index // len(FOREIGN_NAMES) + 1}"
+            return f"Công ty TNHH {base}{suffix} Việt Nam", Ownership.FOREIGN_INVESTED, 0
+        return _company(rng, PARK_TRADES), Ownership.PRIVATE, 0
+    if parent.code == "CDN-YT":
+        name = rng.choice(HEALTH_UNITS).format(place=place)
+        return name, Ownership.STATE, rng.randrange(60, 900)
+    if parent.code == "CDN-GD":
+        name = rng.choice(SCHOOL_LEVELS).format(patron=rng.choice(SCHOOL_PATRONS), place=place)
+        return name, Ownership.STATE, rng.randrange(25, 120)
+    if parent.code in SECTOR_TRADES:
+        ownership = rng.choice([Ownership.STATE, Ownership.PRIVATE, Ownership.PRIVATE])
+        return _company(rng, SECTOR_TRADES[parent.code]), ownership, 0
+    # A commune or ward union: small enterprises and cooperatives of its area.
+    area = parent.name.removeprefix("Công đoàn ").split(" ", 1)[-1]
+    if rng.random() < 0.25:
+        name = rng.choice(LOCAL_COOPERATIVES).format(place=area)
+        return name, Ownership.PRIVATE, rng.randrange(15, 80)
+    return _company(rng, LOCAL_TRADES), Ownership.PRIVATE, rng.randrange(15, 300)
 
 
 def build(ctx: DemoContext) -> None:
@@ -176,13 +270,8 @@ def build(ctx: DemoContext) -> None:
     existing = made.count()
     grassroots: list[Unit] = list(made.order_by("code"))
     for n in range(existing + 1, target + 1):
-        foreign = n % 3 == 0
-        parent = zone if foreign else uppers[n % len(uppers)]
-        if parent is zone:
-            foreign = True
-        employer, ownership = _enterprise(rng, n, foreign)
-        if parent.kind == UnitKind.SECTOR_UNION and not foreign:
-            ownership = Ownership.STATE
+        parent = zone if n % 3 == 0 else uppers[n % len(uppers)]
+        employer, ownership, workers = _enterprise(rng, n, parent)
         unit = _child(
             parent,
             f"QN-CDCS-{n:04d}",
@@ -192,7 +281,7 @@ def build(ctx: DemoContext) -> None:
             employer_name=employer,
             ownership=ownership,
             employer_tax_code=f"57{rng.randrange(10**7, 10**8)}",
-            worker_count=_worker_count(rng),
+            worker_count=workers or _worker_count(rng),
             commune_code=parent.commune_code or rng.choice(list(wards.values())),
         )
         grassroots.append(unit)

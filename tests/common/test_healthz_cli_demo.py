@@ -53,7 +53,8 @@ def test_demo_is_idempotent_and_builds_the_province():
         user__username="federation_admin", unit=root, role="administrator"
     ).exists()
     grassroots = Unit.objects.filter(kind="grassroots_union")
-    assert all(50 <= u.worker_count <= 5000 for u in grassroots)
+    # Schools, cooperatives and small firms of a ward employ a few dozen; factories thousands.
+    assert all(15 <= u.worker_count <= 5000 for u in grassroots)
     assert {u.ownership for u in grassroots} >= {"private", "foreign_invested"}
 
 
