@@ -61,7 +61,7 @@ class DraftData:
 def lock_document(document: Document) -> Document:
     """The document again, read under a row lock (inside the caller's transaction)."""
     return (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))  # not the nullable signing unit
         .select_related("unit", "doc_type", "signing_unit")
         .get(pk=document.pk)
     )
