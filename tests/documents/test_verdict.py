@@ -107,3 +107,19 @@ def test_page_and_api_show_the_same_verdict(issued, client, settings):
     )
     assert answer.json()["verdict"] == "changed"
     assert answer.json()["verdict_label"] == str(Verdict.CHANGED.label)
+
+
+def test_on_the_command_line_the_verdict_is_not_repeated_on_stderr(issued, tmp_path):
+    """From a shell the command exits 1 after the verdict line, with nothing on stderr
+    (not "CommandError: <verdict>" again); through call_command it still raises."""
+    from congdoan.documents.management.commands.verify_pdf import Command
+
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(_forged(issued))
+    command = Command()
+    command._from_command_line = True  # what run_from_argv sets
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command(command, str(bad), stdout=out, stderr=err)
+    assert exit_.value.code == 1 and err.getvalue() == ""
+    assert out.getvalue().splitlines()[0] == str(Verdict.CHANGED.label)

@@ -12,6 +12,12 @@ class Command(BaseCommand):
         "Verify every signature of a signed PDF: signer, chain, time, changes after signing, trust."
     )
 
+    _from_command_line = False
+
+    def run_from_argv(self, argv):
+        self._from_command_line = True
+        super().run_from_argv(argv)
+
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument(
@@ -31,6 +37,10 @@ class Command(BaseCommand):
         else:
             self._print(report)
         if not report.all_ok:
+            if self._from_command_line:
+                # The verdict is already the first line printed: exit 1 without repeating
+                # it as "CommandError: …" on stderr.
+                raise SystemExit(1)
             raise CommandError(report.verdict_label)
 
     def _print(self, report):
