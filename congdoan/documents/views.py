@@ -89,6 +89,7 @@ def document_create(request):
 def _detail_context(request, document: Document) -> dict:
     user = request.user
     pending = queries.pending_reviews(document)
+    signs = document.signing_unit or document.unit  # the unit that signs and issues
     return {
         "document": document,
         "reviews": document.reviews.select_related("reviewer"),
@@ -107,9 +108,8 @@ def _detail_context(request, document: Document) -> dict:
         "can_sign": queries.can_sign(user, document)
         and document.status
         in (DocumentStatus.APPROVED, DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)
-        and (document.status == DocumentStatus.APPROVED or has_role_on(user, document.unit, HEADS)),
-        "can_issue": has_role_on(user, document.unit, CLERKS)
-        and document.status == DocumentStatus.SIGNED,
+        and (document.status == DocumentStatus.APPROVED or has_role_on(user, signs, HEADS)),
+        "can_issue": has_role_on(user, signs, CLERKS) and document.status == DocumentStatus.SIGNED,
         "pending_reviewers": pending.select_related("reviewer"),
         "submit_form": SubmitForm(document=document),
         "review_form": ReviewForm(),

@@ -90,3 +90,12 @@ def _upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("tt.pdf", sample_pdf(), content_type="application/pdf")
+
+
+def test_only_the_upper_units_clerk_is_offered_the_issue(
+    tree, routed, grassroots_a, admin_user, client_for
+):
+    services.sign_document(admin_user, routed, password=PASSWORD)
+    issue = f"/documents/{routed.pk}/issue/"
+    assert issue not in client_for(grassroots_a).get(f"/documents/{routed.pk}/").content.decode()
+    assert issue in client_for(admin_user).get(f"/documents/{routed.pk}/").content.decode()
