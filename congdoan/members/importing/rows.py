@@ -163,6 +163,7 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
         memo = cache["memo"] = {}
     n = len(cells)
     later: dict | None = None
+    split_birth = False
     for name, index, kind, parser, message in _plan(mapping, cache):
         if index >= n:
             continue
@@ -189,8 +190,11 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
                         _("Not a date (write dd/mm/yyyy): %(value)s") % {"value": cell_text(cell)},
                     )
                 )
-            else:
+            elif name == "date_of_birth":  # (date, year only?)
+                values["date_of_birth"], values["birth_year_only"] = parsed
+            else:  # a date of joining; or of birth in a form's "Nam" / "Nữ" column
                 values[name] = parsed
+                split_birth = split_birth or kind == _BIRTH
             continue
         text = cell_text(cell)
         if not text:
@@ -220,11 +224,7 @@ def parse_row(row_no: int, cells: list, mapping: dict[str, int], cache: dict) ->
             later[name] = text
     if later:
         _parse_places(later, values, errors, memo, cache)
-    if (
-        "date_of_birth" in values
-        or "date_of_birth_male" in values
-        or "date_of_birth_female" in values
-    ):
+    if split_birth:
         _birth(values, errors)
     if "full_name" not in values and not errors:
         errors.append(("full_name", _("The full name is missing.")))
@@ -240,8 +240,8 @@ _GENDER_AGAINST_COLUMN = gettext_lazy(
 
 
 def _birth(values: dict, errors: list) -> None:
-    """The date of birth (and whether only its year is known) from whichever column holds it;
-    from an official form's "Nam" / "Nữ" columns, the gender as well."""
+    """The date of birth (and whether only its year is known) and the gender from an official
+    form's "Nam" / "Nữ" columns (a row without either is left as it is)."""
     male = values.pop("date_of_birth_male", None)
     female = values.pop("date_of_birth_female", None)
     if male and female:
@@ -260,8 +260,7 @@ def _birth(values: dict, errors: list) -> None:
             )
             return
         values["gender"] = gender
-        values["date_of_birth"] = male or female
-    values["date_of_birth"], values["birth_year_only"] = values["date_of_birth"]
+        values["date_of_birth"], values["birth_year_only"] = male or female
 
 
 _UNKNOWN_PROVINCE = gettext_lazy("Unknown province: %(value)s (use a name after the 2025 merger).")
