@@ -19,6 +19,7 @@ from .importing.columns import FIELDS
 from .models import Member
 from .services import EDITABLE_FIELDS
 
+BLANK = ("", "---------")
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
@@ -143,6 +144,11 @@ class MemberForm(forms.ModelForm):
             self.initial["phone"] = display_phone(self.instance.phone)
         for field in self.fields.values():
             field.label = capfirst(field.label)
+            # Django's blank choice reads "---------"; the other lists of the form show "—".
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = "—"
+            elif isinstance(field, forms.ChoiceField) and list(field.choices)[:1] == [BLANK]:
+                field.choices = [("", "—"), *list(field.choices)[1:]]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

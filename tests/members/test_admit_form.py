@@ -65,6 +65,7 @@ def test_labels_groups_and_phone_hint(tree, officer_a, client_for):
     for legend in ("Nhân thân", "Liên hệ", "Địa chỉ", "Công đoàn"):
         assert f">{legend}</legend>" in body
     assert "E.164" not in body and "0912 345 678" in body
+    assert "---------" not in body  # blank choices read "—" like the province lists
 
 
 def test_edit_form_shows_the_phone_as_people_write_it(tree, members, officer_a, client_for):
