@@ -145,7 +145,9 @@ SEAL_RED = (200 / 255, 16 / 255, 46 / 255)
 @lru_cache(maxsize=256)
 def _signer_static(title_lines: tuple[str, ...], name: str, unit: str) -> bytes:
     """The fixed part of a signer's block, rendered once per signer, position and unit."""
-    lines = "".join(f"<div class='t'>{escape(line)}</div>" for line in title_lines if line)
+    lines = "".join(
+        f"<div class='t'>{escape(keep_names_together(line))}</div>" for line in title_lines if line
+    )
     html = f"""<html><head><style>
       @page {{ size: {SIGNER_BOX[0]}pt {SIGNER_BOX[1]}pt; margin: 0 }}
       body {{ margin: 0; font-size: 6.6pt; color: #0b3d91; line-height: 1.22 }}
@@ -154,7 +156,7 @@ def _signer_static(title_lines: tuple[str, ...], name: str, unit: str) -> bytes:
       .t {{ font-weight: 700; text-transform: uppercase }} .n {{ font-weight: 700; font-size: 7.4pt }}
     </style></head><body><div class="box">{lines}
       <div>Ký bởi: <span class="n">{escape(name)}</span></div>
-      <div>{escape(unit)}</div>
+      <div>{escape(keep_names_together(unit))}</div>
     </div></body></html>"""
     return render_block(html)
 

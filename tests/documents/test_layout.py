@@ -131,3 +131,11 @@ def test_seal_name_keeps_proper_names_and_phrases_on_one_line():
         "Công đoàn cơ sở Công ty TNHH Một thành viên Than Hạ Long – Vinacomin Quảng Ninh"
     )
     assert len(long.lines) <= 3 and " ".join(long.lines).count("CÔNG ĐOÀN") == 1
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler-utils is not installed")
+def test_signer_block_keeps_place_names_on_one_line(tmp_path):
+    unit = "Công đoàn cơ sở Công ty TNHH Một thành viên Than Hạ Long – Vinacomin"
+    block = signing._signer_static((f"TM. {unit}", "Chủ tịch"), "Nguyễn Thị Hồng Hạnh", unit)
+    lines = _text(block, tmp_path).splitlines()
+    assert not [line for line in lines if line.rstrip().endswith(("Hạ", "HẠ"))], lines
