@@ -110,13 +110,16 @@ def filter_documents(
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     unit: str = "",
+    to_sign: bool = False,
 ) -> QuerySet[Document]:
     """Documents in scope matching the filters; ``q`` searches number/symbol and summary,
-    accents optional."""
+    accents optional; ``to_sign``: only those waiting for the user's signature."""
     qs = Document.objects.visible_to(user).select_related(
         "unit", "doc_type", "signer", "signing_unit"
     )
     qs = _search(qs, q=q, status=status, unit=unit)
+    if to_sign:
+        qs = qs.filter(awaiting_signature_q(user))
     if doc_type:
         qs = qs.filter(doc_type__code=doc_type)
     start, end = _parse_date(date_from), _parse_date(date_to)
@@ -129,6 +132,18 @@ def filter_documents(
             Q(issue_date__lte=end) | Q(issue_date__isnull=True, created_at__date__lte=end)
         )
     return qs
+
+
+def awaiting_signature_q(user: AnyUser) -> Q:
+    """Approved documents the user is to sign: as their named signer, or, with no signer
+    named, as a head of the unit that signs (the upper unit a paper is routed to, else the
+    drafting unit)."""
+    unnamed = Q(signer__isnull=True) & (
+        Q(signing_unit__isnull=True, unit__in=Unit.objects.visible_to(user, HEADS))
+        | Q(signing_unit__in=Unit.objects.visible_to(user, HEADS))
+    )
+    named = Q(signer=user) if getattr(user, "pk", None) else Q(pk__in=[])
+    return Q(status=DocumentStatus.APPROVED) & (named | unnamed)
 
 
 def filter_incoming(

@@ -60,6 +60,7 @@ def document_list(request):
         status=filters.get("status") or "",
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        to_sign=bool(filters.get("to_sign")),
     )
     context = {
         "form": form,

@@ -99,3 +99,17 @@ def test_only_the_upper_units_clerk_is_offered_the_issue(
     issue = f"/documents/{routed.pk}/issue/"
     assert issue not in client_for(grassroots_a).get(f"/documents/{routed.pk}/").content.decode()
     assert issue in client_for(admin_user).get(f"/documents/{routed.pk}/").content.decode()
+
+
+def test_the_upper_signer_finds_what_waits_for_their_signature(
+    tree, routed, grassroots_a, admin_user, zone_admin, doc_type, client_for
+):
+    services.approve_document(admin_user, routed)
+    other = draft(zone_admin, tree.zone, doc_type, signer=zone_admin, summary="Kế hoạch khác")
+    services.approve_document(zone_admin, other)
+    html = client_for(admin_user).get("/documents/", {"to_sign": "1"}).content.decode()
+    assert f'href="/documents/{routed.pk}/"' in html
+    assert f'href="/documents/{other.pk}/"' not in html  # zone_admin signs that one
+    mine = client_for(zone_admin).get("/documents/", {"to_sign": "1"}).content.decode()
+    assert f'href="/documents/{other.pk}/"' in mine
+    assert f'href="/documents/{routed.pk}/"' not in mine
