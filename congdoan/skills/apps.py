@@ -16,7 +16,8 @@ class SkillsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: it imports the models, which are not loaded yet
         # when Django imports this module.
-        from . import hooks
+        from . import hooks, queries
 
         org_hooks.register_merge_handler(hooks.move_records_of_merged_unit)
+        org_hooks.register_waiting_counter(queries.waiting_for)
         member_hooks.register_member_merge_handler(hooks.move_records_of_duplicate_member)

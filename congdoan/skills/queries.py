@@ -14,13 +14,16 @@ import datetime
 
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import AnyUser
 from congdoan.common.errors import visible_or_404
 from congdoan.members.choices import MemberStatus
 from congdoan.members.models import Member
 from congdoan.org.choices import TRAINING_MANAGERS, UnitStatus
+from congdoan.org.hooks import Waiting
 from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.paths import prefix_q
 
@@ -99,6 +102,25 @@ def visible_certificate(user: AnyUser, number: str, *, to_change: bool = False) 
         _scoped(Certificate.objects, user, to_change).select_related("course", "unit", "member"),
         number=(number or "").upper(),
     )
+
+
+def waiting_for(user: AnyUser) -> list[Waiting]:
+    """The home page's skills item (``org.hooks.waiting_counters``): sessions running today
+    in the units where the user organises training."""
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    running = (
+        TrainingSession.objects.visible_to(user, TRAINING_MANAGERS)
+        .filter(
+            starts_on__lte=today,
+            ends_on__gte=today,
+            status__in=[SessionStatus.PLANNED, SessionStatus.OPEN],
+        )
+        .count()
+    )
+    url = reverse("skills:sessions") + "?today=1"
+    return [Waiting(_("Training sessions today"), running, url, icon="calendar-event")]
 
 
 def training_units(user: AnyUser) -> QuerySet[Unit]:

@@ -67,6 +67,9 @@ def sessions(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
+    if request.GET.get("today"):  # the home page's "sessions today"
+        today = timezone.localdate()
+        qs = qs.filter(starts_on__lte=today, ends_on__gte=today)
     return list_page(
         request,
         "skills/sessions.html",
