@@ -59,7 +59,7 @@ def grassroots_records(user, unit: Unit, period: Period, part: str) -> QuerySet[
     return (
         subtree_records(Unit.objects.visible_to(user), unit, "path")
         .filter(kind=UnitKind.GRASSROOTS_UNION, status=UnitStatus.ACTIVE)
-        .order_by("name")
+        .order_by("name_folded", "name")
     )
 
 

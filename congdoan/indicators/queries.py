@@ -403,7 +403,7 @@ class ExportTable:
 def export_table(unit: Unit, day: date) -> ExportTable:
     """Figures of every indicator on ``day`` for ``unit`` and its active children. Two queries."""
     indicators = registry.all_indicators()
-    children = list(_children(unit).order_by("name"))
+    children = list(_children(unit).order_by("name_folded", "name"))
     figures = {
         (code, unit_id): (n, d)
         for code, unit_id, n, d in Figure.objects.filter(

@@ -366,7 +366,7 @@ def unit_report(
 
     trained_ids = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).values("member_id")
     meeting_qs = members_meeting(definition, as_of, active) if definition else active.none()
-    children = list(unit.subtree().filter(depth=unit.depth + 1).order_by("name"))
+    children = list(unit.subtree().filter(depth=unit.depth + 1).order_by("name_folded", "name"))
     counts_active = by_branch(active)
     counts_trained = by_branch(active.filter(pk__in=trained_ids))
     counts_meeting = by_branch(meeting_qs)
