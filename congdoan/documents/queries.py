@@ -13,10 +13,13 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import AnyUser, User
 from congdoan.common.errors import visible_or_404
+from congdoan.org.hooks import Waiting
 from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.paths import ancestor_paths
 from congdoan.org.scoping import has_role_on
@@ -165,6 +168,42 @@ def filter_incoming(
     if handler is not None:
         qs = qs.filter(handler=handler)
     return qs
+
+
+def waiting_for(user: AnyUser) -> list[Waiting]:
+    """The home page's documents items (``org.hooks.waiting_counters``): papers the user is
+    to review or sign, and overdue incoming papers assigned to them or in their units."""
+    if not user.is_authenticated:
+        return []
+    to_review = (
+        Review.objects.filter(
+            reviewer=user,
+            decision=ReviewDecision.PENDING,
+            document__status=DocumentStatus.IN_REVIEW,
+        )
+        .values("document")
+        .distinct()
+        .count()
+    )
+    to_sign = Document.objects.visible_to(user).filter(awaiting_signature_q(user)).count()
+    overdue = IncomingEntry.objects.visible_to(user).overdue().count()
+    listing = reverse("documents:list")
+    return [
+        Waiting(
+            _("Overdue incoming papers"),
+            overdue,
+            reverse("documents:overdue"),
+            icon="alarm",
+            urgent=True,
+        ),
+        Waiting(_("Papers waiting for my signature"), to_sign, f"{listing}?to_sign=on", icon="pen"),
+        Waiting(
+            _("Papers to review"),
+            to_review,
+            f"{listing}?status={DocumentStatus.IN_REVIEW}",
+            icon="chat-square-text",
+        ),
+    ]
 
 
 def overdue_for(user: User) -> tuple[QuerySet[IncomingEntry], QuerySet[IncomingEntry]]:
