@@ -147,3 +147,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Django's LocaleMiddleware activates a request's language for the thread and never
+    puts it back: a test that browses in English would leave the next tests in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
