@@ -139,3 +139,56 @@ def test_signer_block_keeps_place_names_on_one_line(tmp_path):
     block = signing._signer_static((f"TM. {unit}", "Chủ tịch"), "Nguyễn Thị Hồng Hạnh", unit)
     lines = _text(block, tmp_path).splitlines()
     assert not [line for line in lines if line.rstrip().endswith(("Hạ", "HẠ"))], lines
+
+
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+def _ink_box(image, wanted) -> tuple[int, int, int, int] | None:
+    """The bounding box (left, top, right, bottom) of the pixels ``wanted`` accepts."""
+    width, height = image.size
+    pixels = image.load()
+    xs, ys = [], []
+    for y in range(height):
+        for x in range(width):
+            if wanted(*pixels[x, y][:3]):
+                xs.append(x)
+                ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+@pytest.mark.skipif(PDFTOPPM is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("position", POSITIONS)
+def test_the_rendered_signature_page_shows_seal_and_block_apart(
+    tree, admin_user, doc_type, pki_ready, tmp_path, position
+):
+    """The page as a reader sees it (poppler renders it to an image): the seal's red ink and
+    the signer block's blue ink occupy separate areas, whatever the block's position."""
+    from PIL import Image
+
+    _doc, data = _issue(tree, admin_user, admin_user, doc_type, unit=tree.prov, position=position)
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(data)
+    pages = len(PdfFileReader(io.BytesIO(data)).root["/Pages"]["/Kids"])
+    subprocess.run(
+        [
+            PDFTOPPM,
+            "-r",
+            "72",
+            "-png",
+            "-f",
+            str(pages),
+            "-l",
+            str(pages),
+            str(pdf),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    seal = _ink_box(image, lambda r, g, b: r > 150 and g < 110 and b < 110)
+    block = _ink_box(image, lambda r, g, b: b > 120 and r < 110 and b - r > 60)
+    assert seal is not None and block is not None, (seal, block)
+    apart = seal[2] < block[0] or block[2] < seal[0] or seal[3] < block[1] or block[3] < seal[1]
+    assert apart, f"seal {seal} and signer block {block} overlap on the rendered page"
