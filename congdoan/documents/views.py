@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congdoan.common.errors import NotAllowed
 from congdoan.common.forms import add_service_errors
+from congdoan.org.decorators import officers_only
 from congdoan.org.scoping import has_role_on
 
 from . import queries, services
@@ -50,6 +51,7 @@ def _page(request, qs, per_page: int = 30):
 
 @login_required
 @require_GET
+@officers_only
 def document_list(request):
     form = DocumentFilterForm(request.GET or None, statuses=DocumentStatus.choices)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -74,6 +76,7 @@ def document_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@officers_only
 def document_create(request):
     form = DocumentForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -258,6 +261,7 @@ def document_issue(request, pk):
 
 @login_required
 @require_GET
+@officers_only
 def incoming_list(request):
     form = IncomingFilterForm(request.GET or None)
     f = form.cleaned_data if form.is_valid() else {}
@@ -281,6 +285,7 @@ def incoming_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@officers_only
 def incoming_paper(request):
     form = PaperForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -386,6 +391,7 @@ def incoming_handle(request, pk):
 
 @login_required
 @require_GET
+@officers_only
 def overdue(request):
     mine, units = queries.overdue_for(request.user)
     return render(
@@ -400,6 +406,7 @@ def overdue(request):
 
 @login_required
 @require_GET
+@officers_only
 def register_list(request):
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)

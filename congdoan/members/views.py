@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,8 @@ from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.common.forms import add_service_errors
 from congdoan.common.views import form_page
 from congdoan.org.choices import MEMBER_MANAGERS
-from congdoan.org.queries import holds_role, visible_unit
+from congdoan.org.decorators import officers_only
+from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
 from congdoan.org.services import require_role
 
@@ -47,13 +48,6 @@ def _form_page(request, form, title: str, **context):
     return render(request, FORM_TEMPLATE, {"form": form, "title": title, **context})
 
 
-def _officers_only(request) -> None:
-    """The registry is officers' work: a worker (no role anywhere) is refused the list and
-    its export instead of being shown an empty list with an Export button."""
-    if not holds_role(request.user):
-        raise PermissionDenied
-
-
 def _filtered(request):
     base = Member.objects.visible_to(request.user).select_related("unit")
     # Always bound: a page without parameters still hides former members (the status filter's blank).
@@ -62,8 +56,8 @@ def _filtered(request):
 
 @login_required
 @require_GET
+@officers_only
 def member_list(request):
-    _officers_only(request)
     members = _filtered(request)
     qs = members.qs
     search = members.form.cleaned_data.get("q") if members.form.is_valid() else None
@@ -84,8 +78,8 @@ def member_list(request):
 
 @login_required
 @require_GET
+@officers_only
 def export(request, fmt: str):
-    _officers_only(request)
     qs = _filtered(request).qs
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":

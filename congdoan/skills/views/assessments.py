@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congdoan.org.decorators import officers_only
 from congdoan.org.queries import visible_unit
 
 from .. import queries, services
 from ..forms import AssessmentForm, QuestionForm
 from ..models import Assessment, Question
-from .pages import form_page, list_page, officers_only
+from .pages import form_page, list_page
 
 
 @login_required

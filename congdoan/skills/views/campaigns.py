@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congdoan.org.decorators import officers_only
 from congdoan.org.queries import visible_unit
 
 from .. import queries, services
 from ..choices import EnrolmentStatus
 from ..forms import CampaignForm, PlanForm
 from ..models import Campaign, TrainingPlan, TrainingSession
-from .pages import form_page, list_page, officers_only
+from .pages import form_page, list_page
 
 
 @login_required

@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from congdoan.org.decorators import officers_only
+
 from .. import certificates, queries, services
 from ..forms import ReasonForm
 from ..models import Certificate
-from .pages import form_page, officers_only
+from .pages import form_page
 
 
 @login_required

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congdoan.org.choices import TRAINING_MANAGERS
+from congdoan.org.decorators import officers_only
 from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
 
 from .. import queries, services
 from ..forms import CourseForm, MaterialForm
 from ..models import Course, TrainingSession
-from .pages import form_page, list_page, officers_only
+from .pages import form_page, list_page
 
 
 def _course_url(course: Course) -> str:

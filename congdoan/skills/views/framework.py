@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from congdoan.common.errors import visible_or_404
 from congdoan.common.views import form_page as common_form_page
+from congdoan.org.decorators import officers_only
 from congdoan.org.queries import holds_role, visible_unit
 
 from .. import queries, services
@@ -25,7 +26,7 @@ from ..models import (
     FrameworkVersion,
     TrainingSession,
 )
-from .pages import form_page, list_page, officers_only
+from .pages import form_page, list_page
 
 
 @login_required

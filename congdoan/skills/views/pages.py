@@ -5,33 +5,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
 from congdoan.common import views as common_views
-from congdoan.org.queries import holds_role
 
 from .. import queries
-
-
-def officers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The officers' catalogue pages: a worker (no role anywhere) is refused them (403);
-    their own page is ``/skills/me/``."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not holds_role(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def list_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:

@@ -25,6 +25,7 @@ from congdoan.common.errors import visible_or_404
 from congdoan.common.forms import add_service_errors
 from congdoan.members.models import Member
 from congdoan.org.choices import TRAINING_MANAGERS
+from congdoan.org.decorators import officers_only
 from congdoan.org.queries import visible_unit
 from congdoan.org.scoping import has_role_on
 
@@ -32,7 +33,7 @@ from .. import certificates, queries, services
 from ..choices import CheckInMethod, EnrolmentSource, SessionStatus
 from ..forms import BulkEnrolForm, CheckInForm, SessionForm
 from ..models import TrainingSession
-from .pages import day_param, flash_errors, form_page, list_page, officers_only
+from .pages import day_param, flash_errors, form_page, list_page
 
 
 def _session_url(session: TrainingSession) -> str:
