@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness import add_database_options, progress, setup_django  # noqa: E402
 
 QUERIES = [
     "nguyen van h",
@@ -49,34 +45,6 @@ QUERIES = [
     "ho van",
     "dinh",
 ]
-
-
-def setup_django(args) -> None:
-    name = "cd_bench_members_search"
-    os.environ["CONGDOAN_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-members-search-")
-    if args.postgres:
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            if not args.keep:
-                conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
-                conn.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    else:
-        path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
-        if not args.keep and path.exists():
-            path.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def build(args) -> None:
@@ -126,7 +94,7 @@ def build(args) -> None:
                 worker_count=500,
             ),
         )
-    print(f"units ready in {time.perf_counter() - start:.0f} s")
+    progress(f"units ready in {time.perf_counter() - start:.0f} s")
     other_count = args.other if args.other is not None else args.members // 2
     for root, count in ((ctx.data["root"], args.members), (other, other_count)):
         sub = DemoContext(options={}, stdout=io.StringIO(), rng=random.Random(root.pk))
@@ -137,9 +105,7 @@ def build(args) -> None:
             with transaction.atomic():
                 member_demo.build(sub, count=done + step)
             done += step
-            print(
-                f"  {root.code}: {done:,} members ({time.perf_counter() - start:.0f} s)", flush=True
-            )
+            progress(f"  {root.code}: {done:,} members ({time.perf_counter() - start:.0f} s)")
     if args.copies and connection.vendor == "postgresql":
         # 12 million generated one by one would take hours here: the generated members of the
         # province are copied in SQL instead, each copy with new ids and card numbers and no
@@ -159,15 +125,14 @@ def build(args) -> None:
                     "WHERE tree = %s AND card_number NOT LIKE '%%.%%'",
                     [k, root.path[:4]],
                 )
-                print(
+                progress(
                     f"  copy {k}: +{cursor.rowcount:,} ({time.perf_counter() - start:.0f} s)",
-                    flush=True,
                 )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE members_member")
             cursor.execute("VACUUM ANALYZE org_unit")
-    print(f"data ready in {time.perf_counter() - start:.0f} s")
+    progress(f"data ready in {time.perf_counter() - start:.0f} s")
 
 
 def percentile(values, p):
@@ -188,12 +153,14 @@ def main() -> None:
         default=0,
         help="PostgreSQL: copies of the province's generated members added in SQL (12 M = 1 M × 12)",
     )
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
+    parser.add_argument("--build-only", action="store_true", help="build the data and stop")
+    add_database_options(parser, "members_search")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     setup_django(args)
     build(args)
+    if args.build_only:
+        return
 
     from django.contrib.auth import get_user_model
     from django.db import connection
