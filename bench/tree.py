@@ -1,15 +1,23 @@
 """Benchmark of the organisation tree at national scale.
 
 Builds a tree of ~150,000 units (confederation → 34 provincial federations → upper-level
-unions → grassroots unions) in a database of its own, then reports p50/p95 of:
-children of a unit (with counts), subtree count, scoped unit search, and moving a
-1,000-unit subtree. Run on SQLite (default) and on PostgreSQL:
+unions → grassroots unions) in the run's own database (``bench/harness.py``: a new
+``cd_bench_tree_<pid>_<time>`` dropped at the end, or ``--db NAME`` built once and reused),
+then reports p50/p95 of: children of a unit (with counts), subtree count, scoped unit search,
+and moving a 1,000-unit subtree.
 
-    .venv/bin/python bench/tree.py                       # SQLite file under /tmp
-    .venv/bin/python bench/tree.py --postgres            # postgres://postgres@127.0.0.1:5432/cd_bench_tree
-    .venv/bin/python bench/tree.py --units 20000         # smaller tree
+Baseline, measured in the same run: each read is interleaved (A B A B) with the same SQL
+statements and parameters it sent (captured once per argument, outside the timings) replayed
+through the driver's own cursor (psycopg or sqlite3) on the same connection, rows fetched, no
+ORM. The headline is the median of the round-by-round ratios: what Django and the app add to
+the bare SQL. The cached count and the move have no bare counterpart.
 
-Prints a table; copy the figures into docs/benchmarks.md.
+    .venv/bin/python bench/tree.py                              # SQLite, a database of its own
+    .venv/bin/python bench/tree.py --postgres                   # PostgreSQL, likewise
+    .venv/bin/python bench/tree.py --postgres --db cd_bench_tree_150k   # build once, reuse
+    .venv/bin/python bench/tree.py --units 20000                # smaller tree
+
+Progress goes to stderr; the table, the machine and the database are printed at the end.
 """
 
 from __future__ import annotations
@@ -17,13 +25,22 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from harness import (
+    add_database_options,
+    interleave,
+    machine,
+    median,
+    percentile,
+    print_table,
+    progress,
+    ratios,
+    setup_django,
+)
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+BARE = "same SQL, bare driver cursor"
 
 
 def step(n: int) -> str:
@@ -34,39 +51,44 @@ def step(n: int) -> str:
     return "".join(reversed(digits))
 
 
-def setup_django(args) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    if args.postgres:
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/cd_bench_tree"
-    else:
-        path = Path(tempfile.gettempdir()) / "cd_bench_tree.sqlite3"
-        if args.fresh and path.exists():
-            path.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
-    import django
+def capture_sql(fn) -> list[tuple[str, object, bool]]:
+    """The statements (SQL, parameters) that ``fn`` sends through Django, in order."""
+    from django.db import connection
 
-    if args.postgres:
-        import psycopg
+    statements: list[tuple[str, object, bool]] = []
 
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            if args.fresh:
-                conn.execute("DROP DATABASE IF EXISTS cd_bench_tree")
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname='cd_bench_tree'"
-            ).fetchone()
-            if not exists:
-                conn.execute("CREATE DATABASE cd_bench_tree")
-    django.setup()
-    from django.core.management import call_command
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params, many))
+        return execute(sql, params, many, context)
 
-    call_command("migrate", verbosity=0)
+    with connection.execute_wrapper(record):
+        fn()
+    return statements
+
+
+def replay_sql(statements: list[tuple[str, object, bool]]) -> None:
+    """Send ``statements`` through the driver's own cursor (psycopg / sqlite3), every row fetched."""
+    from django.db import connection
+    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    connection.ensure_connection()
+    sqlite = connection.vendor == "sqlite"
+    cursor = connection.connection.cursor()
+    try:
+        for sql, params, many in statements:
+            if params is None:
+                cursor.execute(sql)
+                continue
+            if sqlite:
+                sql = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+            if many:
+                cursor.executemany(sql, params)
+            else:
+                cursor.execute(sql, params)
+            if cursor.description:
+                cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def build(total: int) -> None:
@@ -171,30 +193,72 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+def against_bare(label: str, run, choices: list, rounds: int, prepare=None) -> list:
+    """``run(arg)`` for ``rounds`` arguments drawn from ``choices``, interleaved with the same
+    SQL replayed bare; one row of the table."""
+    progress(f"{label} …")
+    picked = [choices[i % len(choices)] for i in range(rounds)]
+    captured = {}
+    for arg in picked:
+        if id(arg) not in captured:
+            if prepare:
+                prepare()
+            captured[id(arg)] = capture_sql(lambda arg=arg: run(arg))
+            assert captured[id(arg)], f"{label}: no SQL captured, nothing to compare with"
+    app_args, bare_args = iter(picked), iter(picked)
+
+    def app():
+        if prepare:
+            prepare()
+        run(next(app_args))
+
+    timings = interleave(
+        {"app": app, "bare": lambda: replay_sql(captured[id(next(bare_args))])}, rounds
+    )
+    ms = [s * 1000 for s in timings["app"]]
+    return [
+        label,
+        median(ms),
+        percentile(ms, 95),
+        len(ms),
+        BARE,
+        median(timings["bare"]) * 1000,
+        median(ratios(timings["app"], timings["bare"])),
+    ]
+
+
+def alone(label: str, ms: list[float]) -> list:
+    return [label, median(ms), percentile(ms, 95), len(ms), "—", "—", "—"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--units", type=int, default=150_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument(
-        "--fresh", action="store_true", help="drop and rebuild the benchmark database"
+        "--fresh", action="store_true", help="with --db: delete the units and build them again"
     )
+    add_database_options(parser, "tree")
     args = parser.parse_args()
-    setup_django(args)
+    os.environ["DEBUG"] = "0"  # no query log in the timings
+    db = setup_django(
+        args,
+        {"SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"},
+    )
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
 
     from congdoan.org import queries, services
     from congdoan.org.models import RoleAssignment, Unit
 
+    if args.fresh:
+        Unit.objects.all().delete()
     t0 = time.perf_counter()
+    progress(f"building {args.units:,} units …")
     build(args.units)
     build_s = time.perf_counter() - t0
+    progress(f"tree ready in {build_s:.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE org_unit")
@@ -202,59 +266,61 @@ def main() -> None:
     rng = random.Random(1)
     uppers = list(Unit.objects.filter(depth=3).order_by("path"))
     provinces = list(Unit.objects.filter(depth=2).order_by("path"))
+    rng.shuffle(uppers)
+    shuffled_provinces = provinces[:]
+    rng.shuffle(shuffled_provinces)
     User = get_user_model()
     officer, _ = User.objects.get_or_create(username="bench_province_admin")
     RoleAssignment.objects.get_or_create(user=officer, unit=provinces[3], role="administrator")
     root_admin, _ = User.objects.get_or_create(
         username="bench_root", defaults={"is_superuser": True}
     )
-
-    from django.core.cache import cache
-
-    results = []
-    results.append(
-        (
-            "children of a unit (~175, with counts)",
-            timed(lambda: queries.children_with_counts(rng.choice(uppers)), args.repeat),
-        )
-    )
-
-    def cold_province_count():
-        cache.clear()
-        queries.subtree_count(rng.choice(provinces))
-
-    results.append(
-        ("subtree count of a province (~4,400), cold", timed(cold_province_count, args.repeat))
-    )
     country = Unit.objects.get(depth=1)
 
-    def cold_country_count():
-        cache.clear()
-        queries.subtree_count(country)
-
-    results.append(
-        (
+    results = [
+        against_bare(
+            "children of a unit (~175, with counts)",
+            queries.children_with_counts,
+            uppers,
+            args.repeat,
+        ),
+        against_bare(
+            "subtree count of a province (~4,400), cold",
+            queries.subtree_count,
+            shuffled_provinces,
+            args.repeat,
+            prepare=cache.clear,
+        ),
+        against_bare(
             "subtree count of the whole country, cold",
-            timed(cold_country_count, max(5, args.repeat // 5)),
-        )
-    )
+            queries.subtree_count,
+            [country],
+            max(5, args.repeat // 5),
+            prepare=cache.clear,
+        ),
+    ]
+    progress("subtree count of the whole country, cached …")
+    queries.subtree_count(country)
     results.append(
-        (
+        alone(
             "subtree count of the whole country, cached",
             timed(lambda: queries.subtree_count(country), args.repeat),
         )
     )
     terms = ["dong bac", "may mac", "hai dang", "cong ty tnhh go", "sao mai 12"]
 
-    def scoped_search():
+    def scoped_search(term):
         officer.__dict__.pop("_congdoan_scope_cache", None)
-        list(queries.search_units(officer, rng.choice(terms)))
+        list(queries.search_units(officer, term))
 
     results.append(
-        ("scoped unit search (province admin, 50 rows)", timed(scoped_search, args.repeat))
+        against_bare(
+            "scoped unit search (province admin, 50 rows)", scoped_search, terms, args.repeat
+        )
     )
 
     # A 1,000-unit subtree: an upper union given 999 more grassroots unions.
+    progress("move a 1,000-unit subtree …")
     big = Unit.objects.get(code="P00-U00")
     have = Unit.objects.filter(path__startswith=big.path).count()
     if have < 1000:
@@ -281,14 +347,22 @@ def main() -> None:
         t = time.perf_counter()
         services.move_unit(root_admin, unit, Unit.objects.get(pk=targets[i % 2].pk))
         moves.append((time.perf_counter() - t) * 1000)
-    results.append(("move a 1,000-unit subtree", moves))
+    results.append(alone("move a 1,000-unit subtree", moves))
 
-    print(f"\nTree benchmark on {connection.vendor}: {total:,} units (built in {build_s:.1f} s)")
-    print(f"{'operation':<48} {'p50 ms':>9} {'p95 ms':>9} {'runs':>6}")
-    for name, values in results:
-        print(
-            f"{name:<48} {statistics.median(values):>9.2f} {pct(values, 0.95):>9.2f} {len(values):>6}"
-        )
+    print_table(
+        ["operation", "p50 ms", "p95 ms", "runs", "baseline", "baseline p50 ms", "× baseline"],
+        results,
+        title=(
+            f"Tree benchmark on {connection.vendor}: {total:,} units (built in {build_s:.1f} s)"
+        ),
+    )
+    print(
+        "\nbaseline: the same SQL statements and parameters (captured once per argument), "
+        "replayed through the driver's own cursor on the same connection, rows fetched; "
+        "interleaved A B A B; × baseline = median of the per-round ratios"
+    )
+    print(f"machine: {machine()}")
+    print(f"database: {db.vendor} {db.name}")
 
 
 if __name__ == "__main__":
