@@ -1,55 +1,46 @@
-"""Benchmark: member import of an N-row .xlsx end to end, against a raw bulk insert.
+"""Benchmark: member import of an N-row .xlsx end to end, against the bare tools' floor.
 
-    .venv/bin/python bench/members_import.py [--rows 100000] [--postgres]
+    .venv/bin/python bench/members_import.py [--rows 100000] [--rounds 3] [--postgres]
+        [--db NAME | --db-prefix PREFIX] [--keep] [--no-cli]
 
 Builds a spreadsheet the way grassroots unions send them (title rows, Vietnamese headers,
 identity numbers stored as numbers without their leading zero, dates as text and as date
-cells), then times, on a fresh database of its own:
+cells), then, in a database of the run's own (``bench/harness.py``: ``--db`` names one), times
+in interleaved rounds (floor, import, command line; floor, import, command line; …):
 
-- parse: reading every row with python-calamine;
-- dry run: parse, normalise, validate and match, nothing written;
-- import: the same plus writing members and their history rows, batch by batch;
-- re-import of the same file (every row matched, unchanged);
-- raw insert: the same member rows (already prepared) with PostgreSQL COPY / SQLite
-  executemany, no history, rolled back — the floor the import is compared with.
+- the floor: python-calamine reading every row of the same file and ``psql \\copy`` loading
+  them into a table of twelve text columns with two indexes (``BareFloor``);
+- the import as the page and the API run it: the upload stored, the job, every row parsed,
+  normalised, checked and matched, members and their history rows written batch by batch;
+- the same through ``congdoan import-members`` in a process of its own (start-up included).
+
+The registry is emptied before each import. The headline is each import's time over the
+floor's in the same round. Then, once each: parsing alone, a dry run, and a re-import of the
+same file (every row matched, unchanged). Progress goes to stderr; the tables come at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import os
 import random
-import statistics
+import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def setup_django(postgres: bool) -> None:
-    tmp = tempfile.mkdtemp(prefix="bench-members-")
-    os.environ["CONGDOAN_VAR_DIR"] = tmp
-    if postgres:
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute("DROP DATABASE IF EXISTS cd_bench_members_import")
-            conn.execute("CREATE DATABASE cd_bench_members_import")
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/cd_bench_members_import"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from harness import (
+    add_database_options,
+    interleave,
+    machine,
+    median,
+    print_table,
+    progress,
+    ratios,
+    setup_django,
+)
 
 
 def make_xlsx(path: str, rows: int, seed: int = 7) -> None:
@@ -127,108 +118,202 @@ def make_xlsx(path: str, rows: int, seed: int = 7) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the import step")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds (floor, import, CLI)"
+    )
+    parser.add_argument("--no-cli", action="store_true", help="leave the command line out")
+    add_database_options(parser, "members_import")
     args = parser.parse_args()
-    setup_django(args.postgres)
+    db = setup_django(args)
 
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import connection
 
     from congdoan.common.spreadsheets import read_rows
     from congdoan.members import importing
-    from congdoan.members.bulk import insert_members
     from congdoan.members.models import Member
     from tests.conftest import Tree
 
+    empty_registry()
     tree = Tree()
-    actor = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")
+    actor = get_user_model().objects.create_superuser(
+        f"bench{os.getpid()}", "bench@example.org", "x"
+    )
     path = os.path.join(os.environ["CONGDOAN_VAR_DIR"], "members.xlsx")
     t = time.perf_counter()
     make_xlsx(path, args.rows)
-    print(
-        f"built {args.rows:,}-row xlsx ({os.path.getsize(path) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s"
+    progress(
+        f"built {args.rows:,}-row xlsx ({os.path.getsize(path) / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - t:.1f} s"
     )
+    floor = BareFloor(db, path)
+    outcome = {}
 
-    results = []
+    def web_import():
+        empty_registry()
+        outcome["import"] = _job_summary(upload_and_import(actor, tree.gr_a1, path))
+
+    def cli_import():
+        empty_registry()
+        connection.close()
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "congdoan"),
+                "import-members",
+                path,
+                "--unit",
+                tree.gr_a1.code,
+                "--user",
+                actor.username,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "congdoan.settings"},
+        )
+
+    steps = {"floor": floor.run, "import": web_import}
+    if not args.no_cli:
+        steps["cli"] = cli_import
+    timings = interleave(steps, args.rounds)
+    assert Member.objects.count() == args.rows
+
+    single = []
 
     def measure(label, fn):
         start = time.perf_counter()
-        outcome = fn()
-        seconds = time.perf_counter() - start
-        results.append((label, seconds, args.rows / seconds, outcome))
-        return outcome
+        result = fn()
+        single.append([label, time.perf_counter() - start, result])
 
-    measure("parse (calamine, every cell)", lambda: sum(1 for _ in read_rows(path, "members.xlsx")))
+    measure(
+        "parse (calamine, every cell)",
+        lambda: f"{sum(1 for _ in read_rows(path, 'members.xlsx')):,} rows",
+    )
     measure(
         "dry run (parse, normalise, validate, match)",
         lambda: _summary(
             importing.Importer(actor, tree.gr_a1, dry_run=True).run(path, "members.xlsx")
         ),
     )
-    # The import into an empty registry, ``--repeat`` times (emptied in between): this machine's
-    # timings vary by ±20 % from one run to the next, so the median is reported with the range.
-    label = (
-        "import as the web page and API run it (upload stored, job, progress; "
-        "+ write members and history)"
-    )
-    runs = []
-    for attempt in range(args.repeat):
-        if attempt:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "TRUNCATE members_member, members_historicalmember, members_cardsequence, "
-                    "members_importjob CASCADE"
-                    if connection.vendor == "postgresql"
-                    else "DELETE FROM members_historicalmember"
-                )
-                if connection.vendor != "postgresql":
-                    for table in ("members_member", "members_cardsequence", "members_importjob"):
-                        cursor.execute(f"DELETE FROM {table}")
-        start = time.perf_counter()
-        outcome = _job_summary(upload_and_import(actor, tree.gr_a1, path))
-        runs.append(time.perf_counter() - start)
-    median = statistics.median(runs)
-    spread = ", ".join(f"{args.rows / r:,.0f}" for r in runs)
-    results.append(
-        (
-            label,
-            median,
-            args.rows / median,
-            f"{outcome}; median of {len(runs)} runs: {spread} rows/s",
-        )
-    )
     measure(
-        "re-import of the same file, as the command line runs it (all unchanged)",
+        "re-import of the same file (every row matched, unchanged)",
         lambda: _summary(
             importing.Importer(actor, tree.gr_a1, dry_run=False).run(path, "members.xlsx")
         ),
     )
-    assert Member.objects.count() == args.rows
 
-    # The floor: the same rows, already prepared, straight into the table (rolled back).
-    rows = list(Member.objects.all())
-    for member in rows:
-        member.card_number = "R" + member.card_number
-        member.cccd = ""
-    start = time.perf_counter()
-    try:
-        with transaction.atomic():
-            insert_members(rows, history=False)
-            raise RuntimeError("rollback")
-    except RuntimeError:
-        pass
-    raw = time.perf_counter() - start
-    method = "COPY" if connection.vendor == "postgresql" else "executemany"
-    results.append((f"raw insert ({method}, no history, no validation)", raw, args.rows / raw, ""))
+    print(
+        f"\nmachine: {machine()}\ndatabase: {db.vendor} {db.name}; rows: {args.rows:,}; "
+        f"rounds: {args.rounds} (interleaved: {' '.join(steps)})"
+    )
+    print(f"floor: {floor.method}")
+    rows = []
+    labels = {
+        "floor": "floor: calamine reads the file + bulk load into a 2-index table",
+        "import": "import as the web page and API run it (upload stored, job, check, match, "
+        "members + history written)",
+        "cli": "import by the command line (congdoan import-members, a process of its own)",
+    }
+    for label, seconds in timings.items():
+        ratio = ratios(seconds, timings["floor"])
+        rows.append(
+            [
+                labels[label],
+                median(seconds),
+                f"{args.rows / median(seconds):,.0f}",
+                " · ".join(f"{s:.2f}" for s in seconds),
+                " · ".join(f"{r:.2f}×" for r in ratio),
+                f"{median(ratio):.2f}×",
+            ]
+        )
+    print_table(
+        ["step", "median s", "rows/s", "rounds s", "÷ floor per round", "median ratio"], rows
+    )
+    print(f"result of each import: {outcome['import']}")
+    print_table(["single step", "seconds", "result"], single)
 
-    imported = results[2][1]  # the median import
-    print()
-    print(f"database: {connection.vendor}; rows: {args.rows:,}")
-    print("| step | seconds | rows/s | result |\n|---|---:|---:|---|")
-    for label, seconds, rate, outcome in results:
-        print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {outcome} |")
-    print(f"\nimport / raw insert time ratio: {imported / raw:.1f}×")
+
+def empty_registry() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "TRUNCATE members_member, members_historicalmember, members_cardsequence, "
+                "members_importjob CASCADE"
+            )
+        else:
+            for table in (
+                "members_historicalmember",
+                "members_member",
+                "members_cardsequence",
+                "members_importjob",
+            ):
+                cursor.execute(f"DELETE FROM {table}")
+
+
+class BareFloor:
+    """The bare tools on the same file: python-calamine reads every row of its sheet, the rows
+    go to a CSV file, and ``psql \\copy`` loads them into a table of twelve text columns with two
+    b-tree indexes (name, identity number), emptied first (SQLite: ``executemany`` into the
+    same table in one transaction)."""
+
+    COLUMNS = [f"c{i}" for i in range(12)]
+
+    def __init__(self, db, path: str):
+        from django.db import connection
+
+        self.db, self.path = db, path
+        self.csv = path + ".floor.csv"
+        self.method = (
+            "python-calamine (CalamineWorkbook.iter_rows) → csv.writer → psql \\copy "
+            "into bench_floor (12 text columns, indexes on c1 and c4), TRUNCATE before"
+            if db.vendor == "postgresql"
+            else "python-calamine → sqlite3 executemany into bench_floor (12 text columns, "
+            "2 indexes), DELETE before"
+        )
+        columns = ", ".join(f"{c} text" for c in self.COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_floor")
+            cursor.execute(f"CREATE TABLE bench_floor ({columns})")
+            cursor.execute("CREATE INDEX bench_floor_name ON bench_floor (c1)")
+            cursor.execute("CREATE INDEX bench_floor_cccd ON bench_floor (c4)")
+
+    def rows(self):
+        from python_calamine import CalamineWorkbook
+
+        sheet = CalamineWorkbook.from_path(self.path).get_sheet_by_index(0)
+        for n, row in enumerate(sheet.iter_rows()):
+            if n >= 4:
+                yield [str(v) for v in row]
+
+    def run(self) -> None:
+        if self.db.vendor == "postgresql":
+            with open(self.csv, "w", newline="", encoding="utf-8") as handle:
+                csv.writer(handle).writerows(self.rows())
+            subprocess.run(
+                [
+                    "psql",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    self.db.psql_url,
+                    "-c",
+                    "TRUNCATE bench_floor",
+                    "-c",
+                    f"\\copy bench_floor FROM '{self.csv}' CSV",
+                ],
+                check=True,
+            )
+        else:
+            import sqlite3
+
+            conn = sqlite3.connect(self.db.url.removeprefix("sqlite:///"))
+            with conn:
+                conn.execute("DELETE FROM bench_floor")
+                conn.executemany(
+                    f"INSERT INTO bench_floor VALUES ({', '.join('?' * 12)})", self.rows()
+                )
+            conn.close()
 
 
 def upload_and_import(actor, unit, path):

@@ -11,9 +11,13 @@ database that way. Whoever loads many rows at once (the demo, imports, generator
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Iterable
 
-from django.db import connections, models
+from django.db import connections, models, transaction
+
+logger = logging.getLogger(__name__)
 
 
 def analyze(model_classes: Iterable[type[models.Model]], using: str = "default") -> list[str]:
@@ -44,6 +48,48 @@ def analyze(model_classes: Iterable[type[models.Model]], using: str = "default")
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     return tables
+
+
+def analyze_after_commit(model_classes: Iterable[type[models.Model]]) -> None:
+    """``analyze`` these models once the current transaction commits, off the caller's path.
+
+    On PostgreSQL ``ANALYZE`` of a freshly filled table reads a sample of up to 300,000 rows
+    (the member name columns keep a 1,000-bucket histogram): about a second after a
+    100,000-row import, which the officer waiting for "done" need not wait for. It runs in a
+    thread with a connection of its own (a failure is logged; autovacuum would do it a minute
+    later anyway). SQLite's is cheap and runs in line.
+    """
+    model_classes = list(model_classes)
+
+    def run() -> None:
+        if connections["default"].vendor != "postgresql":
+            analyze(model_classes)
+            return
+        thread = threading.Thread(
+            target=_analyze_in_thread, args=(model_classes,), daemon=True, name="analyze"
+        )
+        thread.start()
+        _threads.append(thread)
+
+    transaction.on_commit(run)
+
+
+_threads: list[threading.Thread] = []  # started by ``analyze_after_commit`` (tests join them)
+
+
+def _analyze_in_thread(model_classes: list[type[models.Model]]) -> None:
+    try:
+        analyze(model_classes)
+    except Exception:
+        logger.exception("ANALYZE after a bulk load failed")
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def wait_for_background_analyze(timeout: float = 60.0) -> None:
+    """Join the threads ``analyze_after_commit`` started (tests, benchmarks)."""
+    while _threads:
+        _threads.pop().join(timeout)
 
 
 def planner_estimate(qs: models.QuerySet) -> int | None:

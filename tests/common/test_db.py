@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from congdoan.common.db import analyze
+from congdoan.common.db import analyze, analyze_after_commit, wait_for_background_analyze
 from congdoan.org.models import Unit
 
 
@@ -40,8 +40,9 @@ def test_demo_analyses_what_it_loaded():
     assert "org_unit" in tables_with_statistics()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_large_import_analyses_the_member_tables(tree, admin_user, monkeypatch):
+    # After the job is done, off its path (on PostgreSQL in a thread of its own).
     from congdoan.members import importing
 
     from ..members.conftest import member_fields
@@ -54,4 +55,13 @@ def test_a_large_import_analyses_the_member_tables(tree, admin_user, monkeypatch
     upload = SimpleUploadedFile("ds.csv", content, content_type="text/csv")
     job = importing.start_job(admin_user, tree.gr_a1, upload, dry_run=False, background=False)
     assert job.created == 4, job.message
+    wait_for_background_analyze()
     assert "members_member" in tables_with_statistics()
+
+
+@pytest.mark.django_db
+def test_analyze_after_commit_waits_for_the_commit(tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        analyze_after_commit([Unit])
+    assert len(callbacks) == 1  # nothing analysed inside the transaction
+    assert "org_unit" not in tables_with_statistics()

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import User
 from congdoan.common import uploads
-from congdoan.common.db import analyze
+from congdoan.common.db import analyze_after_commit
 from congdoan.common.errors import NotAllowed, OutOfScope
 from congdoan.common.spreadsheets import Sheet, UnreadableFile, cell_text, check_file, read_rows
 from congdoan.common.uploads import count_text
@@ -312,8 +312,9 @@ def execute_job(job_id: int, language: str | None = None) -> None:
         finished_at=timezone.now(),
     )
     if not job.dry_run and summary.created >= ANALYZE_AFTER_CREATED:
-        # Fresh statistics before anyone searches the new members (see common.db).
-        analyze([Member, Member.history.model])
+        # Fresh statistics before anyone searches the new members (see common.db); the job
+        # is done already: the officer does not wait for them.
+        analyze_after_commit([Member, Member.history.model])
 
 
 def job_actor(job: ImportJob) -> User:

@@ -20,6 +20,9 @@ from congdoan.org.models import Unit
 
 class Command(BaseCommand):
     help = "Import members from a spreadsheet (.xlsx, .xls, .ods, .csv) into a grassroots union."
+    # A bulk command: Django's system checks (every URL, view and model, ~1.5 s) are the
+    # server's and ``congdoan check``'s business, not each import's.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file")
