@@ -1,210 +1,443 @@
-"""Benchmark: PAdES signatures per second on a 10-page PDF, and verifications per second,
-through the documents services versus pyHanko called directly on the same file and key.
+"""Benchmark: the signer's PAdES signature through ``services.sign_document`` versus pyHanko
+signing the same PDF with the same key and the same visible block, measured in the same run,
+interleaved A B C A B C.
 
-    .venv/bin/python bench/documents_sign.py [--n 20] [--rounds 3]
+    .venv/bin/python bench/documents_sign.py [--n 10] [--rounds 5] [--pages 2,10]
+        [--keys ec,rsa] [--postgres] [--db NAME] [--keep] [--profile]
 
-Runs on a throw-away SQLite database in a temporary folder. The services confirm every
-signature with the signer's password; the bench stores it with a fast hasher so that the
-service figures leave the Argon2 check out, and measures Argon2 on its own line. Each
-operation runs ``rounds`` times, interleaved with the others, and the best round counts;
-rates are given per second of wall-clock time and per second of this process's CPU time
-(the second is steadier on a machine shared with other work).
+Cases: each PDF shape (``--pages``: a 2-page and a 10-page paper rendered by WeasyPrint, as the
+office makes them) with each key type (``--keys``: ECDSA P-256, as the internal CA issues,
+and RSA-2048, as a PKCS#12 from a certification authority usually holds). In each case and
+round, three batches of ``--n`` signatures run one after the other:
+
+- (a) ``pyHanko bare``: ``signers.sign_pdf`` on the PDF's bytes, no visible block, the
+  ``SimpleSigner`` built once (key loaded once, as a script signing many files would);
+- (b) ``pyHanko + block``: ``PdfSigner`` with the same field, box, reason, location and name,
+  the block drawn by the project's own stamp code (``signing.BlockContent`` over
+  ``signing.signer_appearance``, its fixed part rendered once), same signer object as (a);
+- ``service``: ``services.sign_document`` on a fresh draft (checks, password confirmation,
+  block with the current time, signature, files, history and events, commit).
+
+The headline is service / (b), round by round (median of the rounds), per second of wall
+time and per second of this process's CPU time (steadier on a shared machine). The services
+confirm every signature with the signer's password: the bench stores it with a fast hasher
+and measures Argon2 on its own line. ``--profile`` prints where the service's time goes
+(cProfile, cumulative) for the first case.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
-import os
-import sys
-import tempfile
+import pstats
 import time
-from pathlib import Path
+from datetime import timedelta
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-TMP = tempfile.mkdtemp(prefix="bench-documents-")
-os.environ["CONGDOAN_VAR_DIR"] = TMP
-os.environ.pop("DATABASE_URL", None)
-os.environ["FAST_PASSWORD_HASHER"] = "1"  # Argon2 is measured on its own line
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
+from harness import (  # noqa: E402
+    add_database_options,
+    interleave,
+    machine,
+    median,
+    print_table,
+    progress,
+    ratios,
+    setup_django,
+)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-
-def timed(fn, n: int, offset: int = 0) -> tuple[float, float]:
-    """(per second of wall-clock time, per second of this process's CPU time)."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    for i in range(offset, offset + n):
-        fn(i)
-    return n / (time.perf_counter() - wall), n / max(time.process_time() - cpu, 1e-9)
+PAGE = (
+    "<section style='page-break-after:always'><h1>Trang {i}</h1>"
+    + "<p>Nội dung văn bản có đủ dấu tiếng Việt – ắ ằ ẳ ẵ ặ ướ ượ Đ đ.</p>" * 12
+    + "</section>"
+)
 
 
-def best_of(rounds: int, n: int, operations: list) -> list[tuple[str, float, float]]:
-    """Run each (label, fn, count) once per round, interleaved; keep the best rates."""
-    best: dict[str, tuple[float, float]] = {}
-    for r in range(rounds):
-        for label, fn, count in operations:
-            wall, cpu = timed(fn, count or n, r * n)
-            old = best.get(label, (0.0, 0.0))
-            best[label] = (max(old[0], wall), max(old[1], cpu))
-    return [(label, *best[label]) for label, _fn, _count in operations]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    n, rounds = args.n, args.rounds
-    call_command("migrate", verbosity=0)
-
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
+def make_pdf(pages: int) -> bytes:
     from congdoan.common.pdf import render_pdf
-    from congdoan.documents import services, signing
+    from congdoan.documents import signing
+
+    pdf = render_pdf(
+        "<html><body>" + "".join(PAGE.format(i=i + 1) for i in range(pages)) + "</body></html>"
+    )
+    assert signing.page_count(pdf) == pages, signing.page_count(pdf)
+    return pdf
+
+
+def rsa_pkcs12(ca, holder: str, organisation: str) -> bytes:
+    """A PKCS#12 with an RSA-2048 key and a certificate of the internal CA (as a CA's file)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
+
+    from congdoan.documents import pki
+
+    ca_cert = pki.load_certificate(bytes(ca.certificate_der))
+    ca_key = pki.load_private_key(bytes(ca.encrypted_key))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = pki._now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(pki._name(holder, organisation))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA384())
+    )
+    return pkcs12.serialize_key_and_certificates(b"rsa", key, cert, [ca_cert], NoEncryption())
+
+
+def signers_and_unit():
+    """The province, and one head per key type, each with a personal certificate."""
+    from congdoan.accounts.models import User
+    from congdoan.documents import services
     from congdoan.documents.choices import CertificateKind
-    from congdoan.documents.models import DocumentType
-    from congdoan.documents.verification import trust_roots, verify_pdf
+    from congdoan.documents.queries import internal_ca, usable_certificate
     from congdoan.org.choices import Role
-    from tests.conftest import PASSWORD as BENCH_PASSWORD
+    from congdoan.org.models import Unit
     from tests.conftest import Tree, make_user
 
-    tree = Tree()
-    head = make_user("bench_head", tree.prov, Role.ADMINISTRATOR, full_name="Nguyễn Thị Hồng Hạnh")
-    services.init_ca(tree.prov.name)
     system = type(
         "S", (), {"is_superuser": True, "is_authenticated": True, "is_active": True, "pk": None}
     )()
-    cert = services.issue_internal_certificate(
-        system, unit=tree.prov, kind=CertificateKind.PERSONAL, user=head
-    )
-    services.issue_internal_certificate(system, unit=tree.prov, kind=CertificateKind.SEAL)
-    pages = "".join(
-        f"<section style='page-break-after:always'><h1>Trang {i + 1}</h1>"
-        + "<p>Nội dung văn bản có đủ dấu tiếng Việt.</p>" * 12
-        + "</section>"
-        for i in range(10)
-    )
-    pdf = render_pdf(f"<html><body>{pages}</body></html>")
-    assert signing.page_count(pdf) >= 10, signing.page_count(pdf)
-    last = signing.page_count(pdf) - 1
-    doc_type = DocumentType.objects.get(code="quyet-dinh")
-    material = services.key_material(cert)
+    prov = Unit.objects.filter(code="PROV").first() or Tree().prov
+    services.init_ca(prov.name)
+    heads = {}
+    for key, name in (("ec", "Nguyễn Thị Hồng Hạnh"), ("rsa", "Trần Văn Đức")):
+        user = User.objects.filter(username=f"bench_head_{key}").first()
+        if user is None:
+            user = make_user(f"bench_head_{key}", prov, Role.ADMINISTRATOR, full_name=name)
+        if usable_certificate(user=user, kind=CertificateKind.PERSONAL) is None:
+            if key == "ec":
+                services.issue_internal_certificate(
+                    system, unit=prov, kind=CertificateKind.PERSONAL, user=user
+                )
+            else:
+                services.import_pkcs12(
+                    system,
+                    unit=prov,
+                    kind=CertificateKind.PERSONAL,
+                    data=rsa_pkcs12(internal_ca(), name, prov.name),
+                    password="",
+                    user=user,
+                )
+        heads[key] = user
+    return prov, heads
 
-    # 1. pyHanko directly, invisible signature (the floor).
-    def pyhanko_plain(_i):
-        w = IncrementalPdfFileWriter(io.BytesIO(pdf))
+
+class Case:
+    """One PDF shape with one key type: the three ways of signing it, and the drafts."""
+
+    def __init__(self, pages: int, pdf: bytes, key: str, user, prov, n: int, rounds: int):
+        from django.utils import timezone
+        from pyhanko.sign import fields, signers
+        from pyhanko.stamp import StaticStampStyle
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        from congdoan.documents import pki, services, signing
+        from congdoan.documents.choices import CertificateKind
+        from congdoan.documents.models import DocumentType
+        from congdoan.documents.queries import signer_unit, usable_certificate
+        from congdoan.documents.services.signatures import SIGNER_FIELD
+
+        self.label = f"{pages} pages, {'ECDSA P-256' if key == 'ec' else 'RSA-2048'}"
+        self.pdf, self.user, self.n = pdf, user, n
+        certificate = usable_certificate(user=user, kind=CertificateKind.PERSONAL)
+        material = services.key_material(certificate)
+        # pyHanko's own SimpleSigner, built once (key loaded once), as a script would.
+        self.signer = signers.SimpleSigner(
+            signing_cert=pki.to_asn1(material.certificate_der),
+            signing_key=pki.private_key_info(material.encrypted_key),
+            cert_registry=SimpleCertificateStore.from_certs(material.chain),
+        )
+        self.tuned = material.signer()  # the service's signer (key parsed once, size known)
+        doc_type = DocumentType.objects.get(code="quyet-dinh")
+        progress(f"{self.label}: {n * (rounds + 1) + 2} drafts")
+        self.drafts = [
+            services.create_document(
+                user,
+                services.DraftData(
+                    unit=prov,
+                    doc_type=doc_type,
+                    summary=f"Văn bản thử {i}",
+                    file=("d.pdf", pdf),
+                    signer_prefix="TM.",
+                    signer_position="Chủ tịch",
+                ),
+            )
+            for i in range(n * (rounds + 1) + 2)
+        ]
+        self.next_draft = 0
+        # The block the service draws for this signer (project code, fixed part cached).
+        unit = signer_unit(user, self.drafts[0])
+        appearance = signing.signer_appearance(
+            title_lines=[f"TM. {unit.name}", "Chủ tịch"],
+            name=user.display_name,
+            unit=unit.name,
+            moment=timezone.now(),
+        )
+        page_ix = pages - 1
+        box = signing.signer_box(pdf, page_ix, "bottom-right")
+        self.meta = signers.PdfSignatureMetadata(
+            field_name=SIGNER_FIELD,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason="Người có thẩm quyền ký",
+            location=prov.province_name,
+            name=user.display_name,
+        )
+        self.style = lambda: StaticStampStyle(
+            background=signing.BlockContent(appearance), border_width=0, background_opacity=1.0
+        )
+        self.field = fields.SigFieldSpec(sig_field_name=SIGNER_FIELD, on_page=page_ix, box=box)
+        self.cpu: dict[str, list[float]] = {}
+        self.inside: dict[str, list[float]] = {}  # seconds inside signing.sign_pdf
+
+    # (a)
+    def bare(self) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+
+        writer = IncrementalPdfFileWriter(io.BytesIO(self.pdf), strict=False)
         meta = signers.PdfSignatureMetadata(
             field_name="Sig", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
         )
-        signers.sign_pdf(w, meta, signer=material.signer())
+        return signers.sign_pdf(writer, meta, signer=self.signer).getvalue()
 
-    # 2. pyHanko directly with the same visible appearance, pre-rendered.
-    from django.utils import timezone
+    # (b)
+    def visible(self) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
 
-    appearance = signing.signer_appearance(
-        title_lines=["Chủ tịch"], name=head.display_name, unit=tree.prov.name, moment=timezone.now()
+        writer = IncrementalPdfFileWriter(io.BytesIO(self.pdf), strict=False)
+        pdf_signer = signers.PdfSigner(
+            self.meta, signer=self.signer, stamp_style=self.style(), new_field_spec=self.field
+        )
+        return pdf_signer.sign_pdf(writer).getvalue()
+
+    # (b+)
+    def visible_tuned(self) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+
+        writer = IncrementalPdfFileWriter(io.BytesIO(self.pdf), strict=False)
+        pdf_signer = signers.PdfSigner(
+            self.meta, signer=self.tuned, stamp_style=self.style(), new_field_spec=self.field
+        )
+        return pdf_signer.sign_pdf(writer, bytes_reserved=self.tuned.reserved).getvalue()
+
+    def service(self) -> None:
+        from congdoan.documents import services
+        from tests.conftest import PASSWORD
+
+        draft = self.drafts[self.next_draft]
+        self.next_draft += 1
+        services.sign_document(self.user, draft, password=PASSWORD)
+
+    def batch(self, label: str, fn):
+        def run() -> None:
+            cpu, inside = time.process_time(), INSIDE[0]
+            for _ in range(self.n):
+                fn()
+            self.cpu.setdefault(label, []).append(time.process_time() - cpu)
+            self.inside.setdefault(label, []).append(INSIDE[0] - inside)
+
+        return run
+
+
+INSIDE = [0.0]  # seconds spent inside signing.sign_pdf (pyHanko and the block), all calls
+
+
+def time_sign_pdf() -> None:
+    """Count the time the service spends in ``signing.sign_pdf``: the rest is its own work."""
+    from congdoan.documents import signing
+
+    real = signing.sign_pdf
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            INSIDE[0] += time.perf_counter() - start
+
+    signing.sign_pdf = timed
+
+
+def profile(case: Case, count: int) -> None:
+    """Where the service's time goes over ``count`` signatures: pyinstrument (a sampling
+    profiler, little overhead) when installed, else cProfile (which inflates pure-Python
+    code such as asn1crypto and the ORM several times over)."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        Profiler = None
+    if Profiler is not None:
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(count):
+            case.service()
+        profiler.stop()
+        progress(profiler.output_text(unicode=True, color=False, show_all=True))
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        case.service()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.print_callees("sign_document")
+    progress(out.getvalue())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10, help="signatures per batch")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pages", default="2,10", help="PDF shapes (page counts)")
+    parser.add_argument("--keys", default="ec,rsa", help="key types: ec, rsa")
+    parser.add_argument("--profile", action="store_true", help="cProfile the service (stderr)")
+    add_database_options(parser, "documents_sign")
+    args = parser.parse_args()
+    db = setup_django(
+        args,
+        settings={
+            "FAST_PASSWORD_HASHER": "1",  # Argon2 is measured on its own line
+            "DEBUG": "0",  # as in production: no query log
+            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        },
     )
-    box = signing.signer_box(pdf, last, "bottom-right")
 
-    def pyhanko_visible(_i):
-        signing.sign_pdf(
-            pdf,
-            material,
-            field_name="Sig",
-            appearance=appearance,
-            page_ix=last,
-            box=box,
-            reason="x",
-            location="Quảng Ninh",
-            signer_name=head.display_name,
-        )
+    from congdoan.documents import signing, verification
 
-    # 3. The service: load draft, decrypt key, block (cached fixed part + time), sign, store, history, events.
-    drafts = [
-        services.create_document(
-            head,
-            services.DraftData(
-                unit=tree.prov, doc_type=doc_type, summary=f"Văn bản thử {i}", file=("d.pdf", pdf)
-            ),
-        )
-        for i in range(n * rounds + 1)
+    prov, heads = signers_and_unit()
+    cases = [
+        Case(pages, make_pdf(pages), key, heads[key], prov, args.n, args.rounds)
+        for pages in (int(p) for p in args.pages.split(","))
+        for key in args.keys.split(",")
     ]
+    for case in cases:  # warm-up: imports, font subsets, the fixed part of each block
+        case.bare(), case.visible(), case.service()
+    if args.profile:
+        profile(cases[0], args.n)
 
-    def service_sign(i):
-        services.sign_document(head, drafts[i], password=BENCH_PASSWORD)
-
-    def service_issue(i):
-        services.issue_document(head, drafts[i], password=BENCH_PASSWORD)
-
-    rows = best_of(
-        rounds,
-        n,
-        [
-            ("pyHanko direct, invisible signature", pyhanko_plain, 0),
-            ("pyHanko direct, same visible block (pre-rendered)", pyhanko_visible, 0),
-            ("service sign_document (cached block + time + sign + store)", service_sign, 0),
-            ("service issue_document (number + seal + deliver)", service_issue, 0),
-        ],
-    )
-    # A signer's first signature in a process renders the fixed part of the block (WeasyPrint).
-    signing._signer_static.cache_clear()
-    rows.append(
-        (
-            "service sign_document, first of a signer (block rendered)",
-            *timed(service_sign, 1, n * rounds),
+    time_sign_pdf()
+    labels = {
+        "a": "pyHanko bare (a)",
+        "b": "pyHanko + same block (b)",
+        "b+": "pyHanko + same block, service's signer (b+)",
+        "s": "service sign_document",
+    }
+    rows, summary = [], []
+    for case in cases:
+        progress(f"{case.label}: {args.rounds} rounds of {args.n} signatures each")
+        fns = {"a": case.bare, "b": case.visible, "b+": case.visible_tuned, "s": case.service}
+        timings = interleave({labels[k]: case.batch(k, fn) for k, fn in fns.items()}, args.rounds)
+        wall = {key: timings[labels[key]] for key in fns}
+        for key in fns:
+            own = [w - i for w, i in zip(wall[key], case.inside[key], strict=True)]
+            rows.append(
+                [
+                    case.label,
+                    labels[key],
+                    args.n / median(wall[key]),
+                    args.n / median(case.cpu[key]),
+                    1000 * median(wall[key]) / args.n,
+                    1000 * median(own) / args.n if key == "s" else "",
+                ]
+            )
+        # Rates are n / seconds: the ratio of rates service / (b) is (b)'s time / service's.
+        summary.append(
+            [
+                case.label,
+                median(ratios(wall["b"], wall["s"])),
+                median(ratios(case.cpu["b"], case.cpu["s"])),
+                median(ratios(wall["b+"], wall["s"])),
+                median(ratios(case.cpu["b+"], case.cpu["s"])),
+                median(ratios(wall["a"], wall["s"])),
+            ]
         )
-    )
+        done = case.drafts[case.next_draft - 1]
+        done.refresh_from_db()
+        with done.content.open("rb") as fh:
+            report = verification.verify_pdf(fh.read())
+        assert report.all_ok, report
+
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
+    from tests.conftest import PASSWORD
+
     argon2 = Argon2PasswordHasher()
-    encoded = argon2.encode(BENCH_PASSWORD, argon2.salt())
-    rows.append(
-        (
-            "password confirmation alone (Argon2, excluded above)",
-            *timed(lambda _i: argon2.verify(BENCH_PASSWORD, encoded), 5),
-        )
-    )
-    drafts[0].refresh_from_db()
-    with drafts[0].content.open("rb") as fh:
-        signed = fh.read()
-    roots = trust_roots()
+    encoded = argon2.encode(PASSWORD, argon2.salt())
+    start, cpu_start = time.perf_counter(), time.process_time()
+    for _ in range(5):
+        argon2.verify(PASSWORD, encoded)
+    argon2_row = [
+        "—",
+        "password confirmation alone (Argon2, not in the rows above)",
+        5 / (time.perf_counter() - start),
+        5 / (time.process_time() - cpu_start),
+        1000 * (time.perf_counter() - start) / 5,
+        "",
+    ]
+    signing._signer_static.cache_clear()
+    first = time.perf_counter()
+    cases[0].service()
+    first_row = [
+        cases[0].label,
+        "service, first signature of a signer in a process (block rendered)",
+        1 / (time.perf_counter() - first),
+        "",
+        1000 * (time.perf_counter() - first),
+        "",
+    ]
 
-    def pyhanko_validate(_i):
-        ctx = ValidationContext(trust_roots=roots, allow_fetching=False)
-        for sig in PdfFileReader(io.BytesIO(signed)).embedded_signatures:
-            validate_pdf_signature(sig, ctx)
-
-    def service_verify(_i):
-        assert verify_pdf(signed).all_ok
-
-    rows += best_of(
-        rounds,
-        n,
+    print(f"\n{machine()}; {db.vendor}; n={args.n} per batch, {args.rounds} rounds, medians")
+    print_table(
         [
-            ("verify 2 signatures: pyHanko direct", pyhanko_validate, 0),
-            ("verify 2 signatures: verify_pdf report", service_verify, 0),
+            "case",
+            "operation",
+            "per s (wall)",
+            "per s (CPU)",
+            "ms each (wall)",
+            "ms each outside signing.sign_pdf",
         ],
+        [*rows, first_row, argon2_row],
     )
-    width = max(len(r[0]) for r in rows)
-    print(
-        f"{'operation (10-page PDF, n=' + str(n) + ', best of ' + str(rounds) + ')':<{width}}  per s (wall)  per s (CPU)"
-    )
-    for name, wall, cpu in rows:
-        print(f"{name:<{width}}  {wall:12.1f}  {cpu:11.1f}")
-    print(
-        f"ratio service/pyHanko (visible block): wall {rows[2][1] / rows[1][1]:.2f}, CPU {rows[2][2] / rows[1][2]:.2f}"
-    )
-    print(
-        f"ratio verify_pdf/pyHanko: wall {rows[7][1] / rows[6][1]:.2f}, CPU {rows[7][2] / rows[6][2]:.2f}"
+    print_table(
+        [
+            "case",
+            "service / (b) wall",
+            "service / (b) CPU",
+            "service / (b+) wall",
+            "service / (b+) CPU",
+            "service / (a) wall",
+        ],
+        summary,
+        title="Ratios (round by round, median):",
     )
 
 

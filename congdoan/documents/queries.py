@@ -22,7 +22,7 @@ from congdoan.common.errors import visible_or_404
 from congdoan.org.hooks import Waiting
 from congdoan.org.models import RoleAssignment, Unit
 from congdoan.org.paths import ancestor_paths
-from congdoan.org.scoping import has_role_on
+from congdoan.org.scoping import has_role_on, scope_paths
 
 from .choices import DRAFTERS, HEADS, Direction, DocumentStatus, IncomingStatus, ReviewDecision
 from .models import (
@@ -284,6 +284,8 @@ def signer_unit(user: User, document: Document) -> Unit:
     the signer holds a role (a federation chair signing a grassroots paper signs for the
     federation, not for the grassroots union)."""
     target = document.signing_unit or document.unit
+    if document.signing_unit_id or target.path in (scope_paths(user) or ()):
+        return target  # routed, or a role on the unit itself (cached scope): no query
     paths = ancestor_paths(target.path, include_self=True)
     assignment = (
         RoleAssignment.objects.filter(user=user, unit__path__in=paths)
@@ -291,9 +293,7 @@ def signer_unit(user: User, document: Document) -> Unit:
         .order_by("-unit__depth")
         .first()
     )
-    if document.signing_unit_id or assignment is None:
-        return target
-    return assignment.unit
+    return target if assignment is None else assignment.unit
 
 
 def upper_units(units: QuerySet[Unit]) -> QuerySet[Unit]:

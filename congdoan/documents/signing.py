@@ -17,12 +17,16 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.utils.html import escape
 from pyhanko.pdf_utils import content
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -98,18 +102,86 @@ class BlockContent(content.PdfContent):
         return b"\n".join(ops)
 
 
+class LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's ``SimpleSigner`` with the private key parsed once: ``SimpleSigner`` parses
+    the PKCS#8 key again for every raw signature, twice per PDF (pyHanko signs a dummy first
+    to size the signature's space), which for an RSA key means OpenSSL's key check each time
+    (~50 ms for RSA-2048). Other mechanisms than RSA and ECDSA go through pyHanko as before.
+
+    ``reserved``: the space (hex digits) pyHanko sized for this signer's first signature
+    without a timestamp, read from its /ByteRange by ``sign_pdf`` and given for the next
+    ones: pyHanko otherwise makes a whole dummy CMS signature before each real one just to
+    size it (about a third of its work on a PDF of a few pages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reserved: int | None = None
+        self._key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algo = mechanism.signature_algo
+        except ValueError:
+            algo = mechanism["algorithm"].native
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if algo == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+            return self._key.sign(data, padding.PKCS1v15(), hash_algo)
+        if algo == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algo))
+        return super().sign_raw(data, digest_algorithm)
+
+
 @dataclass
 class KeyMaterial:
     certificate_der: bytes
     chain: list  # asn1crypto certificates
     encrypted_key: bytes
 
-    def signer(self) -> signers.SimpleSigner:
-        return signers.SimpleSigner(
-            signing_cert=pki.to_asn1(self.certificate_der),
-            signing_key=pki.private_key_info(self.encrypted_key),
-            cert_registry=SimpleCertificateStore.from_certs(self.chain),
+    def signer(self) -> LoadedKeySigner:
+        """The signer of this key and certificate, made once per process (``_signer``)."""
+        return _signer(
+            bytes(self.certificate_der),
+            tuple(cert.dump() for cert in self.chain),
+            bytes(self.encrypted_key),
         )
+
+
+@lru_cache(maxsize=32)
+def _signer(certificate_der: bytes, chain: tuple[bytes, ...], encrypted_key: bytes):
+    """Decrypting the key, parsing it and the certificates and indexing the chain cost more
+    than the database work of a signature, so a signer is kept per certificate for the next
+    signatures in this process. Keyed by the stored bytes: a re-issued or replaced key is a
+    new entry. Whether the certificate may still sign (revoked, expired) is asked of the
+    database at every signature, before and after signing, never of this cache. The key
+    stays decrypted in this process's memory, which already holds the secret that decrypts
+    every stored key (``pki._master_key``)."""
+    return LoadedKeySigner(
+        signing_cert=pki.to_asn1(certificate_der),
+        signing_key=pki.private_key_info(encrypted_key),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(der) for der in chain]
+        ),
+    )
+
+
+def forget_signers() -> None:
+    """Drop the decrypted keys kept by ``_signer`` (tests; a rotated key secret)."""
+    _signer.cache_clear()
+
+
+def _reserved_in(signed: bytes) -> int | None:
+    """The placeholder pyHanko reserved in the last signature of ``signed``: the gap its
+    /ByteRange leaves, less the two angle brackets."""
+    at = signed.rfind(b"/ByteRange")
+    if at < 0:
+        return None
+    numbers = signed[at + 10 : at + 200].split(b"]", 1)[0].strip(b" [\r\n").split()
+    try:
+        _start, first, second, _rest = (int(x) for x in numbers[:4])
+    except ValueError:
+        return None
+    return second - first - 2
 
 
 def iso_vietnam(moment: datetime) -> str:
@@ -378,16 +450,24 @@ def sign_pdf(
         location=location,
         name=signer_name,
     )
+    signer = material.signer()
     pdf_signer = signers.PdfSigner(
         meta,
-        signer=material.signer(),
+        signer=signer,
         timestamper=timestamper,
         stamp_style=StaticStampStyle(
             background=BlockContent(appearance), border_width=0, background_opacity=1.0
         ),
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page_ix, box=box),
     )
-    return pdf_signer.sign_pdf(writer).getvalue()
+    # The space pyHanko sized for this signer's first signature fits the next ones (same
+    # certificates, same attributes; pyHanko keeps a 50 % margin): no dummy signature then.
+    # Time-stamped signatures are sized every time (the server's token may grow).
+    reserved = None if timestamper else signer.reserved
+    signed = pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+    if reserved is None and not timestamper:
+        signer.reserved = _reserved_in(signed)
+    return signed
 
 
 def signer_box(

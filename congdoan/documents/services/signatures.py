@@ -214,7 +214,7 @@ def sign_document(
     # made meanwhile (returned, revised, signed by someone else) is refused and the new
     # signature thrown away, never stored over it.
     require_role(actor, document.unit, ALL_ROLES)
-    seen = Document.objects.select_related("unit", "doc_type", "signing_unit").get(pk=document.pk)
+    seen = Document.objects.select_related("unit", "signing_unit").get(pk=document.pk)
     _check_signable(actor, seen)
     position = _signing_position(position)
     certificate = usable_certificate(user=actor, kind=CertificateKind.PERSONAL)
@@ -258,8 +258,9 @@ def sign_document(
         if document.status != DocumentStatus.APPROVED:
             mark_approved(actor, document, _("Approved by the signer."))
         if not document.original:
-            document.original.save("original.pdf", ContentFile(pdf), save=False)
-            stored(document.original)
+            # The unsigned PDF is the file just read (its name was checked above, and stored
+            # files are never rewritten): keep it as the original rather than a second copy.
+            document.original.name = document.content.name
         document.content.save("signed.pdf", ContentFile(signed), save=False)
         stored(document.content)
         document.status = DocumentStatus.SIGNED
