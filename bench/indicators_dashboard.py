@@ -1,38 +1,57 @@
 """Benchmark of the indicator dashboards at national scale, on PostgreSQL.
 
-Builds, in a database of its own (``cd_bench_indicators``), a national tree of ~150,000 units
-(confederation → 34 provincial federations → 100 upper-level unions each → 43 grassroots
-unions each), ``--members`` members and ``--skill-records`` skill records spread over the
-grassroots unions (generated inside PostgreSQL with ``generate_series``), a digital-skills
-definition, training sessions and completed enrolments. Then it measures:
+Builds, in the run's database (``bench/harness.py``: a new ``cd_bench_indicators_<pid>_<time>``
+dropped at the end, or ``--db NAME`` built once and reused, never dropped), a national tree of
+~150,000 units (confederation → 34 provincial federations → 100 upper-level unions each → 43
+grassroots unions each), ``--members`` members and ``--skill-records`` skill records spread
+over the grassroots unions (generated inside PostgreSQL with ``generate_series``), a
+digital-skills definition, training sessions and completed enrolments. Then it measures:
 
 - the full refresh (every indicator recomputed from the data, rolled up, differences written),
   the first time and again after one member changed (the "within a minute" path);
+- the steady-state refresh of ``members.complete_data`` against the bare query: one SQL
+  statement computing the same per-unit figures rolled up the tree (``GROUPING SETS`` on the
+  path prefixes, nothing written), interleaved A B A B over ``--refresh-rounds``;
 - the national, a provincial and an upper-level union dashboard (server time through the
   whole Django stack, with 26 weeks of history in the figures table), the API list and the
-  .xlsx export, p50/p95 over ``--runs`` requests;
+  .xlsx export, p50/p95 over ``--runs`` requests, each interleaved with the same SQL
+  statements and parameters the request sent (captured once, outside the timings) replayed
+  through psycopg's cursor on the same connection, rows fetched: the ratio is what Django,
+  the views and the templates add to the bare SQL;
 - the rollup check: every stored figure of the province rebuilt from the raw member rows.
 
-    DATABASE_URL is set by the script:  postgres://postgres@127.0.0.1:5432/cd_bench_indicators
-    .venv/bin/python bench/indicators_dashboard.py --members 12000000 --skill-records 30000000
-    .venv/bin/python bench/indicators_dashboard.py --fresh --members 2000000   # smaller
+    .venv/bin/python bench/indicators_dashboard.py --db cd_bench_indicators_12m \\
+        --members 12000000 --skill-records 30000000        # build once (hours), then reuse
+    .venv/bin/python bench/indicators_dashboard.py --members 2000000   # a database of its own
+    .venv/bin/python bench/indicators_dashboard.py --members 20000 --skill-records 50000 --runs 5
 
-Prints a table; copy the figures into docs/benchmarks.md.
+PostgreSQL only (``--postgres`` is implied). Progress goes to stderr; the table, the machine
+and the database are printed at the end; copy the figures into docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
+
+from harness import (
+    add_database_options,
+    interleave,
+    machine,
+    median,
+    percentile,
+    print_table,
+    progress,
+    ratios,
+    setup_django,
+)
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-DB = "cd_bench_indicators"
 PROVINCES, UPPERS, GRASSROOTS = 34, 100, 43
+BARE = "same SQL, bare psycopg cursor"
 
 
 def step(n: int) -> str:
@@ -43,43 +62,54 @@ def step(n: int) -> str:
     return "".join(reversed(digits))
 
 
-def setup_django(args) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdoan.settings")
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
-    import psycopg
+def capture_sql(fn) -> list[tuple[str, object, bool]]:
+    """The statements (SQL, parameters) that ``fn`` sends through Django, in order."""
+    from django.db import connection
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        if args.fresh:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB}")
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [DB]).fetchone():
-            conn.execute(f"CREATE DATABASE {DB}")
-    import django
+    statements: list[tuple[str, object, bool]] = []
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params, many))
+        return execute(sql, params, many, context)
 
-    # Plain static names: the manifest storage of DEBUG=0 would need collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0)
+    with connection.execute_wrapper(record):
+        fn()
+    return statements
+
+
+def replay_sql(statements: list[tuple[str, object, bool]]) -> None:
+    """Send ``statements`` through the driver's own cursor (psycopg / sqlite3), every row fetched."""
+    from django.db import connection
+    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    connection.ensure_connection()
+    sqlite = connection.vendor == "sqlite"
+    cursor = connection.connection.cursor()
+    try:
+        for sql, params, many in statements:
+            if sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                continue  # the request's transaction markers: the replay runs in autocommit
+            if params is None:
+                cursor.execute(sql)
+                continue
+            if sqlite:
+                sql = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+            if many:
+                cursor.executemany(sql, params)
+            else:
+                cursor.execute(sql, params)
+            if cursor.description:
+                cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def timed(label: str, fn, results: list):
     started = time.perf_counter()
     value = fn()
     seconds = time.perf_counter() - started
-    results.append((label, f"{seconds:,.1f} s"))
-    print(f"  {label}: {seconds:,.1f} s", flush=True)
+    results.append([label, f"{seconds:,.1f} s", "—", "—", "—"])
+    progress(f"  {label}: {seconds:,.1f} s")
     return value
 
 
@@ -184,7 +214,7 @@ def insert_series(
                 f"FROM generate_series({done + 1}, {done + n}) AS g {join}"
             )
         done += n
-        print(f"    {table}: {done:,}/{count:,}", flush=True)
+        progress(f"    {table}: {done:,}/{count:,}")
 
 
 def build_data(members: int, skill_records: int) -> None:
@@ -292,14 +322,24 @@ def build_data(members: int, skill_records: int) -> None:
         cur.execute("ANALYZE")
 
 
-def measure(fn, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+def bare_rollup_sql() -> str:
+    """``members.complete_data`` for every unit in one statement: active members counted per
+    unit, then summed on every prefix of the unit's path (one grouping set per tree level)."""
+    from congdoan.org.models import Unit
+
+    depth = Unit.objects.order_by("-depth").values_list("depth", flat=True).first() or 1
+    prefixes = [f"substr(u.path, 1, {4 * d})" for d in range(1, depth + 1)]
+    return (
+        "WITH g AS (SELECT unit_id, count(*) FILTER (WHERE is_complete) AS n, count(*) AS d "
+        "FROM members_member WHERE status = 'active' GROUP BY unit_id) "
+        f"SELECT {', '.join(prefixes)}, sum(g.n), sum(g.d) "
+        "FROM g JOIN org_unit u ON u.id = g.unit_id "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({p})' for p in prefixes)})"
+    )
+
+
+def row(label: str, result: str) -> list:
+    return [label, result, "—", "—", "—"]
 
 
 def main() -> None:
@@ -308,14 +348,36 @@ def main() -> None:
     parser.add_argument("--skill-records", type=int, default=5_000_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument(
+        "--refresh-rounds",
+        type=int,
+        default=3,
+        help="interleaved rounds of the steady-state refresh and its bare query",
+    )
+    parser.add_argument(
         "--weeks", type=int, default=8, help="weeks of invented history in the figures"
     )
-    parser.add_argument("--fresh", action="store_true")
+    add_database_options(parser, "indicators")
     args = parser.parse_args()
-    setup_django(args)
+    args.postgres = True  # generate_series, COPY-sized data: PostgreSQL only
+    os.environ["DEBUG"] = "0"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
+    db = setup_django(
+        args,
+        {
+            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "ALLOWED_HOSTS": "testserver",
+        },
+    )
+    from django.conf import settings
+
+    # Plain static names: the manifest storage of DEBUG=0 would need collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
     from django.contrib.auth import get_user_model
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -325,8 +387,8 @@ def main() -> None:
     from congdoan.members.models import Member
     from congdoan.org.models import Unit
 
-    results: list[tuple[str, str]] = []
-    print("building data …", flush=True)
+    results: list[list] = []
+    progress("building data …")
     timed("tree (bulk insert)", build_tree, results)
     timed(
         "members, skill records, sessions (generate_series)",
@@ -338,41 +400,85 @@ def main() -> None:
     from congdoan.skills.models import SkillRecord
 
     records = SkillRecord.objects.count()
-    print(f"units {units:,} · members {members:,} · skill records {records:,}", flush=True)
+    progress(f"units {units:,} · members {members:,} · skill records {records:,}")
 
     today = timezone.localdate()
-    print("refresh …", flush=True)
+    progress("refresh …")
     per_indicator = {}
     for indicator in registry.all_indicators():
         started = time.perf_counter()
         written = snapshots.refresh(today, [indicator.code])[indicator.code]
         per_indicator[indicator.code] = (time.perf_counter() - started, written)
-        print(
-            f"  {indicator.code}: {per_indicator[indicator.code][0]:.1f} s, {written:,} rows",
-            flush=True,
-        )
+        progress(f"  {indicator.code}: {per_indicator[indicator.code][0]:.1f} s, {written:,} rows")
     results.append(
-        (
+        row(
             "first full refresh (all indicators)",
             f"{sum(t for t, _ in per_indicator.values()):,.1f} s",
         )
     )
     for code, (seconds, written) in per_indicator.items():
-        results.append((f"  {code}", f"{seconds:,.1f} s ({written:,} rows)"))
+        results.append(row(f"  {code}", f"{seconds:,.1f} s ({written:,} rows)"))
     if not Figure.objects.filter(valid_from__lt=today).exists():
         timed(
             f"invent {args.weeks} weeks of history (demo.py)",
-            lambda: demo._invent_history(today, DemoContext({}, sys.stdout), args.weeks),
+            lambda: demo._invent_history(today, DemoContext({}, sys.stderr), args.weeks),
             results,
         )
-    results.append(("figures table rows", f"{Figure.objects.count():,}"))
+    results.append(row("figures table rows", f"{Figure.objects.count():,}"))
 
     # The once-a-minute job: a full recompute, then incremental runs after one member moved.
+    progress("steady-state refresh …")
     started = time.perf_counter()
     snapshots.refresh(today)
     results.append(
-        ("steady-state full refresh (all indicators)", f"{time.perf_counter() - started:,.1f} s")
+        row("steady-state full refresh (all indicators)", f"{time.perf_counter() - started:,.1f} s")
     )
+
+    # One indicator's steady-state refresh against the bare query computing the same figures.
+    progress("members.complete_data refresh against the bare rollup query …")
+    rollup = bare_rollup_sql()
+
+    def bare_rollup():
+        connection.ensure_connection()
+        with connection.connection.cursor() as cur:  # psycopg's own cursor
+            cur.execute(rollup)
+            cur.fetchall()
+
+    timings = interleave(
+        {
+            "refresh": lambda: snapshots.refresh(today, ["members.complete_data"]),
+            "bare": bare_rollup,
+        },
+        args.refresh_rounds,
+    )
+    # The bare query must compute what the app stores, or the ratio means nothing.
+    with connection.cursor() as cur:
+        cur.execute(rollup)
+        bare = {next(p for p in r[:-2] if p is not None): (r[-2], r[-1]) for r in cur.fetchall()}
+    stored = {
+        path: (n, d)
+        for path, n, d in Figure.objects.filter(indicator="members.complete_data")
+        .on(today)
+        .values_list("unit__path", "numerator", "denominator")
+    }
+    differ = sum(stored.get(path) != value for path, value in bare.items())
+    progress(f"  bare rollup: {len(bare):,} units, {differ} differ from the stored figures")
+    results.append(
+        row(
+            "bare rollup query against the stored figures",
+            f"{differ} of {len(bare):,} units differ",
+        )
+    )
+    results.append(
+        [
+            "steady-state refresh, members.complete_data",
+            f"{median(timings['refresh']):,.2f} s",
+            "one SQL: per-unit counts rolled up by GROUPING SETS, nothing written",
+            f"{median(timings['bare']):,.2f} s",
+            f"{median(ratios(timings['refresh'], timings['bare'])):,.2f}",
+        ]
+    )
+
     m = Member.objects.filter(status="active").order_by("id").first()
     target = (
         Unit.objects.filter(kind="grassroots_union").exclude(pk=m.unit_id).order_by("-id").first()
@@ -382,7 +488,7 @@ def main() -> None:
     started = time.perf_counter()
     written = snapshots.refresh(today, incremental=True)
     results.append(
-        (
+        row(
             "one member moved → incremental refresh (all indicators)",
             f"{time.perf_counter() - started:,.1f} s ({sum(written.values())} rows)",
         )
@@ -390,7 +496,7 @@ def main() -> None:
     started = time.perf_counter()
     snapshots.refresh(today, incremental=True)
     results.append(
-        ("incremental refresh, nothing changed", f"{time.perf_counter() - started:,.1f} s")
+        row("incremental refresh, nothing changed", f"{time.perf_counter() - started:,.1f} s")
     )
 
     user, _ = get_user_model().objects.get_or_create(
@@ -418,20 +524,31 @@ def main() -> None:
         ("xlsx export, province", f"/indicators/{province.code}/export.xlsx"),
     ]
     for label, url in pages:
+        progress(f"{label} …")
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        from django.conf import settings as dj_settings
-
-        dj_settings.DEBUG = True
-        reset_queries()
-        client.get(url)
-        queries = len(connection.queries)
-        dj_settings.DEBUG = False
-        p50, p95 = measure(lambda url=url: client.get(url), args.runs)
-        results.append((label, f"p50 {p50:,.0f} ms · p95 {p95:,.0f} ms · {queries} queries"))
-        print(f"  {label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, {queries} queries", flush=True)
+        statements = capture_sql(lambda url=url: client.get(url))
+        timings = interleave(
+            {
+                "app": lambda url=url: client.get(url),
+                "bare": lambda statements=statements: replay_sql(statements),
+            },
+            args.runs,
+        )
+        app_ms = [t * 1000 for t in timings["app"]]
+        results.append(
+            [
+                label,
+                f"p50 {median(app_ms):,.0f} ms · p95 {percentile(app_ms, 95):,.0f} ms · "
+                f"{len(statements)} queries",
+                BARE,
+                f"p50 {median(timings['bare']) * 1000:,.1f} ms",
+                f"{median(ratios(timings['app'], timings['bare'])):,.2f}",
+            ]
+        )
 
     # Exactness at scale: the province's stored figures against counts over raw rows.
+    progress("rollup check …")
     started = time.perf_counter()
     children = list(Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1))
     stored = dict(
@@ -446,18 +563,26 @@ def main() -> None:
         ).count()
         mismatches += raw != stored.get(u.pk, 0)
     results.append(
-        (
+        row(
             "rollup check: province + 100 children vs raw rows",
             f"{mismatches} mismatches ({time.perf_counter() - started:,.1f} s)",
         )
     )
 
-    width = max(len(label) for label, _ in results)
-    print()
-    print(f"{'measure'.ljust(width)}  result")
-    print(f"{'-' * width}  ------")
-    for label, value in results:
-        print(f"{label.ljust(width)}  {value}")
+    print_table(
+        ["measure", "result", "baseline", "baseline result", "× baseline"],
+        results,
+        title=(
+            f"Indicators on PostgreSQL: units {units:,} · members {members:,} · "
+            f"skill records {records:,}"
+        ),
+    )
+    print(
+        "\nbaselines measured in the same run, interleaved A B A B; × baseline = median of "
+        "the per-round time ratios"
+    )
+    print(f"machine: {machine()}")
+    print(f"database: {db.vendor} {db.name}")
 
 
 if __name__ == "__main__":
