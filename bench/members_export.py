@@ -194,7 +194,10 @@ def main() -> None:
             command = [sys.executable, __file__, "--child", fmt, "--db", db.name]
             if args.postgres:
                 command.append("--postgres")
-            done = subprocess.run(command, check=True, capture_output=True, text=True)
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode:
+                progress(done.stderr)
+                raise SystemExit(f"the {fmt} export failed (exit {done.returncode})")
             result = json.loads(done.stdout.strip().splitlines()[-1])
             results[fmt].append(result)
             progress(f"    {fmt}: {result['rows']:,} rows in {result['seconds']:.2f} s")
