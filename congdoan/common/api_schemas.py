@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import binascii
+import json
+from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.pagination import PaginationBase
 from pydantic import Field
@@ -30,6 +35,103 @@ class Page(PaginationBase):
         limit = max(1, min(pagination.limit, 500))
         offset = max(0, pagination.offset)
         return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+
+
+class Pages(Protocol):
+    """Rows that a list answers page by page without sorting or counting all of them (the
+    member lists' ``members.queries.MemberPages``). A position is a short JSON list."""
+
+    def count(self) -> tuple[int, bool]:
+        """``(n, exact)``: exact up to a cap, then an estimate (``common.db.count_rows``)."""
+
+    def page(self, start: int, limit: int) -> tuple[list, list | tuple | None]:
+        """``limit`` rows from ``start``, and the position after them (None after the last)."""
+
+    def page_after(self, position: Any, limit: int) -> tuple[list, list | tuple | None]:
+        """``limit`` rows after ``position`` and the position after them; ValueError for a
+        position these rows never gave."""
+
+
+def encode_cursor(position: list | tuple) -> str:
+    """The opaque ``cursor`` a client sends back for the page after ``position``."""
+    raw = json.dumps(list(position), ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Any:
+    """The position inside ``cursor``; ValidationError (422) when it is not one."""
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        raise _bad_cursor() from None
+    if not isinstance(position, list):
+        raise _bad_cursor()
+    return position
+
+
+def _bad_cursor() -> ValidationError:
+    return ValidationError(
+        {"cursor": _("This cursor is not one this list gave: start again without it.")}
+    )
+
+
+CAPPED_COUNT = (
+    "The rows of the list: exact when count_exact is true; otherwise more than the list counts "
+    "exactly (its cap) and this is the database's estimate, never below the cap + 1."
+)
+
+
+class CursorPage(PaginationBase):
+    """Limit/offset or cursor pagination of ``Pages`` answering ``{"items": [...], "count": N,
+    "count_exact": bool, "next": cursor}``: a count that stops at a cap (then estimated) and a
+    ``next`` cursor with which a deep page reads no row before it (a keyset, where ``offset``
+    reads and skips ``offset`` rows)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(
+            0, ge=0, le=10**12, description="Rows to skip; 0 with a cursor (it says where)."
+        )
+        cursor: str | None = Field(
+            None,
+            max_length=2000,
+            description="The next page after the one that answered this ``next`` cursor.",
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=CAPPED_COUNT)
+        count_exact: bool = Field(
+            description="True when count is exact; false when it is an estimate (a large list)."
+        )
+        next: str | None = Field(
+            description="Pass as cursor for the page after this one; null after the last row."
+        )
+
+    items_attribute = "items"
+
+    def paginate_queryset(
+        self, queryset: Pages, pagination: Input, **params: Any
+    ) -> dict[str, Any]:
+        limit = max(1, min(pagination.limit, 500))
+        if pagination.cursor is None:
+            items, after = queryset.page(max(0, pagination.offset), limit)
+        elif pagination.offset:
+            raise ValidationError(
+                {"offset": _("A cursor says where the page starts: leave offset out.")}
+            )
+        else:
+            try:
+                items, after = queryset.page_after(decode_cursor(pagination.cursor), limit)
+            except ValueError:
+                raise _bad_cursor() from None
+        count, exact = queryset.count()
+        return {
+            "items": items,
+            "count": count,
+            "count_exact": exact,
+            "next": encode_cursor(after) if after is not None else None,
+        }
 
 
 class ErrorOut(Schema):

@@ -14,7 +14,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from congdoan.common.api_schemas import Page, responses
+from congdoan.common.api_schemas import CursorPage, Page, responses
 from congdoan.common.errors import not_found
 from congdoan.org.queries import visible_unit
 
@@ -228,8 +228,19 @@ _NULLABLE = {
 }
 
 
-@router.get("", response=responses({200: list[MemberOut]}, 400, 401, 403, 404, 422))
-@paginate(Page)
+@router.get(
+    "",
+    response=responses({200: list[MemberOut]}, 400, 401, 403, 404, 422),
+    description=(
+        "Members in the caller's scope: search by name (accents optional), identity, card or "
+        "phone number. In name order (a name search: full names starting with the words, then "
+        "given names, as on the list page). ``count`` is exact up to "
+        f"{queries.COUNT_CAP:,} rows (``count_exact``), then the database's estimate, never "
+        f"below {queries.COUNT_CAP + 1:,}. Page with ``limit``/``offset``, or with the ``next`` "
+        "cursor, which reads no row before the page however deep it is."
+    ),
+)
+@paginate(CursorPage)
 def list_members(
     request,
     q: str | None = None,
@@ -239,12 +250,12 @@ def list_members(
     age: str | None = None,
     complete: bool | None = None,
 ):
-    """Members in the caller's scope: search by name (accents optional), identity, card or phone number."""
     qs = Member.objects.visible_to(request.user).select_related("unit", "group")
     subtree = visible_unit(request.user, unit) if unit else None
-    return apply_filters(
-        qs, q=q, unit=subtree, status=status, gender=gender, age=age, complete=complete
+    unsearched = apply_filters(
+        qs, unit=subtree, status=status, gender=gender, age=age, complete=complete
     )
+    return queries.MemberPages.of(unsearched, q)
 
 
 @router.post("", response=responses({201: MemberOut}, 400, 401, 403, 404, 413, 422))

@@ -1,13 +1,14 @@
 """Reading members: the visible record or 404 (``visible_member``, ``visible_import_job``,
-``visible_transfer``), who may manage or see what, pages of a name search, likely
+``visible_transfer``), who may manage or see what, pages of a list (and of a name search), likely
 duplicates, counts per unit (also the org tree's hooks that count and check members).
 
 Every object a view or an API endpoint acts on is fetched here through its model's
 ``visible_to``, so a missing and an out-of-scope object are one and the same 404.
 
-Name search (filters in ``search``) reads a prefix range of a byte-ordered index, which gives
-the rows in order: a first page (``NameSearchPages``) walks the range and stops after 50
-rows instead of fetching and sorting every match; counts are exact up to ``COUNT_CAP``.
+Lists (``MemberPages``: the web list's and the API's) are read in the order of an index and
+stop after the page instead of fetching and sorting every row: a name search (filters in
+``search``) reads prefix ranges of byte-ordered indexes (``NameSearchPages``); a small scope
+is sorted instead (``in_name_order``); counts are exact up to ``COUNT_CAP``, then estimated.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import AnyUser
+from congdoan.common.db import count_rows, planner_estimate
 from congdoan.common.errors import visible_or_404
 from congdoan.common.text import fold
 from congdoan.org.choices import FINANCE_ROLES, MEMBER_MANAGERS, UnitKind, UnitStatus
@@ -29,9 +32,12 @@ from congdoan.org.scoping import has_role_on, scope_paths, scope_q
 from . import history
 from .choices import OPEN_STATUSES, ImportStatus, MemberStatus, TransferStatus
 from .models import ImportJob, Member, TransferRequest
-from .search import name_prefix_q
+from .search import name_prefix_q, search_q
 
 COUNT_CAP = 10_000  # lists count matches exactly up to this many, then estimate ("about …")
+# Lists of at most this many rows (by the planner's estimate) are sorted, larger ones read in
+# index order (``in_name_order``); bench/members_search.py measured where the two cross.
+SMALL_SCOPE = 20_000
 
 
 # --- the visible object or 404 ------------------------------------------------------------------
@@ -136,7 +142,7 @@ def history_with_merged(member: Member) -> tuple[list, list[Member]]:
     return histories, merged
 
 
-# --- search pages -------------------------------------------------------------------------------
+# --- list pages ---------------------------------------------------------------------------------
 
 
 def name_key(text: str | None) -> str | None:
@@ -152,34 +158,148 @@ def capped_count(qs, cap: int = COUNT_CAP) -> int:
     return qs.order_by()[: cap + 1].count()
 
 
-class NameSearchPages:
-    """Slices of a name search, each cheap at any number of matches.
+def few_rows(qs: QuerySet) -> bool:
+    """True when the planner expects at most ``SMALL_SCOPE`` rows in ``qs`` (a grassroots
+    officer's members; one ``EXPLAIN``, no row read). False where there is no estimate."""
+    estimate = planner_estimate(qs)
+    return estimate is not None and estimate <= SMALL_SCOPE
+
+
+def in_name_order(qs: QuerySet, field: str, *, sort: bool = False) -> QuerySet:
+    """``qs`` by ``(field, id)``: read in the order of the ``(field, id)`` index, or (``sort``)
+    by an expression no index gives (lower() of a key already folded, so the same order).
+
+    In index order PostgreSQL reads the index until the page is full, filtering out rows of
+    other scopes: cheap when the scope holds most rows, 250,000 entries for a page of a unit
+    holding 1 in 5,000 members. A small scope (``few_rows``) is sorted instead: the planner then
+    collects its rows through the unit index and sorts the few that match."""
+    return qs.order_by(Lower(field) if sort else field, "id")
+
+
+# A run's position: (run index, the last row's key, its id). A page continues after it.
+Position = tuple[int, str, int]
+
+
+class MemberPages:
+    """Pages of a member list, each cheap at any number of rows: by offset (``page``) or, so
+    that a deep page reads no row before it, after the position where the previous page ended
+    (``page_after``, a keyset); and the count, exact up to ``COUNT_CAP`` (``count``).
+
+    The rows come in runs, each ordered by ``(key field, id)`` so that the database reads only
+    the rows of the page (``in_name_order``). ``of`` gives a list's pages; ``NameSearchPages``
+    the two runs of a name search.
+    """
+
+    def __init__(self, runs: list[tuple[QuerySet, str]], counted: QuerySet | None = None):
+        self.runs = runs
+        self.counted = counted
+
+    @classmethod
+    def of(cls, unsearched: QuerySet, text: str | None = None) -> MemberPages:
+        """The pages of ``unsearched`` (the scoped, filtered rows) searched for ``text``: a
+        name search in two runs, any other list in name order (a number search sorts its few
+        matches: ``MemberQuerySet.search``)."""
+        key = name_key(text)
+        if key:
+            return NameSearchPages(unsearched, key, sort=few_rows(unsearched))
+        if text:
+            searched = unsearched.search(text)
+            return cls([(searched, "name_folded")], searched)
+        rows = in_name_order(unsearched, "name_folded", sort=few_rows(unsearched))
+        return cls([(rows, "name_folded")])
+
+    def count(self) -> tuple[int, bool]:
+        """``(n, exact)``: ``common.db.count_rows`` at ``COUNT_CAP``."""
+        qs = self.counted if self.counted is not None else self.runs[0][0]
+        return count_rows(qs, COUNT_CAP)
+
+    def slice(self, start: int, stop: int) -> list:
+        """Rows ``start`` to ``stop`` (the list page's slices)."""
+        return [row for _run, row in self._slice(start, stop)]
+
+    def page(self, start: int, limit: int) -> tuple[list, Position | None]:
+        """``limit`` rows from ``start``, and the position after them (None after the last)."""
+        return self._ended(self._slice(start, start + limit + 1), limit)
+
+    def page_after(self, position: Position | None, limit: int) -> tuple[list, Position | None]:
+        """``limit`` rows after ``position`` (from the start for None), and the position after
+        them; ValueError for a position no page of these runs gives."""
+        run, key, pk = self._checked(position) if position is not None else (0, None, None)
+        rows: list[tuple[int, object]] = []
+        for index in range(run, len(self.runs)):
+            qs, field = self.runs[index]
+            if key is not None and index == run:
+                # ``>= key`` bounds the index range; the rest skips the rows of the same key
+                # already given (portable: no row comparison on SQLite before 3.15).
+                qs = qs.filter(
+                    Q(**{f"{field}__gte": key}), Q(**{f"{field}__gt": key}) | Q(pk__gt=pk)
+                )
+            rows += [(index, row) for row in qs[: limit + 1 - len(rows)]]
+            if len(rows) > limit:
+                break
+        return self._ended(rows, limit)
+
+    def _slice(self, start: int, stop: int) -> list[tuple[int, object]]:
+        rows: list[tuple[int, object]] = []
+        offset = start  # inside the current run
+        for index, (qs, _field) in enumerate(self.runs):
+            wanted = stop - start - len(rows)
+            if wanted <= 0:
+                break
+            found = list(qs[offset : offset + wanted])
+            rows += [(index, row) for row in found]
+            if len(found) == wanted:
+                break
+            # The run ended inside (or before) the slice: the next one starts where it ended.
+            offset = 0 if found or not offset else offset - qs.order_by()[:offset].count()
+        return rows
+
+    def _ended(self, rows: list[tuple[int, object]], limit: int) -> tuple[list, Position | None]:
+        after = None
+        if len(rows) > limit:
+            index, row = rows[limit - 1]
+            after = (index, getattr(row, self.runs[index][1]), row.pk)
+        return [row for _index, row in rows[:limit]], after
+
+    def _checked(self, position) -> Position:
+        try:
+            run, key, pk = position
+        except (TypeError, ValueError):
+            raise ValueError("not a position") from None
+        if not (
+            type(run) is int
+            and 0 <= run < len(self.runs)
+            and isinstance(key, str)
+            and "\x00" not in key  # PostgreSQL refuses it in a parameter
+            and type(pk) is int
+            and 0 <= pk < 2**63
+        ):
+            raise ValueError("not a position")
+        return run, key, pk
+
+
+class NameSearchPages(MemberPages):
+    """The pages of a name search.
 
     The rows come in two runs, each in the order of its own index so the database reads only
     the rows of the slice: members whose full name starts with the key, by name ("hoa" →
     "Hoàng Văn An" …), then those whose given name does, by given name ("Nguyễn Thị Hoa" …).
-    ``qs`` is the scoped, filtered queryset before the search filter.
+    ``qs`` is the scoped, filtered queryset before the search filter; ``sort`` as in
+    ``in_name_order`` (``MemberPages.of`` decides).
     """
 
-    def __init__(self, qs, key: str):
+    def __init__(self, qs, key: str, *, sort: bool = False):
         by_name = name_prefix_q(key, "name_folded")
-        self.full = qs.filter(by_name).order_by("name_folded", "id")
-        self.given = (
-            qs.filter(name_prefix_q(key, "given_name_folded"))
-            .exclude(by_name)
-            .order_by("given_name_folded", "id")
+        self.full = in_name_order(qs.filter(by_name), "name_folded", sort=sort)
+        self.given = in_name_order(
+            qs.filter(name_prefix_q(key, "given_name_folded")).exclude(by_name),
+            "given_name_folded",
+            sort=sort,
         )
-
-    def slice(self, start: int, stop: int) -> list:
-        rows = list(self.full[start:stop])
-        if len(rows) == stop - start:
-            return rows
-        # The full-name run ended inside (or before) this slice: continue with the given names.
-        full_count = (
-            start + len(rows) if rows or not start else self.full.order_by()[:start].count()
+        super().__init__(
+            [(self.full, "name_folded"), (self.given, "given_name_folded")],
+            qs.filter(search_q(key)),
         )
-        offset = start + len(rows) - full_count
-        return rows + list(self.given[offset : offset + stop - start - len(rows)])
 
 
 # --- counts -------------------------------------------------------------------------------------

@@ -17,19 +17,16 @@ from .models import Member
 
 class MemberRows(TableQuerysetData):
     """The table's rows: counted exactly up to ``queries.COUNT_CAP``, estimated beyond it on
-    PostgreSQL (``exact`` is False then, and the page says "about …"), and for a
-    name search in the default order, read page by page from the name indexes
-    (``queries.NameSearchPages``) instead of sorting every match."""
+    PostgreSQL (``exact`` is False then, and the page says "about …"), and in the default
+    order read page by page (``queries.MemberPages``: a name search from the name indexes, a
+    small scope sorted) instead of sorting every match; the API reads the same pages."""
 
     def __init__(self, qs, search: str | None = None, unsearched=None):
         """``qs``: the rows, searched; ``unsearched``: the same rows before the search (the
         pages add their own prefix filters: repeating the search's would skew the planner's
         estimates towards a sort of every match)."""
         super().__init__(qs)
-        key = queries.name_key(search)
-        self.pages = (
-            queries.NameSearchPages(qs if unsearched is None else unsearched, key) if key else None
-        )
+        self.pages = queries.MemberPages.of(qs if unsearched is None else unsearched, search)
         self.exact = True
 
     def __len__(self):
