@@ -1,27 +1,51 @@
-"""Benchmark: accent-insensitive member search inside an officer's scope.
+"""Benchmark: accent-insensitive member search inside an officer's scope, over the API.
 
     .venv/bin/python bench/members_search.py [--members 1000000] [--units 2000] [--other N]
-        [--copies K] [--postgres] [--keep]
+        [--copies K] [--postgres] [--db NAME] [--build-only] [--repeat 7] [--no-http]
+        [--explain TEXT]
 
-Builds (or, with ``--keep``, reuses) the demo province with ``--units`` grassroots unions and
-``--members`` members (``members.demo``: realistic names, history rows included), plus a
-second province of the same size so that scope filtering has something to exclude, then
-times the search the list page runs (``members.tables.MemberRows``): the first page of 50 rows
-(``queries.NameSearchPages``: full-name matches by name, then given-name matches, each read in
-index order), the count capped at 1,001 rows (``queries.capped_count``), and for comparison the
-exact count of all matches, for a province administrator and for a grassroots officer.
-Queries are typed without accents.
+Builds (or, in a database named with ``--db``, reuses) the demo province with ``--units``
+grassroots unions and ``--members`` members (``members.demo``: realistic names, history rows
+included), plus a second province so that scope filtering has something to exclude, and on
+PostgreSQL ``--copies`` copies of the province's members made in SQL (12 M = 1 M × 12).
+
+Then, for a province administrator and for the officer of the biggest grassroots union, and
+for common name prefixes and rare ones (full names of sampled members), typed without
+accents, it times, interleaved query by query (A B C A B C …):
+
+- the API list, ``GET /api/v1/members?q=…`` (50 rows, count, next cursor) over HTTP from a
+  gunicorn serving the database (``--no-http`` leaves it out);
+- the page's SQL: the statements the API and the list page run for it
+  (``queries.MemberPages``: the scope's size estimate, the first page, the capped count),
+  captured once through Django and replayed through psycopg;
+- a bare baseline: the same first page from a plain table ``bench_bare_names (province,
+  name_folded COLLATE "C", id)`` with a b-tree on all three (made once in the bench
+  database, reused): ``SELECT id … WHERE province=%s AND name_folded LIKE 'key%' ORDER BY
+  name_folded, id LIMIT 50``, what any engine needs at least for such a page.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import io
+import os
 import random
-import statistics
+import subprocess
+import sys
 import time
+import urllib.parse
+from pathlib import Path
 
-from harness import add_database_options, progress, setup_django  # noqa: E402
+from harness import (  # noqa: E402
+    add_database_options,
+    machine,
+    median,
+    percentile,
+    print_table,
+    progress,
+    setup_django,
+)
 
 QUERIES = [
     "nguyen van h",
@@ -135,9 +159,129 @@ def build(args) -> None:
     progress(f"data ready in {time.perf_counter() - start:.0f} s")
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+# Searched by the API table besides QUERIES: the commonest prefixes.
+COMMON = ["nguyen", "hoa", "tran thi"]
+BARE = "bench_bare_names"
+RARE_MATCHES = 200
+
+
+def ensure_bare_table(conn) -> None:
+    """``bench_bare_names``: every member's province (the id of its tree's top unit: both
+    generated federations carry province code 22), folded name and id, with a b-tree on the
+    three. Made once; reused when present."""
+    if conn.execute("SELECT to_regclass(%s)", [BARE]).fetchone()[0]:
+        return
+    start = time.perf_counter()
+    conn.execute(f'CREATE TABLE {BARE} (province int, name_folded text COLLATE "C", id bigint)')
+    conn.execute(
+        f"INSERT INTO {BARE} SELECT r.id, m.name_folded, m.id FROM members_member m "
+        "JOIN org_unit r ON r.path = m.tree"
+    )
+    conn.execute(f"CREATE INDEX {BARE}_key ON {BARE} (province, name_folded, id)")
+    conn.execute(f"VACUUM ANALYZE {BARE}")
+    progress(f"{BARE} made in {time.perf_counter() - start:.0f} s")
+
+
+def sampled_names(
+    conn, province: int, tree: str, count: int, seed: int, unit_id: int | None = None
+) -> list:
+    """Folded full names of ``count`` members picked at random (in ``unit_id`` if given) that
+    at most ``RARE_MATCHES`` members of the province start with: the rare queries."""
+    from congdoan.common.text import fold
+
+    where, params = ("unit_id = %s", [unit_id]) if unit_id else ("tree = %s", [tree])
+    low, high = conn.execute(
+        f"SELECT min(id), max(id) FROM members_member WHERE {where}", params
+    ).fetchone()
+    rng = random.Random(seed)
+    names: list[str] = []
+    for _attempt in range(50 * count):
+        row = conn.execute(
+            f"SELECT full_name FROM members_member WHERE {where} AND id >= %s ORDER BY id LIMIT 1",
+            [*params, rng.randint(low, high)],
+        ).fetchone()
+        name = fold(row[0]) if row else ""
+        if not name or name in names:
+            continue
+        matches = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {BARE} WHERE province = %s "
+            "AND name_folded LIKE %s LIMIT %s) AS m",
+            [province, name + "%", RARE_MATCHES + 1],
+        ).fetchone()[0]
+        if matches <= RARE_MATCHES:
+            names.append(name)
+            if len(names) == count:
+                break
+    return names
+
+
+def page_statements(user_pk: int, text: str) -> tuple[list[str], int, bool]:
+    """The SQL the API list runs for ``text`` (after the caller's scope is read): the scope's
+    estimate, the first page of 50, the count; with the rows found and whether it sorted."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from congdoan.members import queries
+    from congdoan.members.models import Member
+
+    user = get_user_model().objects.get(pk=user_pk)
+    unsearched = Member.objects.visible_to(user).select_related("unit", "group")
+    with CaptureQueriesContext(connection) as ctx:
+        pages = queries.MemberPages.of(unsearched, text)
+        items, _after = pages.page(0, 50)
+        pages.count()
+    sorted_ = any("LOWER(" in q["sql"].upper() for q in ctx.captured_queries)
+    return [q["sql"] for q in ctx.captured_queries], len(items), sorted_
+
+
+class Server:
+    """gunicorn serving the bench database (as in production: DEBUG off, persistent database
+    connections), started for the run and stopped at its end."""
+
+    def __init__(self, port: int, workers: int):
+        self.port = port
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-" + "x" * 50,
+            "SECURE_SSL_REDIRECT": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+        }
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "congdoan.wsgi:application",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={workers}",
+                "--log-level=warning",
+            ],
+            env=env,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        for _ in range(100):
+            try:
+                if self.get("/healthz", None)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer /healthz")
+
+    def get(self, path: str, token: str | None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, body
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def main() -> None:
@@ -155,18 +299,27 @@ def main() -> None:
     )
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
     add_database_options(parser, "members_search")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7, help="timed rounds per query")
+    parser.add_argument("--rare", type=int, default=10, help="rare queries (sampled names)")
+    parser.add_argument("--no-http", action="store_true", help="leave the API over HTTP out")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--explain", help="print EXPLAIN ANALYZE of the page's SQL for TEXT")
     args = parser.parse_args()
-    setup_django(args)
+    db = setup_django(args)
     build(args)
     if args.build_only:
         return
+    if db.vendor != "postgresql":
+        raise SystemExit("the API table needs PostgreSQL (--postgres)")
 
+    import psycopg
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db.models import Count
 
+    from congdoan.accounts.models import ApiToken
+    from congdoan.members import queries
     from congdoan.members.models import Member
-    from congdoan.members.queries import NameSearchPages, capped_count, name_key
     from congdoan.org.choices import Role
     from congdoan.org.models import RoleAssignment, Unit
 
@@ -175,56 +328,165 @@ def main() -> None:
     province_admin, _ = User.objects.get_or_create(username="bench_admin")
     RoleAssignment.objects.get_or_create(user=province_admin, unit=root, role=Role.ADMINISTRATOR)
     big = (
-        Member.objects.filter(unit__path__startswith=root.path)
+        Member.objects.filter(tree=root.path[:4])
         .values("unit")
         .order_by()
-        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
+        .annotate(n=Count("id"))
         .order_by("-n")
         .first()
     )
     grassroots = Unit.objects.get(pk=big["unit"])
     officer, _ = User.objects.get_or_create(username="bench_officer")
     RoleAssignment.objects.get_or_create(user=officer, unit=grassroots, role=Role.OFFICER)
+    scopes = [("province administrator", province_admin), ("grassroots officer", officer)]
 
-    total = Member.objects.count()
-    in_scope = Member.objects.visible_to(province_admin).count()
-    print(
-        f"\ndatabase: {connection.vendor}; members: {total:,} ({in_scope:,} in the province); "
-        f"grassroots officer's unit: {big['n']:,} members"
+    sql = psycopg.connect(db.psql_url, autocommit=True)
+    ensure_bare_table(sql)
+    total = sql.execute("SELECT count(*) FROM members_member").fetchone()[0]
+    in_scope = sql.execute(
+        "SELECT count(*) FROM members_member WHERE tree = %s", [root.path[:4]]
+    ).fetchone()[0]
+    common = list(dict.fromkeys(COMMON + QUERIES))
+    rare = sampled_names(sql, root.pk, root.path[:4], args.rare, seed=1)
+    rare_in_unit = sampled_names(
+        sql, root.pk, root.path[:4], max(1, args.rare // 2), 2, grassroots.pk
     )
+    groups = {
+        "province administrator": [("common", common), ("rare", rare)],
+        "grassroots officer": [
+            ("common", common),
+            ("rare", rare[: args.rare // 2] + rare_in_unit),
+        ],
+    }
+    print(f"\nmachine: {machine()}")
+    print(
+        f"database: PostgreSQL {sql.info.server_version}, {db.name}; members: {total:,} "
+        f"({in_scope:,} in the province); grassroots officer's unit {grassroots.code}: "
+        f"{big['n']:,} members"
+    )
+    for label, user in scopes:
+        estimate = queries.planner_estimate(Member.objects.visible_to(user))
+        print(
+            f"{label}: planner's estimate of the scope {estimate:,} rows "
+            f"({'sorted' if queries.few_rows(Member.objects.visible_to(user)) else 'index order'}"
+            f", SMALL_SCOPE {queries.SMALL_SCOPE:,})"
+        )
+    print(f"rare queries: {', '.join(rare)}; in the officer's unit: {', '.join(rare_in_unit)}")
 
-    rows = []
-    for label, user in (
-        ("province administrator", province_admin),
-        ("grassroots officer", officer),
-    ):
-        for what in (
-            "first page (50, index order)",
-            "count, capped at 1,001",
-            "exact count of matches",
-        ):
-            timings = []
-            for _ in range(args.repeat):
-                for text in QUERIES:
-                    fresh = User.objects.get(
-                        pk=user.pk
-                    )  # the scope is read per request, as in a view
-                    start = time.perf_counter()
-                    scoped = Member.objects.visible_to(fresh).select_related("unit")
-                    qs = scoped.search(text)
-                    if what.startswith("first"):
-                        NameSearchPages(scoped, name_key(text)).slice(0, 50)
-                    elif what.startswith("count"):
-                        capped_count(qs)
-                    else:
-                        qs.count()
-                    timings.append((time.perf_counter() - start) * 1000)
-            rows.append(
-                (label, what, statistics.median(timings), percentile(timings, 95), max(timings))
-            )
-    print("| scope | query | p50 ms | p95 ms | max ms |\n|---|---|---:|---:|---:|")
-    for label, what, p50, p95, worst in rows:
-        print(f"| {label} | {what} | {p50:.1f} | {p95:.1f} | {worst:.1f} |")
+    if args.explain:
+        for label, user in scopes:
+            statements, _n, _s = page_statements(user.pk, args.explain)
+            for statement in statements:
+                print(f"\n-- {label}: {args.explain}\n{statement}")
+                for (line,) in sql.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}"):
+                    print(line)
+        return
+
+    tokens = {}
+    for label, user in scopes:
+        ApiToken.objects.filter(user=user).delete()  # the bench users' tokens of earlier runs
+        tokens[label] = ApiToken.issue(user, name="bench")[1]
+    server = None if args.no_http else Server(args.port, args.workers)
+    province = root.pk
+    per_query = []
+    summary = []
+    try:
+        for label, user in scopes:
+            for group, texts in groups[label]:
+                api, page, bare, ratio = [], [], [], []
+                for text in texts:
+                    statements, found, sorted_ = page_statements(user.pk, text)
+                    like = queries.name_key(text) + "%"
+
+                    def run_page(statements=statements):
+                        for statement in statements:
+                            sql.execute(statement).fetchall()
+
+                    def run_bare(like=like):
+                        sql.execute(
+                            f"SELECT id FROM {BARE} WHERE province = %s AND name_folded LIKE %s "
+                            "ORDER BY name_folded, id LIMIT 50",
+                            [province, like],
+                        ).fetchall()
+
+                    path = "/api/v1/members?" + urllib.parse.urlencode({"q": text})
+
+                    def run_api(path=path, token=tokens[label]):
+                        status, body = server.get(path, token)
+                        if status != 200:
+                            raise RuntimeError(f"{path}: {status} {body[:300]!r}")
+
+                    steps = {"page": run_page, "bare": run_bare}
+                    if server is not None:
+                        steps["api"] = run_api
+                    for fn in steps.values():  # warm-up, not timed
+                        fn()
+                    timings = {name: [] for name in steps}
+                    for _round in range(args.repeat):
+                        for name, fn in steps.items():
+                            start = time.perf_counter()
+                            fn()
+                            timings[name].append((time.perf_counter() - start) * 1000)
+                    rounds = [a / b for a, b in zip(timings["page"], timings["bare"], strict=True)]
+                    page += timings["page"]
+                    bare += timings["bare"]
+                    ratio += rounds
+                    api += timings.get("api", [])
+                    per_query.append(
+                        [
+                            label,
+                            text,
+                            found,
+                            "sorted" if sorted_ else "index",
+                            median(timings["api"]) if api else float("nan"),
+                            median(timings["page"]),
+                            median(timings["bare"]),
+                            median(rounds),
+                        ]
+                    )
+                    progress(f"  {label}: {text!r}: page {median(timings['page']):.1f} ms")
+                nan = float("nan")
+                summary.append(
+                    [
+                        label,
+                        f"{group} ({len(texts)})",
+                        median(api) if api else nan,
+                        percentile(api, 95) if api else nan,
+                        max(api) if api else nan,
+                        median(page),
+                        percentile(page, 95),
+                        median(bare),
+                        percentile(bare, 95),
+                        median(ratio),
+                        percentile(ratio, 95),
+                    ]
+                )
+    finally:
+        if server is not None:
+            server.stop()
+        sql.close()
+    print_table(
+        [
+            "scope",
+            "queries",
+            "API p50 ms",
+            "API p95 ms",
+            "API max ms",
+            "page SQL p50 ms",
+            "page SQL p95 ms",
+            "bare p50 ms",
+            "bare p95 ms",
+            "page/bare p50",
+            "page/bare p95",
+        ],
+        summary,
+        title=f"API list and page SQL vs bare index ({args.repeat} rounds per query, interleaved)",
+    )
+    print_table(
+        ["scope", "query", "rows", "plan", "API p50 ms", "page SQL p50 ms", "bare p50 ms", "ratio"],
+        per_query,
+        title="Per query (medians)",
+    )
 
 
 if __name__ == "__main__":
