@@ -189,3 +189,41 @@ def test_the_signers_unit_comes_from_the_cached_scope(tree, admin_user, zone_adm
     # A federation chair signing a grassroots paper signs for the federation.
     assert signer_unit(admin_user, grassroots_doc) == tree.prov
     assert signer_unit(zone_admin, grassroots_doc) == tree.zone
+
+
+def test_a_head_signing_a_draft_leaves_the_approval_and_the_signature_in_the_records(
+    tree, admin_user, doc_type, pki_ready
+):
+    doc = draft(admin_user, tree.prov, doc_type)
+    draft_name = doc.content.name
+    with CaptureQueriesContext(connection) as queries:
+        services.sign_document(admin_user, doc, password=PASSWORD)
+    doc.refresh_from_db()
+    approved, signed = doc.history.order_by("history_id")[1:]  # after "created"
+    assert (approved.history_change_reason, signed.history_change_reason) == ("approved", "signed")
+    assert approved.history_type == signed.history_type == "~"
+    assert approved.history_user == signed.history_user == admin_user
+    assert approved.status == DocumentStatus.APPROVED and signed.status == DocumentStatus.SIGNED
+    assert approved.approved_by_id == signed.approved_by_id == admin_user.pk
+    # Each record is the document as it was: the draft's file, then the signed one.
+    assert (approved.content, approved.original) == (draft_name, "")
+    assert (signed.content, signed.original) == (doc.content.name, draft_name)
+    assert approved.signed_at is None and signed.signed_at == doc.signed_at
+    assert approved.history_date <= signed.history_date
+    assert approved.updated_at == doc.approved_at <= signed.updated_at == doc.updated_at
+    events = list(doc.events.values_list("action", "actor_id"))
+    assert events[-2:] == [("approved", admin_user.pk), ("signed", admin_user.pk)]
+    writes = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert writes.count("UPDATE") == 1, writes  # one UPDATE of the document for both steps
+    assert verify_pdf(_content(doc)).all_ok
+
+
+def test_signing_an_approved_document_writes_one_record(tree, admin_user, doc_type, pki_ready):
+    doc = draft(admin_user, tree.prov, doc_type)
+    services.approve_document(admin_user, doc)
+    services.sign_document(admin_user, doc, password=PASSWORD)
+    reasons = list(
+        doc.history.order_by("history_id").values_list("history_change_reason", flat=True)
+    )
+    assert reasons[-2:] == ["approved", "signed"]
+    assert list(doc.events.values_list("action", flat=True))[-2:] == ["approved", "signed"]

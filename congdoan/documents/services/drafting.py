@@ -235,11 +235,16 @@ def approve_document(actor: User, document: Document, comment: str = "") -> Docu
     return document
 
 
-def mark_approved(actor: User, document: Document, comment: str = "") -> None:
-    """Approve ``document`` (locked by the caller, its checks done)."""
+def set_approved(actor: User, document: Document) -> None:
+    """The approval's fields on ``document`` (locked by the caller, its checks done), unsaved."""
     document.status = DocumentStatus.APPROVED
     document.approved_by = actor
     document.approved_at = timezone.now()
+
+
+def mark_approved(actor: User, document: Document, comment: str = "") -> None:
+    """Approve ``document`` (locked by the caller, its checks done)."""
+    set_approved(actor, document)
     set_history(document, actor, "approved")
     document.save()
     record_event(actor, EventAction.APPROVED, document=document, note=comment)

@@ -36,11 +36,11 @@ from ..choices import (
     EventAction,
     SignatureRole,
 )
-from ..models import Document, DocumentSignature, SigningCertificate
+from ..models import Document, DocumentSignature, Event, SigningCertificate
 from ..queries import can_sign, pending_reviews, signer_unit, usable_certificate
-from .drafting import lock_document, mark_approved, require_status
+from .drafting import lock_document, require_status, set_approved
 from .incoming import deliver
-from .journal import record_event, set_history
+from .journal import new_event, record_event, save_with_history, set_history, snapshot
 from .numbering import format_number_symbol, take_number
 
 SIGNER_FIELD = "ChuKyNguoiKy"
@@ -255,8 +255,23 @@ def sign_document(
         _check_signable(actor, document)
         if not SigningCertificate.objects.usable().filter(pk=certificate.pk).exists():
             raise _no_certificate()
+        events = []
+        approved = None
         if document.status != DocumentStatus.APPROVED:
-            mark_approved(actor, document, _("Approved by the signer."))
+            # The head signing a draft approves it in the same step: its own history record
+            # and event, written with the signature's in one INSERT each (save_with_history).
+            set_approved(actor, document)
+            approved = snapshot(document)
+            approved.updated_at = approved._history_date = document.approved_at
+            set_history(approved, actor, "approved")
+            events.append(
+                new_event(
+                    actor,
+                    EventAction.APPROVED,
+                    document=document,
+                    note=_("Approved by the signer."),
+                )
+            )
         if not document.original:
             # The unsigned PDF is the file just read (its name was checked above, and stored
             # files are never rewritten): keep it as the original rather than a second copy.
@@ -267,11 +282,14 @@ def sign_document(
         document.signed_at = moment
         document.signer = document.signer or actor
         set_history(document, actor, "signed")
-        document.save()
+        save_with_history(document, *([approved] if approved else []))
         _record_signature(
             document, certificate, block, role=SignatureRole.SIGNER, actor=actor, moment=moment
         )
-        record_event(actor, EventAction.SIGNED, document=document, note=certificate.common_name)
+        events.append(
+            new_event(actor, EventAction.SIGNED, document=document, note=certificate.common_name)
+        )
+        Event.objects.bulk_create(events)
     return document
 
 
