@@ -227,3 +227,23 @@ def test_signing_an_approved_document_writes_one_record(tree, admin_user, doc_ty
     )
     assert reasons[-2:] == ["approved", "signed"]
     assert list(doc.events.values_list("action", flat=True))[-2:] == ["approved", "signed"]
+
+
+def test_a_certificate_revoked_while_the_pdf_is_signed_stores_nothing(
+    tree, admin_user, doc_type, pki_ready, monkeypatch, media_root
+):
+    doc = draft(admin_user, tree.prov, doc_type)
+    real_sign = signing.sign_pdf
+
+    def sign_then_revoke(*args, **kwargs):
+        signed = real_sign(*args, **kwargs)
+        services.revoke_certificate(admin_user, pki_ready["admin"], "Lộ khoá")
+        return signed
+
+    monkeypatch.setattr(signing, "sign_pdf", sign_then_revoke)
+    files_before = {p for p in media_root.rglob("*") if p.is_file()}
+    with pytest.raises(ValidationError, match="chứng thư|certificate"):
+        services.sign_document(admin_user, doc, password=PASSWORD)
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.DRAFT and not doc.original and not doc.signatures.exists()
+    assert {p for p in media_root.rglob("*") if p.is_file()} == files_before

@@ -58,11 +58,13 @@ class DraftData:
     attachments: tuple[Upload, ...] = ()
 
 
-def lock_document(document: Document) -> Document:
-    """The document again, read under a row lock (inside the caller's transaction)."""
+def lock_document(document: Document, **annotations) -> Document:
+    """The document again, read under a row lock (inside the caller's transaction), with
+    ``annotations`` computed in the same query."""
     return (
         Document.objects.select_for_update(of=("self",))  # not the nullable signing unit
         .select_related("unit", "doc_type", "signing_unit")
+        .annotate(**annotations)
         .get(pk=document.pk)
     )
 

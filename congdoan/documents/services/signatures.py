@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,7 +244,9 @@ def sign_document(
     )
     signed = _apply(seen, writer, certificate, block, tsa_timeout=SIGNER_TSA_TIMEOUT)
     with uploads.removed_on_failure() as stored, transaction.atomic():
-        document = lock_document(seen)
+        # Whether the certificate may still sign is asked in the same query as the lock.
+        usable = SigningCertificate.objects.usable().filter(pk=certificate.pk)
+        document = lock_document(seen, certificate_usable=Exists(usable))
         if _version(document) != _version(seen):
             raise ValidationError(
                 _(
@@ -253,7 +256,7 @@ def sign_document(
                 code="changed_while_signing",
             )
         _check_signable(actor, document)
-        if not SigningCertificate.objects.usable().filter(pk=certificate.pk).exists():
+        if not document.certificate_usable:
             raise _no_certificate()
         events = []
         approved = None
