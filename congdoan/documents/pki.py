@@ -3,7 +3,9 @@
 Private keys are stored encrypted with AES-256-GCM under a key derived (HKDF-SHA256) from
 ``CONGDOAN_SIGNING_KEY_SECRET`` when set, else from ``SECRET_KEY``. Set the dedicated
 variable in production: rotating ``SECRET_KEY`` must not make every signing key unreadable.
-Keys are decrypted only in memory, for one signature, and never leave the server.
+Keys are decrypted only in memory and never leave the server; a process keeps the signer
+of a certificate it signed with (``signing._signer``, at most 32), whose key stays decrypted
+there, next to the secret that decrypts every stored key.
 """
 
 from __future__ import annotations
