@@ -33,6 +33,7 @@ import io
 import pstats
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from harness import (  # noqa: E402
     add_database_options,
@@ -246,7 +247,9 @@ class Case:
         pdf_signer = signers.PdfSigner(
             self.meta, signer=self.tuned, stamp_style=self.style(), new_field_spec=self.field
         )
-        return pdf_signer.sign_pdf(writer, bytes_reserved=self.tuned.reserved).getvalue()
+        return pdf_signer.sign_pdf(
+            writer, bytes_reserved=getattr(self.tuned, "reserved", None)
+        ).getvalue()
 
     def service(self) -> None:
         from congdoan.documents import services
@@ -435,7 +438,11 @@ def main() -> None:
         "",
     ]
 
-    print(f"\n{machine()}; {db.vendor}; n={args.n} per batch, {args.rounds} rounds, medians")
+    code = Path(signing.__file__).resolve().parents[2]
+    print(
+        f"\n{machine()}; {db.vendor}; n={args.n} per batch, {args.rounds} rounds, medians;"
+        f" code at {code}"
+    )
     print_table(
         [
             "case",
