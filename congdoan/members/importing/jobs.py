@@ -262,7 +262,7 @@ def execute_job(job_id: int, language: str | None = None) -> None:
                 header_row=job.header_row,
                 on_batch=batch_recorder(job.pk),
             )
-            summary = importer.run_rows(rows)
+            summary = importer.run_rows(rows, expected_rows=total)
         except uploads.UploadRefused as exc:  # past a limit seen only once the file is opened
             job.file.delete(save=False)  # a refused file is not kept
             ImportJob.objects.filter(pk=job.pk).update(

@@ -1,7 +1,8 @@
 """One run of one file into one grassroots unit: rows read and checked, then matched and
 written batch by batch, each batch all or nothing with its history rows; a dry run writes
-nothing. On PostgreSQL a large import writes each batch on a second connection while the next
-one is checked (``BatchWriter``).
+nothing. A large file's rows are read and checked in a second process (``checking``) while
+this one matches them; on PostgreSQL each batch is written on a second connection while the
+next one is matched (``BatchWriter``).
 
 Re-running an import (after an interruption, or the same file twice) finds the rows already
 written and reports them unchanged.
@@ -22,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congdoan.accounts.models import User
-from congdoan.common.spreadsheets import UnreadableFile, read_rows
+from congdoan.common.spreadsheets import Sheet, UnreadableFile
 from congdoan.common.text import fold
 from congdoan.org.choices import MEMBER_MANAGERS, UnitKind
 from congdoan.org.models import Unit
@@ -32,9 +33,10 @@ from congdoan.org.services import require_role
 from ..bulk import PreparedInsert
 from ..models import tree_key
 from ..services import check_unit, resolve_unit
+from .checking import checked_batches
 from .columns import REQUIRED_COLUMNS, TableShape, detect_in, field_label, unmapped_columns
 from .matching import Destination, match_rows
-from .rows import RowResult, check_repeats, data_rows, parse_row
+from .rows import RowResult
 from .writing import prepare_new, write_batch
 
 BATCH_SIZE = 2000
@@ -103,15 +105,19 @@ class Importer:
 
     def run(self, source, filename: str) -> Summary:
         """Import the file ``source`` (a path or a binary file) named ``filename``."""
-        return self.run_rows(read_rows(source, filename))
+        sheet = Sheet(source, filename)
+        return self.run_rows(sheet.rows(), expected_rows=sheet.row_count)
 
-    def run_rows(self, rows: Iterator[tuple[int, list]]) -> Summary:
+    def run_rows(
+        self, rows: Iterator[tuple[int, list]], *, expected_rows: int | None = None
+    ) -> Summary:
         """Import ``rows`` (see ``read_rows``); the header is detected in them when not given, so
-        the file is read once."""
+        the file is read once. ``expected_rows`` (the sheet's row count): a large file's rows
+        are checked in a second process (``checking``)."""
         with long_lived_objects_frozen():
-            return self._run_rows(rows)
+            return self._run_rows(rows, expected_rows)
 
-    def _run_rows(self, rows: Iterator[tuple[int, list]]) -> Summary:
+    def _run_rows(self, rows: Iterator[tuple[int, list]], expected_rows: int | None) -> Summary:
         if self.mapping is None or self.header_row is None:
             head: list = []
             detected = detect_in(rows, head)
@@ -123,21 +129,24 @@ class Importer:
                 _("No column for: %(fields)s. Correct the column mapping.")
                 % {"fields": ", ".join(missing)}
             )
-        seen: dict = {}  # identity and card numbers met so far → their row
-        batch: list[RowResult] = []
         writer: BatchWriter | None = None
         self.done = 0
         self.shape = shape = TableShape(self.header_row)
+        batches = checked_batches(
+            rows,
+            header_row=self.header_row,
+            mapping=self.mapping,
+            cache=self.cache,
+            shape=shape,
+            batch_size=BATCH_SIZE,
+            expected_rows=expected_rows,
+        )
         try:
-            for row_no, cells in data_rows(rows, self.header_row, shape):
-                result = parse_row(row_no, cells, self.mapping, self.cache)
-                check_repeats(result, seen)
-                batch.append(result)
-                if len(batch) >= BATCH_SIZE:
-                    writer = self._batch(batch, writer, more=True)
-                    batch = []
-            if batch:
-                writer = self._batch(batch, writer, more=False)
+            batch = next(batches, None)
+            while batch is not None:
+                following = next(batches, None)  # the last one also ends the table's shape
+                writer = self._batch(batch, writer, more=following is not None)
+                batch = following
         except BaseException:
             if writer is not None:
                 writer.close(raise_failure=False)  # the batch being written still ends whole
