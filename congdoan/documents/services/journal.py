@@ -4,6 +4,7 @@ what, shown on the document's page) and the reason and author of a history recor
 from __future__ import annotations
 
 import copy
+import functools
 
 from django.db.models import FileField, Model
 
@@ -68,4 +69,10 @@ def save_with_history(obj: Model, *earlier: Model) -> None:
         obj.save()
     finally:
         del obj.skip_history_when_saving
-    type(obj).history.bulk_history_create([*earlier, obj], update=True)
+    _history(type(obj)).bulk_history_create([*earlier, obj], update=True)
+
+
+@functools.cache
+def _history(model: type[Model]):
+    """``model.history`` once: simple-history builds a new manager class at every access."""
+    return model.history
