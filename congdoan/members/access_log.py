@@ -45,7 +45,8 @@ def log_numbers_handed_out(actor: User, cells: Iterable) -> int:
     member_ids: set[int] = set()
     for start in range(0, len(ordered), _LOOKUP_CHUNK):
         chunk = ordered[start : start + _LOOKUP_CHUNK]
-        member_ids.update(Member.objects.filter(cccd__in=chunk).values_list("pk", flat=True))
+        found = Member.objects.filter(cccd__in=chunk).exclude(cccd="")  # the number index
+        member_ids.update(found.values_list("pk", flat=True))
     CccdView.objects.bulk_create(
         [CccdView(member_id=pk, viewer=actor) for pk in sorted(member_ids)]
     )

@@ -46,7 +46,9 @@ def match_rows(rows: list[RowResult], dest: Destination, cache: dict) -> None:
     numbers = {r.values["cccd"] for r in rows if r.values.get("cccd")}
     cards = {r.values["card_number"] for r in rows if r.values.get("card_number")}
     members = Member.objects.all()
-    by_cccd = {m.cccd: m for m in among(members.filter(tree=dest.tree), "cccd", numbers)}
+    by_cccd = {
+        m.cccd: m for m in among(members.filter(tree=dest.tree).exclude(cccd=""), "cccd", numbers)
+    }
     by_card = {m.card_number: m for m in among(members, "card_number", cards)}
     # Their units: almost always the importing unit itself, the others in one query.
     by_name = _by_name(rows, dest)
