@@ -1,6 +1,6 @@
 """Benchmark: the signer's PAdES signature through ``services.sign_document`` versus pyHanko
 signing the same PDF with the same key and the same visible block, measured in the same run,
-interleaved A B C A B C.
+interleaved A B C D A B C D.
 
     .venv/bin/python bench/documents_sign.py [--n 10] [--rounds 5] [--pages 2,10]
         [--keys ec,rsa] [--postgres] [--db NAME] [--keep] [--profile]
@@ -8,21 +8,28 @@ interleaved A B C A B C.
 Cases: each PDF shape (``--pages``: a 2-page and a 10-page paper rendered by WeasyPrint, as the
 office makes them) with each key type (``--keys``: ECDSA P-256, as the internal CA issues,
 and RSA-2048, as a PKCS#12 from a certification authority usually holds). In each case and
-round, three batches of ``--n`` signatures run one after the other:
+round, four batches of ``--n`` signatures run one after the other:
 
 - (a) ``pyHanko bare``: ``signers.sign_pdf`` on the PDF's bytes, no visible block, the
   ``SimpleSigner`` built once (key loaded once, as a script signing many files would);
 - (b) ``pyHanko + block``: ``PdfSigner`` with the same field, box, reason, location and name,
   the block drawn by the project's own stamp code (``signing.BlockContent`` over
   ``signing.signer_appearance``, its fixed part rendered once), same signer object as (a);
+- (b+) ``pyHanko + same block, service's signer``: (b) with the signer the service uses
+  (``signing.LoadedKeySigner``: key parsed once, the signature's space known after the first
+  signature): what is left of the gap once pyHanko is used as the service uses it;
 - ``service``: ``services.sign_document`` on a fresh draft (checks, password confirmation,
-  block with the current time, signature, files, history and events, commit).
+  block with the current time, signature, file, history and events, commit).
 
 The headline is service / (b), round by round (median of the rounds), per second of wall
-time and per second of this process's CPU time (steadier on a shared machine). The services
-confirm every signature with the signer's password: the bench stores it with a fast hasher
-and measures Argon2 on its own line. ``--profile`` prints where the service's time goes
-(cProfile, cumulative) for the first case.
+time and per second of this process's CPU time (steadier on a shared machine; it leaves out
+the database server's own work). The service's own work is its time off the PDF (not in
+``signing.sign_pdf``, ``open_pdf``, ``page_count`` or ``signer_box``), and of that the time
+spent committing. The services confirm every signature with the signer's password: the
+bench stores it with a fast hasher and measures Argon2 on its own line. ``--profile`` prints
+where the service's time goes (pyinstrument when installed, else cProfile) for the first
+case. The script also runs against older code (a ``git archive`` of an earlier commit, with
+this file and ``harness.py`` copied into its ``bench``), for before/after figures.
 """
 
 from __future__ import annotations
