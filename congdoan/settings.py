@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # third-party ones (Django's admin translates "History" differently, for one).
     "congdoan.common",
     "congdoan.accounts",
+    "congdoan.notifications",
     "congdoan.org",
     "congdoan.members",
     "congdoan.skills",
@@ -303,8 +304,39 @@ FILE_UPLOAD_HANDLERS = [
 # listed or shown, and every minute by Celery beat (congdoan.members.importing.jobs).
 IMPORT_HEARTBEAT_TIMEOUT = int(os.environ.get("IMPORT_HEARTBEAT_TIMEOUT", "300"))
 CELERY_BEAT_SCHEDULE = {
-    "members-recover-interrupted-imports": {"task": "members.recover_imports", "schedule": 60.0}
+    "members-recover-interrupted-imports": {"task": "members.recover_imports", "schedule": 60.0},
+    "notifications-retry-due": {"task": "notifications.retry_due", "schedule": 60.0},
 }
+
+# --- Notifications (congdoan.notifications) ---------------------------------------------
+# The adapter of each channel: a name of notifications.adapters.ADAPTERS or a dotted path.
+# SMS and Zalo write to the log ("console") until their gateway is set up.
+NOTIFICATION_ADAPTERS = {
+    "email": "email",
+    "push": "webpush",
+    "sms": os.environ.get("NOTIFICATION_SMS_ADAPTER", "console"),
+    "zalo": os.environ.get("NOTIFICATION_ZALO_ADAPTER", "console"),
+}
+# A failed delivery is tried this many times in all, waiting RETRY_SECONDS, then twice that…
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "3"))
+NOTIFICATION_RETRY_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_SECONDS", "60"))
+NOTIFICATION_HTTP_TIMEOUT = float(os.environ.get("NOTIFICATION_HTTP_TIMEOUT", "10"))
+# Send in the request's own thread once it commits (tests): no worker, no thread.
+NOTIFICATION_SEND_INLINE = env_bool("NOTIFICATION_SEND_INLINE", False)
+# ``user -> phone`` of the app that knows users' phone numbers (accounts hold none).
+NOTIFICATION_PHONE_LOOKUP = os.environ.get("NOTIFICATION_PHONE_LOOKUP", "")
+# Web Push: the VAPID key pair (base64url, as ``vapid --gen`` / py-vapid prints them).
+WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:admin@localhost")
+# SMS through a generic HTTP gateway (notifications/adapters/sms.py says what it receives).
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "CONGDOAN")
+SMS_UNICODE = env_bool("SMS_UNICODE", False)
+# Zalo Official Account, template messages (ZNS); templates and quotas are data (admin).
+ZALO_OA_ACCESS_TOKEN = os.environ.get("ZALO_OA_ACCESS_TOKEN", "")
+ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL", "https://business.openapi.zalo.me/message/template")
 
 LOGGING = {
     "version": 1,

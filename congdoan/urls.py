@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("congdoan.documents.urls")),
     path("", include("congdoan.indicators.urls")),
     path("", include("congdoan.members.urls")),
+    path("", include("congdoan.notifications.urls")),
 ]

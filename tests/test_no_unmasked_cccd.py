@@ -75,6 +75,7 @@ def world(
     """Objects of every app inside ZONE, with the attributes the ``ROUTES`` builders use."""
     from congdoan.documents import services as document_services
     from congdoan.indicators.models import Target
+    from congdoan.notifications import services as notification_services
     from congdoan.org.models import RoleAssignment
     from congdoan.skills import services as skill_services
     from congdoan.skills.choices import CheckInMethod
@@ -153,6 +154,10 @@ def world(
     t.zone_role = RoleAssignment.objects.get(user=zone_admin)
     t.zone_target = Target.objects.create(
         indicator="members.complete_data", unit=t.zone, value=70, deadline="2030-12-31"
+    )
+    # A notification naming a member, for the notifications' list, bell and API.
+    [t.notification] = notification_services.notify(
+        officer_a, "notifications.test", t.member.full_name, url=f"/members/{t.member.pk}/"
     )
     return t
 
