@@ -54,6 +54,17 @@ def among(queryset, field: str, values):
     return queryset.filter(**{f"{field}__in": values})
 
 
+def _commit_without_waiting_for_the_disk() -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk (one
+    flush less per import batch). Safe for a reservation of card numbers: the members that use
+    them commit later, durably, and a durable commit flushes all WAL before it, this record
+    included; after a crash only a reservation nobody used can be lost (its numbers are then
+    issued again). Elsewhere nothing to do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _history_user(actor: User) -> User | None:
     """History names the actor; none for the system (the command line's unsaved user)."""
     return actor if getattr(actor, "pk", None) else None
@@ -83,7 +94,10 @@ def prepare_admissions(
     needing = [m for m in members if not m.card_number]
     numbers: list[str] = []
     if needing:
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():  # the sequence row is locked only while numbers are taken
+            if own_transaction:  # not inside a batch's transaction (that one waits for the disk)
+                _commit_without_waiting_for_the_disk()
             numbers = reserve_card_numbers(
                 tree_key(unit.path), len(needing), {m.card_number for m in members if m.card_number}
             )
