@@ -106,3 +106,18 @@ def test_the_bell_fits_a_phone(worker, browser):
         page.index('id="mainnav"'),
     )
     assert bell < toggler < menu
+
+
+def test_the_list_page_costs_the_same_for_many(worker, browser, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.notify(worker, KIND, "một")
+    browser.get("/notifications/")  # the first page of a session caches the user's roles
+    with CaptureQueriesContext(connection) as few:
+        browser.get("/notifications/")
+    for i in range(30):
+        services.notify(worker, KIND, f"Thông báo {i}", url=f"/x/{i}/")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = browser.get("/notifications/")
+    assert page.content.decode().count('data-testid="notification"') == 20
