@@ -17,11 +17,17 @@ from . import queries, services
 PER_PAGE = 20
 
 
-@login_required
+# htmx stops polling on this status: a tab left open after logging out asks no more.
+STOP_POLLING = 286
+
+
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
     """The bell's unread count, fetched by the top bar after the page (no query of its own on
-    every page) and every minute after."""
+    every page) and every minute after. Signed out, it answers nothing to swap (a redirect to
+    the login form would put that page inside the bell)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=STOP_POLLING)
     return render(
         request, "notifications/bell.html", {"unread": queries.unread_count(request.user)}
     )

@@ -121,3 +121,8 @@ def test_the_list_page_costs_the_same_for_many(worker, browser, django_assert_nu
     with django_assert_num_queries(len(few.captured_queries)):
         page = browser.get("/notifications/")
     assert page.content.decode().count('data-testid="notification"') == 20
+
+
+def test_the_bell_stops_polling_once_signed_out(client, db):
+    answer = client.get("/notifications/bell/")
+    assert answer.status_code == 286 and answer.content == b""
