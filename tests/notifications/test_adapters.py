@@ -240,3 +240,18 @@ def test_webpush_not_set_up_or_no_browser(settings, gateway, browser, vapid):
     with pytest.raises(NotDeliverable):
         WebPushAdapter().send(message(user_id=browser.user_id))
     assert gateway.requests == []
+
+
+def test_the_key_pair_command_makes_keys_webpush_signs_with(settings, gateway, browser):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("webpush_keys", stdout=out)
+    values = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.WEBPUSH_VAPID_PUBLIC_KEY = values["WEBPUSH_VAPID_PUBLIC_KEY"]
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = values["WEBPUSH_VAPID_PRIVATE_KEY"]
+    gateway.answers = [httpx.Response(201)]
+    assert WebPushAdapter().send(message(user_id=browser.user_id)) == "1/1"
+    assert values["WEBPUSH_VAPID_PUBLIC_KEY"] in gateway.requests[0].headers["authorization"]
