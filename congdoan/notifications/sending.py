@@ -5,7 +5,8 @@ number of times.
 (a failure is tried again by a task counting down), otherwise in a thread of this process,
 which sleeps between tries (the embedded default, as member imports do). Celery beat also
 picks up, every minute, deliveries whose time to try again has come and those left "sending"
-by a worker that died (``retry_due``).
+by a worker that died (``retry_due``); without Celery, ``congdoan send-notifications`` does
+the same from cron.
 
 A delivery is claimed by a compare-and-swap on its status, so two workers never send it
 twice.
@@ -155,15 +156,20 @@ def message_for(delivery: Delivery) -> Message:
 
 
 def due_deliveries(now: datetime.datetime | None = None) -> list[int]:
-    """Deliveries waiting for another try whose time has come, and those whose worker died
-    while sending them (put back to waiting)."""
+    """Deliveries waiting for another try whose time has come, those never tried for a while
+    and those whose worker died while sending them (put back to waiting)."""
     now = now or timezone.now()
     Delivery.objects.filter(
         status=DeliveryStatus.SENDING, last_attempt_at__lt=now - STUCK_AFTER
     ).update(status=DeliveryStatus.PENDING, next_attempt_at=now)
+    waiting = Q(next_attempt_at__lte=now) | Q(
+        # never tried: the thread that was to send it died with its process
+        next_attempt_at__isnull=True,
+        created_at__lt=now - STUCK_AFTER,
+    )
     return list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
+        Delivery.objects.filter(waiting, status=DeliveryStatus.PENDING)
+        .order_by("created_at")
         .values_list("pk", flat=True)[:1000]
     )
 

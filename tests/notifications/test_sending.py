@@ -158,3 +158,17 @@ def test_in_a_thread_by_default(settings, flaky, monkeypatch):
     worker.join(timeout=30)
     delivery = notification.deliveries.get()
     assert delivery.status == DeliveryStatus.SENT and flaky.calls == 1
+
+
+def test_never_tried_deliveries_are_sent_from_cron(flaky, sms_delivery):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assert sending.due_deliveries() == []  # just made: its thread may still be coming
+    Delivery.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    out = StringIO()
+    call_command("send_notifications", stdout=out)
+    assert out.getvalue().strip() == "1 deliveries tried"
+    sms_delivery.refresh_from_db()
+    assert sms_delivery.status == DeliveryStatus.SENT
