@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableQuerysetData
 
-from congdoan.common.db import count_rows
 from congdoan.common.phone import display_phone
 
 from . import queries
@@ -16,22 +15,23 @@ from .models import Member
 
 
 class MemberRows(TableQuerysetData):
-    """The table's rows: counted exactly up to ``queries.COUNT_CAP``, estimated beyond it on
-    PostgreSQL (``exact`` is False then, and the page says "about …"), and in the default
-    order read page by page (``queries.MemberPages``: a name search from the name indexes, a
-    small scope sorted) instead of sorting every match; the API reads the same pages."""
+    """The table's rows, as the API reads them (``queries.MemberPages``): counted exactly up to
+    ``queries.COUNT_CAP``, estimated beyond it on PostgreSQL (``exact`` is False then, and the
+    page says "about …"), and in the default order read page by page (a name search from the
+    name indexes, a small scope sorted) instead of sorting every match."""
 
     def __init__(self, qs, search: str | None = None, unsearched=None):
         """``qs``: the rows, searched; ``unsearched``: the same rows before the search (the
         pages add their own prefix filters: repeating the search's would skew the planner's
         estimates towards a sort of every match)."""
         super().__init__(qs)
-        self.pages = queries.MemberPages.of(qs if unsearched is None else unsearched, search)
+        self.counted = queries.MemberPages.of(qs if unsearched is None else unsearched, search)
+        self.pages = self.counted
         self.exact = True
 
     def __len__(self):
         if getattr(self, "_length", None) is None:
-            self._length, self.exact = count_rows(self.data, queries.COUNT_CAP)
+            self._length, self.exact = self.counted.count()
         return self._length
 
     def order_by(self, aliases):

@@ -63,9 +63,8 @@ def named(tree, make_member):
 def order(request, monkeypatch):
     """Both ways of reading a page: in index order (a large scope), and sorted (a small scope,
     ``queries.few_rows``; SQLite has no estimate, so it is forced here)."""
-    monkeypatch.setattr(
-        queries, "planner_estimate", lambda qs: 5 if request.param == "sorted" else 10**7
-    )
+    estimate = 5 if request.param == "sorted" else queries.SMALL_SCOPE + 1
+    monkeypatch.setattr(queries, "planner_estimate", lambda qs: estimate)
     return request.param
 
 
@@ -125,6 +124,17 @@ def test_count_over_the_cap_is_the_estimate_flagged_inexact(
     # Under the cap the count stays exact.
     body = _get(client, q="hoang van")
     assert (body["count"], body["count_exact"]) == (3, True)
+
+
+def test_far_over_the_cap_the_estimate_is_not_counted(
+    named, admin_user, api_client_for, monkeypatch
+):
+    # The planner expects ten times the cap: counting up to the cap would only confirm it.
+    monkeypatch.setattr(queries, "planner_estimate", lambda qs: 10 * queries.COUNT_CAP)
+    monkeypatch.setattr(queries, "count_rows", lambda qs, cap: pytest.fail("counted"))
+    body = _get(api_client_for(admin_user), q="hoa", limit=3)
+    assert (body["count"], body["count_exact"]) == (10 * queries.COUNT_CAP, False)
+    assert _names(body) == HOA[:2] + ["Hoàng Thị Hoa"]
 
 
 def test_past_the_cap_without_an_estimate_the_count_is_exact(
