@@ -215,9 +215,10 @@ def sampled_names(
     return names
 
 
-def page_statements(user_pk: int, text: str) -> tuple[list[str], int, bool]:
-    """The SQL the API list runs for ``text`` (after the caller's scope is read): the scope's
-    estimate, the first page of 50, the count; with the rows found and whether it sorted."""
+def page_statements(user_pk: int, text: str) -> tuple[list[str], list[str], int, bool]:
+    """The SQL the API list runs for ``text`` after the caller's scope is read: the first page
+    of 50 (with the scope's size estimate that chooses its plan), then the count; with the
+    rows found and whether the page was sorted (a small scope) or read in index order."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -227,12 +228,18 @@ def page_statements(user_pk: int, text: str) -> tuple[list[str], int, bool]:
 
     user = get_user_model().objects.get(pk=user_pk)
     unsearched = Member.objects.visible_to(user).select_related("unit", "group")
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as page:
         pages = queries.MemberPages.of(unsearched, text)
         items, _after = pages.page(0, 50)
+    with CaptureQueriesContext(connection) as count:
         pages.count()
-    sorted_ = any("LOWER(" in q["sql"].upper() for q in ctx.captured_queries)
-    return [q["sql"] for q in ctx.captured_queries], len(items), sorted_
+    sorted_ = any("LOWER(" in q["sql"].upper() for q in page.captured_queries)
+    return (
+        [q["sql"] for q in page.captured_queries],
+        [q["sql"] for q in count.captured_queries],
+        len(items),
+        sorted_,
+    )
 
 
 class Server:
@@ -375,8 +382,10 @@ def main() -> None:
 
     if args.explain:
         for label, user in scopes:
-            statements, _n, _s = page_statements(user.pk, args.explain)
-            for statement in statements:
+            page_sql, count_sql, _n, _s = page_statements(user.pk, args.explain)
+            for statement in page_sql + count_sql:
+                if statement.startswith("EXPLAIN"):  # the scope's estimate: shown above
+                    continue
                 print(f"\n-- {label}: {args.explain}\n{statement}")
                 for (line,) in sql.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}"):
                     print(line)
@@ -390,17 +399,18 @@ def main() -> None:
     province = root.pk
     per_query = []
     summary = []
+    nan = float("nan")
     try:
         for label, user in scopes:
             for group, texts in groups[label]:
-                api, page, bare, ratio = [], [], [], []
+                every: dict[str, list[float]] = {}
                 for text in texts:
-                    statements, found, sorted_ = page_statements(user.pk, text)
+                    page_sql, count_sql, found, sorted_ = page_statements(user.pk, text)
                     like = queries.name_key(text) + "%"
+                    path = "/api/v1/members?" + urllib.parse.urlencode({"q": text})
 
-                    def run_page(statements=statements):
-                        for statement in statements:
-                            sql.execute(statement).fetchall()
+                    def replay(statements):
+                        return lambda: [sql.execute(s).fetchall() for s in statements]
 
                     def run_bare(like=like):
                         sql.execute(
@@ -409,43 +419,50 @@ def main() -> None:
                             [province, like],
                         ).fetchall()
 
-                    path = "/api/v1/members?" + urllib.parse.urlencode({"q": text})
-
                     def run_api(path=path, token=tokens[label]):
                         status, body = server.get(path, token)
                         if status != 200:
                             raise RuntimeError(f"{path}: {status} {body[:300]!r}")
 
-                    steps = {"page": run_page, "bare": run_bare}
+                    steps = {"page": replay(page_sql), "count": replay(count_sql), "bare": run_bare}
                     if server is not None:
                         steps["api"] = run_api
                     for fn in steps.values():  # warm-up, not timed
                         fn()
-                    timings = {name: [] for name in steps}
-                    for _round in range(args.repeat):
+                    timings: dict[str, list[float]] = {name: [] for name in steps}
+                    for _round in range(args.repeat):  # A B C D A B C D …
                         for name, fn in steps.items():
                             start = time.perf_counter()
                             fn()
                             timings[name].append((time.perf_counter() - start) * 1000)
-                    rounds = [a / b for a, b in zip(timings["page"], timings["bare"], strict=True)]
-                    page += timings["page"]
-                    bare += timings["bare"]
-                    ratio += rounds
-                    api += timings.get("api", [])
+                    timings["page+count"] = [
+                        a + b for a, b in zip(timings["page"], timings["count"], strict=True)
+                    ]
+                    for name in ("page", "page+count"):
+                        timings[f"{name}/bare"] = [
+                            a / b for a, b in zip(timings[name], timings["bare"], strict=True)
+                        ]
+                    for name, values in timings.items():
+                        every.setdefault(name, []).extend(values)
                     per_query.append(
                         [
                             label,
                             text,
                             found,
                             "sorted" if sorted_ else "index",
-                            median(timings["api"]) if api else float("nan"),
+                            median(timings["api"]) if "api" in timings else nan,
                             median(timings["page"]),
+                            median(timings["count"]),
                             median(timings["bare"]),
-                            median(rounds),
+                            median(timings["page/bare"]),
+                            median(timings["page+count/bare"]),
                         ]
                     )
-                    progress(f"  {label}: {text!r}: page {median(timings['page']):.1f} ms")
-                nan = float("nan")
+                    progress(
+                        f"  {label}: {text!r}: page {median(timings['page']):.1f} ms, "
+                        f"count {median(timings['count']):.1f} ms"
+                    )
+                api = every.get("api", [])
                 summary.append(
                     [
                         label,
@@ -453,12 +470,14 @@ def main() -> None:
                         median(api) if api else nan,
                         percentile(api, 95) if api else nan,
                         max(api) if api else nan,
-                        median(page),
-                        percentile(page, 95),
-                        median(bare),
-                        percentile(bare, 95),
-                        median(ratio),
-                        percentile(ratio, 95),
+                        median(every["page"]),
+                        percentile(every["page"], 95),
+                        median(every["count"]),
+                        percentile(every["count"], 95),
+                        median(every["bare"]),
+                        percentile(every["bare"], 95),
+                        median(every["page/bare"]),
+                        median(every["page+count/bare"]),
                     ]
                 )
     finally:
@@ -474,16 +493,32 @@ def main() -> None:
             "API max ms",
             "page SQL p50 ms",
             "page SQL p95 ms",
+            "count SQL p50 ms",
+            "count SQL p95 ms",
             "bare p50 ms",
             "bare p95 ms",
-            "page/bare p50",
-            "page/bare p95",
+            "page / bare",
+            "(page + count) / bare",
         ],
         summary,
-        title=f"API list and page SQL vs bare index ({args.repeat} rounds per query, interleaved)",
+        title=(
+            f"API list, page SQL and bare index ({args.repeat} rounds per query, interleaved; "
+            "ratios: medians of the round-by-round ratios)"
+        ),
     )
     print_table(
-        ["scope", "query", "rows", "plan", "API p50 ms", "page SQL p50 ms", "bare p50 ms", "ratio"],
+        [
+            "scope",
+            "query",
+            "rows",
+            "plan",
+            "API p50 ms",
+            "page SQL p50 ms",
+            "count SQL p50 ms",
+            "bare p50 ms",
+            "page / bare",
+            "(page + count) / bare",
+        ],
         per_query,
         title="Per query (medians)",
     )
