@@ -63,8 +63,7 @@ def named(tree, make_member):
 def order(request, monkeypatch):
     """Both ways of reading a page: in index order (a large scope), and sorted (a small scope,
     ``queries.few_rows``; SQLite has no estimate, so it is forced here)."""
-    estimate = 5 if request.param == "sorted" else queries.SMALL_SCOPE + 1
-    monkeypatch.setattr(queries, "planner_estimate", lambda qs: estimate)
+    monkeypatch.setattr(queries, "few_rows", lambda qs: request.param == "sorted")
     return request.param
 
 
@@ -263,3 +262,17 @@ def test_openapi_documents_count_exact_and_the_cursor():
     assert {"limit", "offset", "cursor", "q"} <= set(parameters)
     assert "next" in parameters["cursor"]["description"]
     assert f"{queries.COUNT_CAP:,}" in operation["description"]
+
+
+@pytest.mark.parametrize(
+    ("estimate", "small"),
+    [(5, True), (queries.SMALL_SCOPE, True), (queries.SMALL_SCOPE + 1, False), (None, False)],
+)
+def test_a_small_scope_is_sorted(estimate, small, monkeypatch, db):
+    from congdoan.members.models import Member
+
+    monkeypatch.setattr(queries, "planner_estimate", lambda qs: estimate)
+    assert queries.few_rows(Member.objects.all()) is small
+    pages = queries.MemberPages.of(Member.objects.all(), "hoa")
+    ordering = str(pages.runs[0][0].query.order_by[0])
+    assert ("Lower" in ordering) is small
