@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "congdoan.members",
     "congdoan.skills",
     "congdoan.documents",
+    "congdoan.knowledge",
     # Last of the domain apps: its demo snapshots the figures the others' demos made.
     "congdoan.indicators",
     "django.contrib.admin",

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("congdoan.indicators.urls")),
     path("", include("congdoan.members.urls")),
     path("", include("congdoan.notifications.urls")),
+    path("", include("congdoan.knowledge.urls")),
 ]
