@@ -75,6 +75,7 @@ def world(
     """Objects of every app inside ZONE, with the attributes the ``ROUTES`` builders use."""
     from congdoan.documents import services as document_services
     from congdoan.indicators.models import Target
+    from congdoan.knowledge import services as knowledge_services
     from congdoan.notifications import services as notification_services
     from congdoan.org.models import RoleAssignment
     from congdoan.skills import services as skill_services
@@ -158,6 +159,18 @@ def world(
     # A notification naming a member, for the notifications' list, bell and API.
     [t.notification] = notification_services.notify(
         officer_a, "notifications.test", t.member.full_name, url=f"/members/{t.member.pk}/"
+    )
+    # An article of the zone with an attachment, for the knowledge pages and API.
+    t.art_zone = knowledge_services.create_article(
+        zone_admin,
+        t.zone,
+        title="Phúc lợi khu công nghiệp",
+        body=t.member.full_name,
+        topic="welfare",
+        status="published",
+    )
+    t.attachment = knowledge_services.add_attachment(
+        zone_admin, t.art_zone, SimpleUploadedFile("huong-dan.pdf", sample_pdf())
     )
     return t
 
@@ -290,6 +303,7 @@ def api_urls(t) -> list[str]:
         "session_id": t.session.pk,
         "number": t.certificate.number,
         "pk": t.doc.pk,
+        "article_id": t.art_zone.pk,
         "token_id": 0,
     }
     urls = ["/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"]

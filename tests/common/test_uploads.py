@@ -278,6 +278,9 @@ def test_every_upload_field_is_limited():
         "documents/forms.py",  # FileField: validate_upload_size
         "documents/models.py",  # stored after services.pdf_content
         "documents/views.py",  # the forms above
+        "knowledge/forms.py",  # AttachmentForm: validate_upload_size
+        "knowledge/models.py",  # Attachment.file, services.add_attachment: check_size
+        "knowledge/views.py",  # AttachmentForm → services.add_attachment
         "members/api.py",  # importing.start_job: spreadsheets.check_file
         "members/forms.py",  # ImportForm → importing.start_job
         "members/models.py",  # ImportJob.file, stored after check_file
