@@ -235,9 +235,11 @@ _NULLABLE = {
         "Members in the caller's scope: search by name (accents optional), identity, card or "
         "phone number. In name order (a name search: full names starting with the words, then "
         "given names, as on the list page). ``count`` is exact up to "
-        f"{queries.COUNT_CAP:,} rows (``count_exact``), then the database's estimate, never "
-        f"below {queries.COUNT_CAP + 1:,}. Page with ``limit``/``offset``, or with the ``next`` "
-        "cursor, which reads no row before the page however deep it is."
+        f"{queries.COUNT_CAP:,} rows (``count_exact`` true); past that, or where the database "
+        f"expects {queries.ESTIMATE_ONLY_ABOVE * queries.COUNT_CAP:,} or more, it is the "
+        f"database's estimate (``count_exact`` false), never below {queries.COUNT_CAP + 1:,}. "
+        "Page with ``limit``/``offset``, or with the ``next`` cursor, which reads no row "
+        "before the page however deep it is."
     ),
 )
 @paginate(CursorPage)
