@@ -36,7 +36,9 @@ from .search import name_prefix_q, search_q
 
 COUNT_CAP = 10_000  # lists count matches exactly up to this many, then estimate ("about …")
 # Lists of at most this many rows (by the planner's estimate) are sorted, larger ones read in
-# index order (``in_name_order``); bench/members_search.py measured where the two cross.
+# index order (``in_name_order``). Sorting reads every row of the scope, index order about
+# 50 / (the scope's share of the name range) rows: the two meet near sqrt(50 × all members),
+# some 25,000 rows at 12 M (bench/members_search.py times both scopes).
 SMALL_SCOPE = 20_000
 # Counts the planner expects to exceed COUNT_CAP this many times over are not counted at all
 # (at 12 M members its estimates of a name search in a province were within 25 %).
@@ -173,9 +175,9 @@ def in_name_order(qs: QuerySet, field: str, *, sort: bool = False) -> QuerySet:
     by an expression no index gives (lower() of a key already folded, so the same order).
 
     In index order PostgreSQL reads the index until the page is full, filtering out rows of
-    other scopes: cheap when the scope holds most rows, 250,000 entries for a page of a unit
-    holding 1 in 5,000 members. A small scope (``few_rows``) is sorted instead: the planner then
-    collects its rows through the unit index and sorts the few that match."""
+    other scopes: cheap when the scope holds most rows, some 50 × 5,000 entries for a page of
+    a unit holding 1 in 5,000 members. A small scope (``few_rows``) is sorted instead: the
+    planner then collects its rows through the unit index and sorts the few that match."""
     return qs.order_by(Lower(field) if sort else field, "id")
 
 
