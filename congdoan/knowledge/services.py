@@ -33,9 +33,15 @@ def can_edit(user: AnyUser, unit: Unit) -> bool:
     return has_role_on(user, unit, UNIT_EDITORS)
 
 
-def _check_editor(user: AnyUser, unit: Unit) -> None:
+def _check_unit(user: AnyUser, unit: Unit) -> None:
+    """A unit out of the user's scope is not found; one in scope needs an editor's role."""
     if not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
         raise not_found()
+    _check_editor(user, unit)
+
+
+def _check_editor(user: AnyUser, unit: Unit) -> None:
+    """The user reads the article already (an ancestor's, say): writing it needs a role there."""
     if not can_edit(user, unit):
         raise PermissionDenied(_("Only the unit's administrators and officers edit its articles."))
 
@@ -52,7 +58,7 @@ def search_text_of(title: str, body: str) -> str:
 @transaction.atomic
 def create_article(actor: AnyUser, unit: Unit, **fields) -> Article:
     """A new article of ``unit`` (a draft unless ``status`` says otherwise)."""
-    _check_editor(actor, unit)
+    _check_unit(actor, unit)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not article fields: {sorted(unknown)}")
