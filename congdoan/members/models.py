@@ -214,7 +214,11 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         ordering = ["name_folded", "id"]
         indexes = [
-            models.Index(fields=["unit", "status"], name="member_unit_status"),
+            # A unit's members by name: an officer's search of a grassroots union reads only
+            # that union's matches (the name indexes below hold every unit's, in name order).
+            # They also serve every lookup by unit, as (unit, status) did.
+            models.Index(fields=["unit", "name_folded", "id"], name="member_unit_name"),
+            models.Index(fields=["unit", "given_name_folded", "id"], name="member_unit_given_name"),
             models.Index(fields=["name_folded", "id"], name="member_name_folded"),
             models.Index(fields=["given_name_folded", "id"], name="member_given_name_id"),
             models.Index(fields=["phone"], name="member_phone"),
