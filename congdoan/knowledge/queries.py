@@ -3,8 +3,8 @@
 Search is over ``search_text`` (title and body folded by ``common.text.fold``: no accents,
 lower case, đ → d), so "che do thai san" finds "Chế độ thai sản" on both databases:
 
-- PostgreSQL: full-text search, ``to_tsvector('simple', search_text)`` answered from the GIN
-  expression index of migration 0002, each word ANDed, the last one a prefix (``san:*``, for
+- PostgreSQL: full-text search on ``search_vector``, the column PostgreSQL generates as
+  ``to_tsvector('simple', search_text)`` (migration 0003) with its GIN index, each word ANDed, the last one a prefix (``san:*``, for
   search-as-you-type), ranked by ``ts_rank``;
 - SQLite (and any other): every word as a folded ``LIKE`` over the same column, ranked by
   whether the text holds the words as one phrase, then by recency.
@@ -24,9 +24,8 @@ from congdoan.common.text import fold
 
 from .models import Article, Vote
 
-# The tsvector expression the GIN index of migration 0002 is built on: the query must repeat
-# it word for word for the planner to use the index.
-TSVECTOR_SQL = "to_tsvector('simple'::regconfig, search_text)"
+# The stored tsvector (PostgreSQL only, migration 0003: not a model field), GIN-indexed.
+TSVECTOR_SQL = "knowledge_article.search_vector"
 _WORD = re.compile(r"[a-z0-9]+")
 
 
