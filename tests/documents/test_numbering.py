@@ -1,8 +1,10 @@
 """Register numbers: no gaps, no repeats, restart each year, separate confidential registers."""
 
 import threading
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, connections, transaction
 
 from congdoan.documents.choices import Direction
@@ -58,6 +60,10 @@ def test_concurrent_issuers_get_distinct_consecutive_numbers():
         )
     from tests.conftest import Tree
 
+    # The seeded types: an earlier transactional test has flushed them (the seed is
+    # get_or_create).
+    seed_module = import_module("congdoan.documents.migrations.0002_seed_document_types")
+    seed_module.seed(django_apps, None)
     tree = Tree()
     doc_type = DocumentType.objects.get(code="quyet-dinh")
     taken: list[int] = []
