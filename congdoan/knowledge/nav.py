@@ -1,7 +1,7 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congdoan.common.navigation import NavItem
 
 ITEMS = [
-    NavItem(_("Rights and benefits"), "knowledge:list", roles=None, order=60, icon="book"),
+    NavItem(pgettext_lazy("menu", "Rights"), "knowledge:list", roles=None, order=60, icon="book"),
 ]
