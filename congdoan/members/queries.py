@@ -315,6 +315,22 @@ class NameSearchPages(MemberPages):
             qs.filter(search_q(key)),
         )
 
+    def count(self) -> tuple[int, bool]:
+        """As ``MemberPages.count``, but the rows under the cap are counted run by run: each
+        run reads one index range (in a small scope the unit's, ``member_unit_name`` /
+        ``member_unit_given_name``), where the two prefixes together (an OR) read both
+        names' ranges of the whole table before the scope is applied (70–110 ms for a
+        grassroots officer at 12 M members)."""
+        estimate = planner_estimate(self.counted)
+        if estimate is not None and estimate >= ESTIMATE_ONLY_ABOVE * COUNT_CAP:
+            return estimate, False
+        total = 0
+        for run, _field in self.runs:
+            total += capped_count(run, COUNT_CAP - total)
+            if total > COUNT_CAP:
+                return count_rows(self.counted, COUNT_CAP)
+        return total, True
+
 
 # --- counts -------------------------------------------------------------------------------------
 def unit_counts(units) -> dict[int, dict[str, int]]:
