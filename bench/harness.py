@@ -153,7 +153,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def machine() -> str:
-    """One line: CPU model and count, memory, Python, PostgreSQL when used."""
+    """One line: CPU model and count, memory, Python (the database is named beside it)."""
     import platform
 
     cpu = platform.processor() or platform.machine()
