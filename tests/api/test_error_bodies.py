@@ -11,6 +11,8 @@ def test_401_and_404_bodies_are_vietnamese(client, client_for, officer_b, tree):
     hidden = client_for(officer_b).get("/api/v1/units/GR-A1")
     missing = client_for(officer_b).get("/api/v1/units/NO-SUCH")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json() == {
-        "detail": "Không tìm thấy, hoặc nằm ngoài các đơn vị bạn phụ trách."
-    }
+    assert (
+        hidden.json()
+        == missing.json()
+        == {"detail": "Không tìm thấy, hoặc nằm ngoài các đơn vị bạn phụ trách."}
+    )

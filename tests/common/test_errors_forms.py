@@ -18,8 +18,10 @@ def test_missing_and_out_of_scope_are_the_same_translated_404(tree, officer_b):
             visible_unit(officer_b, "NO-SUCH")
         with pytest.raises(OutOfScope) as hidden:
             visible_unit(officer_b, "GR-A1")
-    assert str(missing.value) == str(hidden.value) == (
-        "Không tìm thấy, hoặc nằm ngoài các đơn vị bạn phụ trách."
+    assert (
+        str(missing.value)
+        == str(hidden.value)
+        == ("Không tìm thấy, hoặc nằm ngoài các đơn vị bạn phụ trách.")
     )
     assert visible_unit(officer_b, " gr-b1 ").code == "GR-B1"
 

@@ -10,6 +10,7 @@ from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 @pytest.fixture
 def admin(tree):
     return make_user(

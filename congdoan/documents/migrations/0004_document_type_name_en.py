@@ -12,16 +12,20 @@ def english_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_document_signing_unit'),
+        ("documents", "0003_document_signing_unit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documenttype',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='Shown in the English interface; the Vietnamese name when empty.', max_length=100, verbose_name='name in English'),
+            model_name="documenttype",
+            name="name_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown in the English interface; the Vietnamese name when empty.",
+                max_length=100,
+                verbose_name="name in English",
+            ),
         ),
         migrations.RunPython(english_names, migrations.RunPython.noop),
     ]

@@ -4,25 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0006_partial_indexes_card_pattern'),
+        ("members", "0006_partial_indexes_card_pattern"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='heartbeat_at',
+            model_name="importjob",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='interrupted_at',
+            model_name="importjob",
+            name="interrupted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('checked', 'Checked (dry run)'), ('done', 'Done'), ('failed', 'Failed'), ('interrupted', 'Interrupted')], default='queued', max_length=12),
+            model_name="importjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("checked", "Checked (dry run)"),
+                    ("done", "Done"),
+                    ("failed", "Failed"),
+                    ("interrupted", "Interrupted"),
+                ],
+                default="queued",
+                max_length=12,
+            ),
         ),
     ]
