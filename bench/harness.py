@@ -125,6 +125,46 @@ def setup_django(args: argparse.Namespace, settings: dict[str, str] | None = Non
     return db
 
 
+def capture_sql(fn) -> list[tuple[str, object, bool]]:
+    """The statements (SQL, parameters) that ``fn`` sends through Django, in order."""
+    from django.db import connection
+
+    statements: list[tuple[str, object, bool]] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params, many))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        fn()
+    return statements
+
+
+def replay_sql(statements: list[tuple[str, object, bool]]) -> None:
+    """Send ``statements`` through the driver's own cursor (psycopg / sqlite3), every row fetched."""
+    from django.db import connection
+    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    connection.ensure_connection()
+    sqlite = connection.vendor == "sqlite"
+    cursor = connection.connection.cursor()
+    try:
+        for sql, params, many in statements:
+            if params is None:
+                cursor.execute(sql)
+                continue
+            if sqlite:
+                sql = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+            if many:
+                cursor.executemany(sql, params)
+            else:
+                cursor.execute(sql, params)
+            if cursor.description:
+                cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def interleave(steps: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
     """Each step once per round, in order (A B A B …); seconds of every run, per label."""
     timings: dict[str, list[float]] = {label: [] for label in steps}

@@ -29,6 +29,7 @@ import time
 
 from harness import (
     add_database_options,
+    capture_sql,
     interleave,
     machine,
     median,
@@ -36,6 +37,7 @@ from harness import (
     print_table,
     progress,
     ratios,
+    replay_sql,
     setup_django,
 )
 
@@ -49,46 +51,6 @@ def step(n: int) -> str:
         n, r = divmod(n, 36)
         digits.append(ALPHABET[r])
     return "".join(reversed(digits))
-
-
-def capture_sql(fn) -> list[tuple[str, object, bool]]:
-    """The statements (SQL, parameters) that ``fn`` sends through Django, in order."""
-    from django.db import connection
-
-    statements: list[tuple[str, object, bool]] = []
-
-    def record(execute, sql, params, many, context):
-        statements.append((sql, params, many))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        fn()
-    return statements
-
-
-def replay_sql(statements: list[tuple[str, object, bool]]) -> None:
-    """Send ``statements`` through the driver's own cursor (psycopg / sqlite3), every row fetched."""
-    from django.db import connection
-    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
-
-    connection.ensure_connection()
-    sqlite = connection.vendor == "sqlite"
-    cursor = connection.connection.cursor()
-    try:
-        for sql, params, many in statements:
-            if params is None:
-                cursor.execute(sql)
-                continue
-            if sqlite:
-                sql = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
-            if many:
-                cursor.executemany(sql, params)
-            else:
-                cursor.execute(sql, params)
-            if cursor.description:
-                cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def build(total: int) -> None:
